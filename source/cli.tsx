@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+import meow from 'meow';
+
+const cli = meow(
+  `
+  Usage
+    $ swarmdeck [options]            open the console on a Swarm manager
+    $ swarmdeck --sim                open it on a simulated swarm (no cluster needed)
+    $ swarmdeck sim [options]        run the simulated manager for the docker CLI
+
+  Connection (as the docker CLI)
+    -H, --host URL        unix:///path, tcp://host:port or ssh://user@host (else DOCKER_HOST)
+    --context NAME        a docker context (else DOCKER_CONTEXT, else the current one)
+    --read-only           refuse every action that would change the swarm
+
+  Simulator
+    --sim                 start a simulated swarm in-process and connect to it
+    --scenario NAME       tutorial (default), empty, large
+    --seed N              ids and history are the same for the same seed
+    --nodes N --services M --replicas R     sizes for the large scenario
+    --socket PATH         (sim) listen on this unix socket; default: a fresh one under the temp dir
+    --port N              (sim) listen on 127.0.0.1:N instead
+
+  One frame, for scripts
+    --once --view nodes|services|tasks|logs [--service NAME] [--node NAME] [--width W] [--height H]
+`,
+  {
+    importMeta: import.meta,
+    allowUnknownFlags: false,
+    flags: {
+      host: { type: 'string', shortFlag: 'H', isMultiple: true },
+      context: { type: 'string' },
+      readOnly: { type: 'boolean', default: false },
+      sim: { type: 'boolean', default: false },
+      scenario: { type: 'string' },
+      seed: { type: 'number' },
+      nodes: { type: 'number' },
+      services: { type: 'number' },
+      replicas: { type: 'number' },
+      socket: { type: 'string' },
+      port: { type: 'number' },
+      once: { type: 'boolean', default: false },
+      view: { type: 'string' },
+      service: { type: 'string' },
+      node: { type: 'string' },
+      width: { type: 'number' },
+      height: { type: 'number' },
+    },
+  },
+);
+
+const [command, ...rest] = cli.input;
+if (rest.length > 0 || (command !== undefined && command !== 'sim')) {
+  process.stderr.write(`swarmdeck: unknown command "${cli.input.join(' ')}"; see swarmdeck --help\n`);
+  process.exit(2);
+}
+
+for (const key of ['seed', 'nodes', 'services', 'replicas', 'port', 'width', 'height'] as const) {
+  const value = cli.flags[key];
+  if (value !== undefined && (!Number.isFinite(value) || !Number.isInteger(value))) {
+    process.stderr.write(`swarmdeck: --${key} must be a whole number\n`);
+    process.exit(2);
+  }
+}
+
+if (command === 'sim') {
+  // Imported on demand: the console's start-up must not pay for the simulator, nor the reverse.
+  const { runSim } = await import('./sim-command.js');
+  process.exitCode = await runSim(cli.flags);
+} else {
+  const { runApp } = await import('./app-command.js');
+  process.exitCode = await runApp(cli.flags);
+}

@@ -1,0 +1,51 @@
+import { ApiError } from './simulator/errors.js';
+import { SCENARIOS } from './simulator/scenarios/index.js';
+import { startSimulator } from './simulator/server.js';
+
+/** Flags of `swarmdeck sim`. */
+export interface SimFlags {
+  socket?: string;
+  port?: number;
+  scenario?: string;
+  seed?: number;
+  nodes?: number;
+  services?: number;
+  replicas?: number;
+}
+
+/** `swarmdeck sim`: runs the simulated manager in the foreground until SIGINT/SIGTERM. */
+export async function runSim(flags: SimFlags, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  if (flags.socket !== undefined && flags.port !== undefined) {
+    process.stderr.write('swarmdeck sim: give --socket or --port, not both\n');
+    return 2;
+  }
+  if (flags.port !== undefined && (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65535)) {
+    process.stderr.write(`swarmdeck sim: --port must be a whole number from 0 to 65535, not ${flags.port}\n`);
+    return 2;
+  }
+  let simulator;
+  try {
+    simulator = await startSimulator({ ...flags, clock: 'real' });
+  } catch (error) {
+    const message = error instanceof ApiError ? error.message : (error as Error).message;
+    process.stderr.write(`swarmdeck sim: ${message}\n`);
+    if (error instanceof ApiError) {
+      process.stderr.write(`scenarios:\n${Object.entries(SCENARIOS).map(([k, v]) => `  ${k.padEnd(9)} ${v}`).join('\n')}\n`);
+    }
+    return 2;
+  }
+  const { swarm } = simulator;
+  out.write(
+    `swarmdeck simulated swarm (${flags.scenario ?? 'tutorial'}): ${swarm.nodes.size} nodes, ${swarm.services.size} services, ${swarm.tasks.size} tasks\n` +
+      `export DOCKER_HOST=${simulator.host}\n` +
+      `Point the docker CLI (or swarmdeck) at it with the line above; Ctrl+C stops it.\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    process.once('SIGHUP', stop);
+  });
+  await simulator.close();
+  return 0;
+}

@@ -1,0 +1,78 @@
+import type { ServiceSpec, TaskTemplate, UpdateConfig } from './types.js';
+
+/** A deep copy of plain JSON data. */
+export function clone<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+/** JSON with sorted keys, so that two specs compare equal whatever their key order. */
+export function canonical(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
+
+/** What makes tasks out of date: the task template and the published endpoint, as in swarmkit. */
+export function templateKey(spec: ServiceSpec): string {
+  return canonical({ t: spec.TaskTemplate ?? {}, e: spec.EndpointSpec?.Ports ?? [] });
+}
+
+/** True for a global-mode service. */
+export const isGlobal = (spec: ServiceSpec) => Boolean(spec.Mode?.Global);
+
+/** The replica count of a replicated service (0 for global). */
+export const replicasOf = (spec: ServiceSpec) => spec.Mode?.Replicated?.Replicas ?? (isGlobal(spec) ? 0 : 1);
+
+const SECOND = 1_000_000_000;
+
+/** The engine's defaults for UpdateConfig and RollbackConfig. */
+export const defaultUpdateConfig: Required<UpdateConfig> = {
+  Parallelism: 1,
+  Delay: 0,
+  FailureAction: 'pause',
+  Monitor: 5 * SECOND,
+  MaxFailureRatio: 0,
+  Order: 'stop-first',
+};
+
+/** The effective update (or rollback) config: what was sent, over the defaults. */
+export function effectiveUpdateConfig(config: UpdateConfig | undefined): Required<UpdateConfig> {
+  return { ...defaultUpdateConfig, ...(config ?? {}) };
+}
+
+/** The restart policy in force, with the engine's defaults. */
+export function effectiveRestartPolicy(template: TaskTemplate | undefined) {
+  return { Condition: 'any', Delay: 5 * SECOND, MaxAttempts: 0, Window: 0, ...(template?.RestartPolicy ?? {}) };
+}
+
+/** The spec as `GET /services/{id}?insertDefaults=true` shows it: defaults written in. */
+export function withDefaults(spec: ServiceSpec): ServiceSpec {
+  const out = clone(spec);
+  const template = (out.TaskTemplate ??= {});
+  const container = (template.ContainerSpec ??= {});
+  container.Init ??= false;
+  container.StopGracePeriod ??= 10 * SECOND;
+  container.DNSConfig ??= {};
+  container.Isolation ??= 'default';
+  template.Resources ??= { Limits: {}, Reservations: {} };
+  template.RestartPolicy = effectiveRestartPolicy(template) as TaskTemplate['RestartPolicy'];
+  template.Placement ??= {};
+  template.ForceUpdate ??= 0;
+  template.Runtime ??= 'container';
+  out.Mode ??= { Replicated: { Replicas: 1 } };
+  out.UpdateConfig = effectiveUpdateConfig(out.UpdateConfig);
+  out.RollbackConfig = effectiveUpdateConfig(out.RollbackConfig);
+  out.EndpointSpec ??= { Mode: 'vip' };
+  return out;
+}
+
+/** Nanoseconds (the API's durations) to milliseconds (the model's clock). */
+export const nsToMs = (ns: number | undefined) => Math.round((ns ?? 0) / 1e6);
