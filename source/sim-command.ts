@@ -23,6 +23,11 @@ export async function runSim(flags: SimFlags, out: NodeJS.WritableStream = proce
     process.stderr.write(`swarmdeck sim: --port must be a whole number from 0 to 65535, not ${flags.port}\n`);
     return 2;
   }
+  // Handlers go in before anything is printed: a supervisor may signal as soon as it reads DOCKER_HOST.
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, stop);
   let simulator;
   try {
     simulator = await startSimulator({ ...flags, clock: 'real' });
@@ -32,6 +37,7 @@ export async function runSim(flags: SimFlags, out: NodeJS.WritableStream = proce
     if (error instanceof ApiError) {
       process.stderr.write(`scenarios:\n${Object.entries(SCENARIOS).map(([k, v]) => `  ${k.padEnd(9)} ${v}`).join('\n')}\n`);
     }
+    for (const signal of signals) process.off(signal, stop);
     return 2;
   }
   const { swarm } = simulator;
@@ -40,12 +46,8 @@ export async function runSim(flags: SimFlags, out: NodeJS.WritableStream = proce
       `export DOCKER_HOST=${simulator.host}\n` +
       `Point the docker CLI (or swarmdeck) at it with the line above; Ctrl+C stops it.\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    process.once('SIGHUP', stop);
-  });
+  await stopped;
   await simulator.close();
+  for (const signal of signals) process.off(signal, stop);
   return 0;
 }

@@ -108,7 +108,7 @@ export function logLines(task: TaskRecord, from: number, to: number): LogLine[] 
 export function lastLogLines(task: TaskRecord, count: number, to: number): LogLine[] {
   if (task.startedAt === undefined || count <= 0) return [];
   const voice = voiceOf(task.spec.ContainerSpec?.Image ?? '');
-  const from = Math.max(task.startedAt, to - (count + 1) * voice.every);
+  const from = Math.max(task.startedAt, to - (count + 2) * voice.every);
   const lines = logLines(task, from, to);
   if (lines.length >= count || from === task.startedAt) return lines.slice(-count);
   return logLines(task, task.startedAt, to).slice(-count);

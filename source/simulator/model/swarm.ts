@@ -747,13 +747,24 @@ export class Swarm {
         }
       }
     }
+    // First, tasks on drained or lost nodes move: shut them down so their slots are filled elsewhere in this same pass.
+    for (const tasks of live.values()) {
+      for (const task of tasks) {
+        if (task.desired !== 'running' || !task.nodeId) continue;
+        const node = this.nodes.get(task.nodeId);
+        if (!node || node.state !== 'ready' || node.spec.Availability === 'drain') {
+          this.setDesired(task, 'shutdown');
+          changed = true;
+        }
+      }
+    }
     const updating = new Set(service.rollout?.workers.filter((w) => w.phase !== 'cooldown').map((w) => w.slot));
     const wants = (slot: string) => {
       if (updating.has(slot) || service.retired.has(slot)) return false;
       const at = service.restartAt.get(slot);
       if (at !== undefined && at > this.now) return false;
       service.restartAt.delete(slot);
-      const tasks = (live.get(slot) ?? []).filter((t) => !isTerminal(t.state));
+      const tasks = (live.get(slot) ?? []).filter((t) => t.desired === 'running' && !isTerminal(t.state));
       return tasks.length === 0;
     };
     if (isGlobal(service.spec)) {
@@ -788,17 +799,6 @@ export class Swarm {
           for (const task of tasks) this.setDesired(task, 'remove');
           service.restartAt.delete(slot);
           service.retired.delete(slot);
-          changed = true;
-        }
-      }
-    }
-    // Tasks on drained or lost nodes move: shut them down so their slots are filled elsewhere.
-    for (const tasks of live.values()) {
-      for (const task of tasks) {
-        if (task.desired !== 'running' || !task.nodeId) continue;
-        const node = this.nodes.get(task.nodeId);
-        if (!node || node.state !== 'ready' || node.spec.Availability === 'drain') {
-          this.setDesired(task, 'shutdown');
           changed = true;
         }
       }
@@ -846,8 +846,11 @@ export class Swarm {
     if (isTerminal(state) && task.startedAt !== undefined && task.stoppedAt === undefined) task.stoppedAt = this.now;
     this.touch(task);
     this.wake(task);
-    const service = this.services.get(task.serviceId);
-    if (service) this.dirty.add(service);
+    // Only running and ended tasks concern the orchestrator and the updater; the steps between do not.
+    if (state === 'running' || isTerminal(state)) {
+      const service = this.services.get(task.serviceId);
+      if (service) this.dirty.add(service);
+    }
   }
 
   /** Works out whether (and when) the agent has a next step for this task. */
@@ -971,60 +974,74 @@ export class Swarm {
         }
       }
       const matching = nodes.filter((n) => matchesConstraints(toTarget(n), constraints));
-      for (const task of tasks) {
+      const unmatched = nodes.length - matching.length;
+      // Tasks pinned to a node (global services) are placed one by one; the rest share one heap.
+      const pinned = tasks.filter((t) => t.nodeId);
+      const free = tasks.filter((t) => !t.nodeId);
+      const place = (task: TaskRecord, node: NodeRecord) => {
         const cpu = task.spec.Resources?.Reservations?.NanoCPUs ?? 0;
         const mem = task.spec.Resources?.Reservations?.MemoryBytes ?? 0;
-        let unavailable = 0;
-        let maxed = 0;
-        let noResources = 0;
-        let best: NodeRecord | undefined;
-        let bestScore = Infinity;
-        const candidates = task.nodeId ? matching.filter((n) => n.id === task.nodeId) : matching;
-        for (const node of candidates) {
-          if (node.state !== 'ready' || node.spec.Availability !== 'active') {
-            unavailable++;
-            continue;
-          }
-          const mine = perNode.get(node.id) ?? 0;
-          if (maxReplicas > 0 && mine >= maxReplicas) {
-            maxed++;
-            continue;
-          }
-          const used = reserved.get(node.id)!;
-          if (used.cpu + cpu > node.nanoCpus || used.mem + mem > node.memoryBytes) {
-            noResources++;
-            continue;
-          }
-          const score = mine * 1e6 + (load.get(node.id) ?? 0);
-          if (score < bestScore) {
-            bestScore = score;
-            best = node;
-          }
-        }
-        if (!best) {
-          const reasons: string[] = [];
-          if (unavailable) reasons.push(`${unavailable} node${unavailable === 1 ? '' : 's'} not available for new tasks`);
-          const unmatched = (task.nodeId ? 0 : nodes.length - matching.length);
-          if (unmatched) reasons.push(`scheduling constraints not satisfied on ${unmatched} node${unmatched === 1 ? '' : 's'}`);
-          if (noResources) reasons.push(`insufficient resources on ${noResources} node${noResources === 1 ? '' : 's'}`);
-          if (maxed) reasons.push('max replicas per node limit exceed');
-          const err = `no suitable node (${reasons.join('; ') || 'no nodes'})`;
-          if (task.err !== err) {
-            task.err = err;
-            this.touch(task);
-          }
-          continue;
-        }
-        task.nodeId = best.id;
-        index(this.tasksByNode, best.id, task);
-        perNode.set(best.id, (perNode.get(best.id) ?? 0) + 1);
-        load.set(best.id, (load.get(best.id) ?? 0) + 1);
-        const used = reserved.get(best.id)!;
+        task.nodeId = node.id;
+        index(this.tasksByNode, node.id, task);
+        perNode.set(node.id, (perNode.get(node.id) ?? 0) + 1);
+        load.set(node.id, (load.get(node.id) ?? 0) + 1);
+        const used = reserved.get(node.id)!;
         used.cpu += cpu;
         used.mem += mem;
         this.pendingTasks.delete(task);
         this.setState(task, 'assigned', 'scheduler assigned task to node');
         changed = true;
+      };
+      const fail = (task: TaskRecord, counts: { unavailable: number; maxed: number; noResources: number; unmatched: number }) => {
+        const reasons: string[] = [];
+        const plural = (n: number) => (n === 1 ? '' : 's');
+        if (counts.unavailable) reasons.push(`${counts.unavailable} node${plural(counts.unavailable)} not available for new tasks`);
+        if (counts.unmatched) reasons.push(`scheduling constraints not satisfied on ${counts.unmatched} node${plural(counts.unmatched)}`);
+        if (counts.noResources) reasons.push(`insufficient resources on ${counts.noResources} node${plural(counts.noResources)}`);
+        if (counts.maxed) reasons.push('max replicas per node limit exceed');
+        const err = `no suitable node (${reasons.join('; ') || 'no nodes'})`;
+        if (task.err !== err) {
+          task.err = err;
+          this.touch(task);
+        }
+      };
+      const fits = (task: TaskRecord, node: NodeRecord): 'ok' | 'unavailable' | 'maxed' | 'noResources' => {
+        if (node.state !== 'ready' || node.spec.Availability !== 'active') return 'unavailable';
+        if (maxReplicas > 0 && (perNode.get(node.id) ?? 0) >= maxReplicas) return 'maxed';
+        const used = reserved.get(node.id)!;
+        const cpu = task.spec.Resources?.Reservations?.NanoCPUs ?? 0;
+        const mem = task.spec.Resources?.Reservations?.MemoryBytes ?? 0;
+        if (used.cpu + cpu > node.nanoCpus || used.mem + mem > node.memoryBytes) return 'noResources';
+        return 'ok';
+      };
+      const tally = (task: TaskRecord, candidates: NodeRecord[], unmatchedCount: number) => {
+        const counts = { unavailable: 0, maxed: 0, noResources: 0, unmatched: unmatchedCount };
+        for (const node of candidates) {
+          const verdict = fits(task, node);
+          if (verdict !== 'ok') counts[verdict]++;
+        }
+        return counts;
+      };
+      for (const task of pinned) {
+        const node = matching.find((n) => n.id === task.nodeId);
+        if (node && fits(task, node) === 'ok') place(task, node);
+        else fail(task, tally(task, node ? [node] : [], 0));
+      }
+      if (free.length === 0) continue;
+      // Spread: fewest tasks of this service first, then fewest tasks overall, then node order.
+      const order = new Map(matching.map((n, i) => [n.id, i]));
+      const score = (n: NodeRecord) => (perNode.get(n.id) ?? 0) * 1e9 + (load.get(n.id) ?? 0) * 1e4 + order.get(n.id)!;
+      const heap = new MinHeap<NodeRecord>(score);
+      for (const node of matching) if (fits(free[0], node) === 'ok') heap.push(node);
+      for (const task of free) {
+        let node = heap.pop();
+        while (node && fits(task, node) !== 'ok') node = heap.pop();
+        if (!node) {
+          fail(task, tally(task, matching, unmatched));
+          continue;
+        }
+        place(task, node);
+        if (fits(task, node) === 'ok') heap.push(node);
       }
     }
     return changed;
@@ -1175,6 +1192,46 @@ export class Swarm {
     if (task.nodeId) this.tasksByNode.get(task.nodeId)?.delete(task);
     this.busyTasks.delete(task);
     this.pendingTasks.delete(task);
+  }
+}
+
+/** A binary min-heap keyed by a score read when an item is pushed. */
+class MinHeap<T> {
+  private readonly items: { item: T; key: number }[] = [];
+  constructor(private readonly score: (item: T) => number) {}
+
+  push(item: T): void {
+    const items = this.items;
+    items.push({ item, key: this.score(item) });
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (items[parent].key <= items[i].key) break;
+      [items[parent], items[i]] = [items[i], items[parent]];
+      i = parent;
+    }
+  }
+
+  pop(): T | undefined {
+    const items = this.items;
+    if (items.length === 0) return undefined;
+    const top = items[0].item;
+    const last = items.pop()!;
+    if (items.length > 0) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < items.length && items[l].key < items[m].key) m = l;
+        if (r < items.length && items[r].key < items[m].key) m = r;
+        if (m === i) break;
+        [items[m], items[i]] = [items[i], items[m]];
+        i = m;
+      }
+    }
+    return top;
   }
 }
 

@@ -1,0 +1,53 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { tmpdir } from 'node:os';
+
+// The built CLI (npm test builds it first), as a user runs it.
+const cli = join(import.meta.dirname, '../../dist/cli.js');
+
+describe('swarmdeck sim', () => {
+  test('prints DOCKER_HOST, serves, and removes its socket on SIGTERM', async () => {
+    const socket = join(tmpdir(), `swarmdeck-test-${process.pid}.sock`);
+    const child = spawn(process.execPath, [cli, 'sim', '--socket', socket], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    await new Promise<void>((resolve) => child.stdout.on('data', (c) => ((out += c), out.includes('export') && resolve())));
+    expect(out).toContain(`export DOCKER_HOST=unix://${socket}`);
+    expect(existsSync(socket)).toBe(true);
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(existsSync(socket)).toBe(false);
+  });
+
+  test('--port listens on loopback and prints a tcp DOCKER_HOST', async () => {
+    const child = spawn(process.execPath, [cli, 'sim', '--port', '0', '--scenario', 'empty'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    await new Promise<void>((resolve) => child.stdout.on('data', (c) => ((out += c), out.includes('export') && resolve())));
+    const host = /export DOCKER_HOST=tcp:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+    expect(host).not.toBeNull();
+    const ping = await fetch(`http://127.0.0.1:${host![1]}/_ping`);
+    expect(await ping.text()).toBe('OK');
+    child.kill('SIGINT');
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
+  });
+
+  test('an unknown scenario is refused with the valid ones listed, exit 2', () => {
+    const result = spawnSync(process.execPath, [cli, 'sim', '--scenario', 'mars'], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('unknown scenario "mars"; valid scenarios: tutorial, empty, large');
+  });
+
+  test('an unknown flag is refused with exit 2', () => {
+    const result = spawnSync(process.execPath, [cli, 'sim', '--bogus'], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/Unknown flag/);
+  });
+
+  test('a bad number for a flag is refused with exit 2', () => {
+    const result = spawnSync(process.execPath, [cli, 'sim', '--scenario', 'large', '--nodes', '0'], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--nodes must be a whole number from 1 to 100000, not 0');
+  });
+});
