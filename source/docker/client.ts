@@ -1,0 +1,217 @@
+import Docker from 'dockerode';
+import type { Endpoint } from './connection.js';
+import { LogDemuxer, type LogEntry } from './demux.js';
+import type { EngineInfo, ServiceSpec, SwarmEvent, SwarmNode, SwarmService, SwarmTask } from './types.js';
+
+/** An error from the daemon or the connection, with the daemon's words kept as they were. */
+export class DockerError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Turns a dockerode/socket error into the message the user reads: the daemon's own words, or what went wrong with the connection. */
+export function describeError(error: unknown, endpoint?: Endpoint): DockerError {
+  const e = error as { statusCode?: number; json?: { message?: string } | null; code?: string; message?: string; reason?: string };
+  if (e instanceof DockerError) return e;
+  const where = endpoint?.url ?? 'the Docker endpoint';
+  if (e?.json && typeof e.json === 'object' && typeof e.json.message === 'string') return new DockerError(e.json.message, e.statusCode);
+  if (e?.code === 'ENOENT') return new DockerError(`cannot reach ${where}: no such socket (is Docker running there?)`, undefined, e.code);
+  if (e?.code === 'EACCES' || e?.code === 'EPERM') {
+    return new DockerError(`permission denied on ${where}: add your user to the docker group, or run with sudo`, undefined, e.code);
+  }
+  if (e?.code === 'ECONNREFUSED') return new DockerError(`cannot reach ${where}: connection refused`, undefined, e.code);
+  if (e?.code === 'ETIMEDOUT' || e?.code === 'EHOSTUNREACH') return new DockerError(`cannot reach ${where}: ${e.code}`, undefined, e.code);
+  if (e?.code === 'ECONNRESET' || e?.code === 'EPIPE') return new DockerError(`lost the connection to ${where}`, undefined, e.code);
+  if (typeof e?.statusCode === 'number') {
+    // dockerode puts the body in the message ("(HTTP code 404) no such service - service x not found").
+    const body = /- (.*)$/s.exec(e.message ?? '')?.[1]?.trim();
+    return new DockerError(body || e.reason || e.message || `HTTP ${e.statusCode}`, e.statusCode);
+  }
+  return new DockerError(e?.message ?? String(error), undefined, e?.code);
+}
+
+/** Something the user must fix about where they pointed swarmdeck (not a manager, swarm inactive). */
+export class NotAManagerError extends DockerError {}
+
+/** The swarm calls the console makes: one client for real managers and the simulator alike. */
+export class SwarmClient {
+  readonly docker: Docker;
+
+  constructor(readonly endpoint: Endpoint) {
+    this.docker = new Docker(endpoint.options as Docker.DockerOptions);
+  }
+
+  private async call<T>(promise: Promise<T>): Promise<T> {
+    try {
+      return await promise;
+    } catch (error) {
+      throw describeError(error, this.endpoint);
+    }
+  }
+
+  /** Pings, then checks that the engine is an active swarm manager; says which it is when not. */
+  async checkManager(): Promise<EngineInfo> {
+    await this.call(this.docker.ping());
+    const info = (await this.call(this.docker.info())) as EngineInfo;
+    const state = info.Swarm?.LocalNodeState ?? 'inactive';
+    if (state !== 'active') {
+      throw new NotAManagerError(
+        `${this.endpoint.url} is not part of a swarm (swarm state: ${state}). Run \`docker swarm init\` there, or point swarmdeck at a manager with -H or --context.`,
+      );
+    }
+    if (!info.Swarm?.ControlAvailable) {
+      throw new NotAManagerError(
+        `${this.endpoint.url} is a swarm worker, not a manager: workers cannot show or change cluster state. Point swarmdeck at a manager (\`docker node ls\` on a manager lists them).`,
+      );
+    }
+    return info;
+  }
+
+  /** GET /info. */
+  info(): Promise<EngineInfo> {
+    return this.call(this.docker.info()) as Promise<EngineInfo>;
+  }
+
+  /** GET /nodes. */
+  listNodes(): Promise<SwarmNode[]> {
+    return this.call(this.docker.listNodes()) as Promise<SwarmNode[]>;
+  }
+
+  /** GET /services?status=true: replica counts come with the list, no task listing needed. */
+  listServices(): Promise<SwarmService[]> {
+    return this.call(this.docker.listServices({ status: true } as {})) as unknown as Promise<SwarmService[]>;
+  }
+
+  /** GET /tasks for one service or node only: never the whole task list. */
+  listTasks(scope: { service?: string; node?: string }): Promise<SwarmTask[]> {
+    const filters: Record<string, string[]> = {};
+    if (scope.service) filters.service = [scope.service];
+    if (scope.node) filters.node = [scope.node];
+    return this.call(this.docker.listTasks({ filters })) as Promise<SwarmTask[]>;
+  }
+
+  /** GET /services/{id}. */
+  inspectService(id: string): Promise<SwarmService> {
+    return this.call(this.docker.getService(id).inspect()) as Promise<SwarmService>;
+  }
+
+  /** GET /nodes/{id}. */
+  inspectNode(id: string): Promise<SwarmNode> {
+    return this.call(this.docker.getNode(id).inspect()) as Promise<SwarmNode>;
+  }
+
+  /** POST /services/{id}/update with a changed copy of the current spec, at the version read. */
+  async updateService(service: SwarmService, change: (spec: ServiceSpec) => ServiceSpec): Promise<void> {
+    const spec = change(structuredClone(service.Spec));
+    await this.call(this.docker.getService(service.ID).update({ ...spec, version: service.Version.Index }) as unknown as Promise<unknown>);
+  }
+
+  /** POST /services/{id}/update?rollback=previous (the body is ignored by the engine). */
+  async rollbackService(service: SwarmService): Promise<void> {
+    const modem = this.docker.modem as unknown as {
+      dial: (options: Record<string, unknown>, callback: (error: unknown, data: unknown) => void) => void;
+    };
+    await this.call(
+      new Promise<void>((resolve, reject) =>
+        modem.dial(
+          {
+            path: `/services/${service.ID}/update?`,
+            method: 'POST',
+            options: { _query: { version: service.Version.Index, rollback: 'previous' }, _body: service.Spec },
+            statusCodes: { 200: true, 400: 'bad parameter', 404: 'no such service', 500: 'server error', 503: 'node is not part of a swarm' },
+          },
+          (error) => (error ? reject(error) : resolve()),
+        ),
+      ),
+    );
+  }
+
+  /** POST /nodes/{id}/update with a changed copy of the current spec. */
+  async updateNode(node: SwarmNode, change: Partial<SwarmNode['Spec']>): Promise<void> {
+    const spec = { ...node.Spec, ...change };
+    await this.call(this.docker.getNode(node.ID).update({ ...spec, version: node.Version.Index }) as unknown as Promise<unknown>);
+  }
+
+  /** Streams swarm events (services and nodes) until stopped; reports the end so the caller can reconnect. */
+  async events(since: number | undefined, onEvent: (event: SwarmEvent) => void, onEnd: (error?: DockerError) => void): Promise<() => void> {
+    const options: Record<string, unknown> = { filters: { type: ['service', 'node'] } };
+    if (since !== undefined) options.since = since;
+    const stream = (await this.call(this.docker.getEvents(options))) as NodeJS.ReadableStream & { destroy(): void };
+    let buffered = '';
+    let ended = false;
+    const end = (error?: unknown) => {
+      if (ended) return;
+      ended = true;
+      onEnd(error ? describeError(error, this.endpoint) : undefined);
+    };
+    stream.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.trim() === '') continue;
+        try {
+          onEvent(JSON.parse(line) as SwarmEvent);
+        } catch {
+          // A malformed event line is skipped; the next refresh corrects any state it would have changed.
+        }
+      }
+    });
+    stream.on('error', end);
+    stream.on('end', () => end());
+    stream.on('close', () => end());
+    return () => {
+      ended = true;
+      stream.destroy();
+    };
+  }
+
+  /** Streams the logs of a service or a task as lines; returns the stopper. */
+  async logs(
+    target: { service?: string; task?: string },
+    options: { follow: boolean; tail: number | 'all'; since?: number; tty: boolean },
+    onLines: (lines: LogEntry[]) => void,
+    onEnd: (error?: DockerError) => void,
+  ): Promise<() => void> {
+    const query: Record<string, unknown> = {
+      stdout: true,
+      stderr: true,
+      follow: options.follow,
+      tail: options.tail,
+      timestamps: true,
+      details: !options.tty,
+    };
+    if (options.since !== undefined) query.since = options.since;
+    const object = target.task ? this.docker.getTask(target.task) : this.docker.getService(target.service!);
+    const result = (await this.call((object as unknown as { logs(o: object): Promise<unknown> }).logs(query))) as
+      | Buffer
+      | (NodeJS.ReadableStream & { destroy(): void });
+    const demuxer = new LogDemuxer(options.tty, !options.tty, true);
+    if (Buffer.isBuffer(result)) {
+      onLines(demuxer.push(result));
+      onEnd();
+      return () => {};
+    }
+    let ended = false;
+    const end = (error?: unknown) => {
+      if (ended) return;
+      ended = true;
+      onEnd(error ? describeError(error, this.endpoint) : undefined);
+    };
+    result.on('data', (chunk: Buffer) => {
+      const lines = demuxer.push(chunk);
+      if (lines.length > 0) onLines(lines);
+    });
+    result.on('error', end);
+    result.on('end', () => end());
+    return () => {
+      ended = true;
+      result.destroy();
+    };
+  }
+}

@@ -1,0 +1,92 @@
+/** The Engine API fields the console reads (v1.41). Plain data: the UI and store import these, never dockerode. */
+
+/** A swarm node. */
+export interface SwarmNode {
+  ID: string;
+  Version: { Index: number };
+  CreatedAt?: string;
+  UpdatedAt?: string;
+  Spec: { Name?: string; Labels?: Record<string, string>; Role: 'manager' | 'worker'; Availability: 'active' | 'pause' | 'drain' };
+  Description?: {
+    Hostname?: string;
+    Platform?: { Architecture?: string; OS?: string };
+    Resources?: { NanoCPUs?: number; MemoryBytes?: number };
+    Engine?: { EngineVersion?: string };
+  };
+  Status: { State: string; Message?: string; Addr?: string };
+  ManagerStatus?: { Leader?: boolean; Reachability?: string; Addr?: string };
+}
+
+/** A service spec, loosely typed beyond what the console reads. */
+export interface ServiceSpec {
+  Name?: string;
+  Labels?: Record<string, string>;
+  TaskTemplate?: {
+    ContainerSpec?: { Image?: string; Env?: string[]; Args?: string[]; TTY?: boolean; [key: string]: unknown };
+    ForceUpdate?: number;
+    Placement?: { Constraints?: string[]; MaxReplicas?: number };
+    [key: string]: unknown;
+  };
+  Mode?: { Replicated?: { Replicas?: number }; Global?: object };
+  UpdateConfig?: { Parallelism?: number; FailureAction?: string; MaxFailureRatio?: number; Monitor?: number; Delay?: number; Order?: string };
+  EndpointSpec?: { Mode?: string; Ports?: PortConfig[] };
+  [key: string]: unknown;
+}
+
+/** A published port. */
+export interface PortConfig {
+  Protocol?: string;
+  TargetPort?: number;
+  PublishedPort?: number;
+  PublishMode?: string;
+}
+
+/** A swarm service. */
+export interface SwarmService {
+  ID: string;
+  Version: { Index: number };
+  CreatedAt?: string;
+  UpdatedAt?: string;
+  Spec: ServiceSpec;
+  PreviousSpec?: ServiceSpec;
+  Endpoint?: { Ports?: PortConfig[] };
+  UpdateStatus?: { State: string; StartedAt?: string; CompletedAt?: string; Message?: string };
+  ServiceStatus?: { RunningTasks: number; DesiredTasks: number; CompletedTasks?: number };
+}
+
+/** A swarm task. */
+export interface SwarmTask {
+  ID: string;
+  Version?: { Index: number };
+  CreatedAt?: string;
+  UpdatedAt?: string;
+  ServiceID: string;
+  Slot?: number;
+  NodeID?: string;
+  Spec?: { ContainerSpec?: { Image?: string } };
+  Status: { Timestamp?: string; State: string; Message?: string; Err?: string; ContainerStatus?: { ExitCode?: number } };
+  DesiredState: string;
+}
+
+/** The parts of /info the header shows. */
+export interface EngineInfo {
+  ServerVersion?: string;
+  Name?: string;
+  Swarm?: {
+    NodeID?: string;
+    LocalNodeState?: string;
+    ControlAvailable?: boolean;
+    Managers?: number;
+    Nodes?: number;
+    Error?: string;
+  };
+}
+
+/** A swarm event from /events. */
+export interface SwarmEvent {
+  Type: string;
+  Action: string;
+  Actor: { ID: string; Attributes?: Record<string, string> };
+  time?: number;
+  timeNano?: number;
+}

@@ -1,0 +1,98 @@
+import type { SwarmClient } from '../docker/client.js';
+import type { SwarmNode, SwarmService } from '../docker/types.js';
+import type { Store } from './store.js';
+import type { Sync } from './sync.js';
+
+/** What a swarm action needs: the client to send it, the store to report it, and the sync to refresh. */
+export interface ActionContext {
+  client: SwarmClient;
+  store: Store;
+  sync: Sync;
+  readOnly: boolean;
+  now?: () => number;
+}
+
+/** The message shown when read-only mode refuses an action; nothing is sent. */
+export const READ_ONLY_MESSAGE = 'read-only mode: this would change the swarm, so nothing was sent';
+
+/** Why scaling this service is refused before anything is sent, if it is. */
+export function scaleRefusal(service: SwarmService): string | undefined {
+  if (service.Spec.Mode?.Global) return `${service.Spec.Name} is a global service: it runs one task per node and cannot be scaled`;
+  return undefined;
+}
+
+/** Parses a replica count typed by the user: a whole number from 0. */
+export function parseReplicas(text: string): number | string {
+  const trimmed = text.trim();
+  if (!/^\d+$/.test(trimmed)) return `"${text}" is not a whole number of replicas (0 or more)`;
+  const n = Number(trimmed);
+  if (!Number.isSafeInteger(n) || n > 100_000) return `${trimmed} replicas is more than swarmdeck will ask for (100000 at most)`;
+  return n;
+}
+
+/** Why demoting this node is refused before anything is sent, if it is. */
+export function demoteRefusal(node: SwarmNode, nodes: SwarmNode[]): string | undefined {
+  if (node.Spec.Role !== 'manager') return `${hostname(node)} is already a worker`;
+  const managers = nodes.filter((n) => n.Spec.Role === 'manager');
+  if (managers.length <= 1) return `${hostname(node)} is the last manager: demoting it would leave the swarm with no manager`;
+  return undefined;
+}
+
+/** A node's name as shown. */
+export const hostname = (node: SwarmNode) => node.Description?.Hostname ?? node.ID.slice(0, 12);
+
+/** Runs one swarm action: refused in read-only mode, result or daemon error reported word for word. */
+export async function perform(ctx: ActionContext, description: string, work: () => Promise<void>, after?: () => void): Promise<boolean> {
+  const now = ctx.now ?? Date.now;
+  if (ctx.readOnly) {
+    ctx.store.dispatch({ type: 'status', text: READ_ONLY_MESSAGE, kind: 'error', at: now() });
+    return false;
+  }
+  ctx.store.dispatch({ type: 'status', text: `${description}...`, kind: 'info', at: now() });
+  try {
+    await work();
+    ctx.store.dispatch({ type: 'status', text: `${description}: done`, kind: 'success', at: now() });
+    after?.();
+    void ctx.sync.refreshServices();
+    void ctx.sync.refreshNodes();
+    void ctx.sync.refreshTasks();
+    return true;
+  } catch (error) {
+    ctx.store.dispatch({ type: 'status', text: `${description}: ${(error as Error).message}`, kind: 'error', at: now() });
+    return false;
+  }
+}
+
+/** Always reads the service fresh, so an update is made against the current version and spec. */
+async function fresh(ctx: ActionContext, service: SwarmService) {
+  return ctx.client.inspectService(service.ID);
+}
+
+/** The swarm actions the keymap's commands call. */
+export const swarmActions = {
+  scale: (ctx: ActionContext, service: SwarmService, replicas: number) =>
+    perform(ctx, `scale ${service.Spec.Name} to ${replicas}`, async () => {
+      const current = await fresh(ctx, service);
+      await ctx.client.updateService(current, (spec) => ({ ...spec, Mode: { Replicated: { Replicas: replicas } } }));
+    }),
+  forceUpdate: (ctx: ActionContext, service: SwarmService) =>
+    perform(ctx, `restart ${service.Spec.Name} (update --force)`, async () => {
+      const current = await fresh(ctx, service);
+      await ctx.client.updateService(current, (spec) => ({
+        ...spec,
+        TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate?.ForceUpdate ?? 0) + 1 },
+      }));
+    }),
+  rollback: (ctx: ActionContext, service: SwarmService) =>
+    perform(ctx, `roll back ${service.Spec.Name}`, async () => {
+      await ctx.client.rollbackService(await fresh(ctx, service));
+    }),
+  availability: (ctx: ActionContext, node: SwarmNode, availability: 'active' | 'pause' | 'drain') =>
+    perform(ctx, `${availability === 'active' ? 'activate' : availability} ${hostname(node)}`, async () => {
+      await ctx.client.updateNode(await ctx.client.inspectNode(node.ID), { Availability: availability });
+    }),
+  role: (ctx: ActionContext, node: SwarmNode, role: 'manager' | 'worker') =>
+    perform(ctx, `${role === 'manager' ? 'promote' : 'demote'} ${hostname(node)}`, async () => {
+      await ctx.client.updateNode(await ctx.client.inspectNode(node.ID), { Role: role });
+    }),
+};

@@ -1,0 +1,237 @@
+import type { DockerError, SwarmClient } from '../docker/client.js';
+import type { SwarmEvent } from '../docker/types.js';
+import type { Scope } from './state.js';
+import type { Store } from './store.js';
+
+/** How often to refresh, ms. Converging services are polled fast; a quiet swarm mostly waits for events. */
+export const INTERVALS = { converging: 1000, quiet: 15_000, tasks: 2000, maxBackoff: 30_000 };
+
+/** The bound on the log buffer: older lines are dropped (and counted) beyond it. */
+export const LOG_LIMIT = 5000;
+
+/** Log options the logs pane controls. */
+export interface LogOptions {
+  follow: boolean;
+  tail: number | 'all';
+  since?: number;
+}
+
+const busy = (state: string | undefined) => state === 'updating' || state === 'rollback_started';
+
+/**
+ * Keeps the store current: one event stream (services and nodes) triggers targeted refetches;
+ * only what is visible is polled (the selected scope's tasks, replica counts while converging);
+ * the whole task list is never fetched. Reconnects with backoff and keeps the last data meanwhile.
+ */
+export class Sync {
+  private timers = new Set<NodeJS.Timeout>();
+  private stopEvents?: () => void;
+  private stopLogs?: () => void;
+  private servicesTimer?: NodeJS.Timeout;
+  private nodesTimer?: NodeJS.Timeout;
+  private tasksTimer?: NodeJS.Timeout;
+  private reconnectTimer?: NodeJS.Timeout;
+  private backoff = 1000;
+  private lastEventNano?: number;
+  private pendingRefresh = { services: false, nodes: false, tasks: false };
+  private refreshTimer?: NodeJS.Timeout;
+  private logOptions: LogOptions = { follow: true, tail: 200 };
+  private stopped = false;
+
+  constructor(
+    readonly client: SwarmClient,
+    readonly store: Store,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Connects and loads; resolves once the first data is in (or the first failure is reported). */
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  /** Stops every stream and timer. */
+  stop(): void {
+    this.stopped = true;
+    this.stopEvents?.();
+    this.stopLogs?.();
+    for (const timer of [this.servicesTimer, this.nodesTimer, this.tasksTimer, this.reconnectTimer, this.refreshTimer]) {
+      if (timer) clearTimeout(timer);
+    }
+    for (const timer of this.timers) clearTimeout(timer);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const info = await this.client.checkManager();
+      this.store.dispatch({ type: 'info', info });
+      await Promise.all([this.refreshNodes(), this.refreshServices(), this.refreshTasks()]);
+      await this.subscribe();
+      this.backoff = 1000;
+      if (this.store.getSnapshot().logs.scope) this.openLogs();
+    } catch (error) {
+      this.lost(error as DockerError);
+    }
+  }
+
+  private lost(error: DockerError): void {
+    if (this.stopped) return;
+    this.stopEvents?.();
+    this.stopEvents = undefined;
+    const current = this.store.getSnapshot().connection;
+    if (this.reconnectTimer) return;
+    const retryAt = this.now() + this.backoff;
+    this.store.dispatch({ type: 'connection', connection: { status: 'disconnected', error: error.message, retryAt, lastOk: current.lastOk } });
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.connect();
+    }, this.backoff);
+    this.backoff = Math.min(this.backoff * 2, INTERVALS.maxBackoff);
+  }
+
+  private async subscribe(): Promise<void> {
+    this.stopEvents?.();
+    const since = this.lastEventNano !== undefined ? this.lastEventNano / 1e9 : undefined;
+    this.stopEvents = await this.client.events(
+      since,
+      (event) => this.onEvent(event),
+      (error) => {
+        if (!this.stopped) this.lost(error ?? ({ message: 'the event stream ended' } as DockerError));
+      },
+    );
+  }
+
+  private onEvent(event: SwarmEvent): void {
+    if (event.timeNano) this.lastEventNano = event.timeNano;
+    const tasks = this.store.getSnapshot().tasks.scope;
+    if (event.Type === 'service') {
+      this.pendingRefresh.services = true;
+      if (tasks && (tasks.kind !== 'service' || tasks.id === event.Actor.ID)) this.pendingRefresh.tasks = true;
+    }
+    if (event.Type === 'node') {
+      this.pendingRefresh.nodes = true;
+      if (tasks?.kind === 'node') this.pendingRefresh.tasks = true;
+    }
+    // Bursts of events (a rolling update emits several) are folded into one refetch.
+    if (!this.refreshTimer) {
+      this.refreshTimer = setTimeout(() => {
+        this.refreshTimer = undefined;
+        const pending = this.pendingRefresh;
+        this.pendingRefresh = { services: false, nodes: false, tasks: false };
+        if (pending.services) void this.refreshServices();
+        if (pending.nodes) void this.refreshNodes().then(() => this.refreshInfo());
+        if (pending.tasks) void this.refreshTasks();
+      }, 50);
+    }
+  }
+
+  private async guarded(work: () => Promise<void>): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await work();
+    } catch (error) {
+      const e = error as DockerError;
+      if (e.status === undefined) this.lost(e);
+      else this.store.dispatch({ type: 'status', text: e.message, kind: 'error', at: this.now() });
+    }
+  }
+
+  private async refreshInfo(): Promise<void> {
+    await this.guarded(async () => this.store.dispatch({ type: 'info', info: await this.client.info() }));
+  }
+
+  /** Refetches the node list now, and schedules the next quiet refresh. */
+  async refreshNodes(): Promise<void> {
+    if (this.nodesTimer) clearTimeout(this.nodesTimer);
+    await this.guarded(async () => this.store.dispatch({ type: 'nodes', nodes: await this.client.listNodes(), at: this.now() }));
+    if (!this.stopped) this.nodesTimer = setTimeout(() => void this.refreshNodes(), INTERVALS.quiet);
+  }
+
+  /** Refetches services with replica counts; polls fast only while some service converges or updates. */
+  async refreshServices(): Promise<void> {
+    if (this.servicesTimer) clearTimeout(this.servicesTimer);
+    await this.guarded(async () => this.store.dispatch({ type: 'services', services: await this.client.listServices(), at: this.now() }));
+    if (this.stopped) return;
+    const services = this.store.getSnapshot().services;
+    const converging = services.some(
+      (s) => busy(s.UpdateStatus?.State) || (s.ServiceStatus && s.ServiceStatus.RunningTasks !== s.ServiceStatus.DesiredTasks),
+    );
+    this.servicesTimer = setTimeout(() => void this.refreshServices(), converging ? INTERVALS.converging : INTERVALS.quiet);
+  }
+
+  /** Refetches the tasks of the visible scope (if any) and keeps polling it while it is visible. */
+  async refreshTasks(): Promise<void> {
+    if (this.tasksTimer) clearTimeout(this.tasksTimer);
+    const scope = this.store.getSnapshot().tasks.scope;
+    if (!scope || scope.kind === 'task') return;
+    await this.guarded(async () => {
+      const items = await this.client.listTasks(scope.kind === 'service' ? { service: scope.id } : { node: scope.id });
+      this.store.dispatch({ type: 'tasks', scope, items, at: this.now() });
+    });
+    if (!this.stopped && this.store.getSnapshot().tasks.scope === scope) {
+      this.tasksTimer = setTimeout(() => void this.refreshTasks(), INTERVALS.tasks);
+    }
+  }
+
+  /** Shows the tasks of a service or node (or nothing): polling follows what is on screen. */
+  setTasksScope(scope: Scope | undefined): void {
+    this.store.dispatch({ type: 'tasks/scope', scope });
+    void this.refreshTasks();
+  }
+
+  /** Shows the logs of a service or task (or none), with the given options. */
+  setLogs(scope: Scope | undefined, options: LogOptions = this.logOptions): void {
+    this.logOptions = options;
+    this.stopLogs?.();
+    this.stopLogs = undefined;
+    this.store.dispatch({ type: 'logs/reset', scope, status: scope ? 'loading' : 'idle' });
+    if (scope) this.openLogs();
+  }
+
+  private openLogs(since?: number): void {
+    const scope = this.store.getSnapshot().logs.scope;
+    if (!scope || scope.kind === 'node') return;
+    const service = scope.kind === 'service' ? this.store.getSnapshot().services.find((s) => s.ID === scope.id) : undefined;
+    const tty = Boolean(service?.Spec.TaskTemplate?.ContainerSpec?.TTY);
+    const options = this.logOptions;
+    let last = since;
+    void this.client
+      .logs(
+        scope.kind === 'service' ? { service: scope.id } : { task: scope.id },
+        { follow: options.follow, tail: since !== undefined ? 'all' : options.tail, since: since ?? options.since, tty },
+        (lines) => {
+          if (this.store.getSnapshot().logs.scope !== scope) return;
+          const fresh = last === undefined ? lines : lines.filter((l) => (l.time ?? 0) / 1000 > last!);
+          const newest = lines.at(-1)?.time;
+          if (newest !== undefined) last = newest / 1000;
+          this.store.dispatch({ type: 'logs/append', lines: fresh, limit: LOG_LIMIT });
+          this.store.dispatch({ type: 'logs/status', status: options.follow ? 'streaming' : 'ended' });
+        },
+        (error) => {
+          if (this.store.getSnapshot().logs.scope !== scope || this.stopped) return;
+          if (error) {
+            this.store.dispatch({ type: 'logs/status', status: 'error', error: error.message });
+            return;
+          }
+          if (!options.follow) {
+            this.store.dispatch({ type: 'logs/status', status: 'ended' });
+            return;
+          }
+          // The stream ended while following (tasks replaced, manager restarted): re-attach from the last line.
+          const timer = setTimeout(() => {
+            this.timers.delete(timer);
+            if (this.store.getSnapshot().logs.scope === scope) this.openLogs(last);
+          }, 1000);
+          this.timers.add(timer);
+        },
+      )
+      .then((stop) => {
+        if (this.store.getSnapshot().logs.scope === scope) this.stopLogs = stop;
+        else stop();
+        if (!options.follow && this.store.getSnapshot().logs.status === 'loading') {
+          this.store.dispatch({ type: 'logs/status', status: 'ended' });
+        }
+      })
+      .catch((error: DockerError) => this.store.dispatch({ type: 'logs/status', status: 'error', error: error.message }));
+  }
+}
