@@ -88,10 +88,11 @@ export class SwarmClient {
   }
 
   /** GET /tasks for one service or node only: never the whole task list. */
-  listTasks(scope: { service?: string; node?: string }): Promise<SwarmTask[]> {
+  listTasks(scope: { service?: string; node?: string | string[]; desired?: 'running' }): Promise<SwarmTask[]> {
     const filters: Record<string, string[]> = {};
     if (scope.service) filters.service = [scope.service];
-    if (scope.node) filters.node = [scope.node];
+    if (scope.node) filters.node = Array.isArray(scope.node) ? scope.node : [scope.node];
+    if (scope.desired) filters['desired-state'] = [scope.desired];
     return this.call(this.docker.listTasks({ filters })) as Promise<SwarmTask[]>;
   }
 

@@ -40,6 +40,8 @@ export interface ClusterState {
   loaded: { nodes: boolean; services: boolean };
   tasks: { scope?: Scope; items: SwarmTask[]; loaded: boolean };
   logs: LogBuffer;
+  /** Running tasks per node id, for the nodes in view (fetched only while the nodes view shows). */
+  counts: Map<string, number>;
   /** The last result of an action or error, word for word. */
   status?: { text: string; kind: 'info' | 'success' | 'error'; at: number };
 }
@@ -52,6 +54,7 @@ export type Action =
   | { type: 'services'; services: SwarmService[]; at: number }
   | { type: 'tasks'; scope: Scope; items: SwarmTask[]; at: number }
   | { type: 'tasks/scope'; scope?: Scope }
+  | { type: 'counts'; counts: Map<string, number> }
   | { type: 'logs/reset'; scope?: Scope; status: LogBuffer['status'] }
   | { type: 'logs/append'; lines: LogEntry[]; limit: number }
   | { type: 'logs/status'; status: LogBuffer['status']; error?: string }
@@ -67,6 +70,7 @@ export function initialState(endpoint: string): ClusterState {
     loaded: { nodes: false, services: false },
     tasks: { items: [], loaded: false },
     logs: { lines: [], dropped: 0, status: 'idle' },
+    counts: new Map(),
   };
 }
 
@@ -100,6 +104,8 @@ export function reduce(state: ClusterState, action: Action): ClusterState {
     case 'tasks/scope':
       if (sameScope(action.scope, state.tasks.scope)) return state;
       return { ...state, tasks: { scope: action.scope, items: [], loaded: false } };
+    case 'counts':
+      return { ...state, counts: action.counts };
     case 'logs/reset':
       return { ...state, logs: { scope: action.scope, lines: [], dropped: 0, status: action.status } };
     case 'logs/append': {

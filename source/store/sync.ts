@@ -30,6 +30,8 @@ export class Sync {
   private servicesTimer?: NodeJS.Timeout;
   private nodesTimer?: NodeJS.Timeout;
   private tasksTimer?: NodeJS.Timeout;
+  private countsTimer?: NodeJS.Timeout;
+  private nodesVisible = false;
   private reconnectTimer?: NodeJS.Timeout;
   private backoff = 1000;
   private lastEventNano?: number;
@@ -54,7 +56,7 @@ export class Sync {
     this.stopped = true;
     this.stopEvents?.();
     this.stopLogs?.();
-    for (const timer of [this.servicesTimer, this.nodesTimer, this.tasksTimer, this.reconnectTimer, this.refreshTimer]) {
+    for (const timer of [this.servicesTimer, this.nodesTimer, this.tasksTimer, this.countsTimer, this.reconnectTimer, this.refreshTimer]) {
       if (timer) clearTimeout(timer);
     }
     for (const timer of this.timers) clearTimeout(timer);
@@ -121,6 +123,7 @@ export class Sync {
         if (pending.services) void this.refreshServices();
         if (pending.nodes) void this.refreshNodes().then(() => this.refreshInfo());
         if (pending.tasks) void this.refreshTasks();
+        if (this.nodesVisible && (pending.nodes || pending.services)) void this.refreshCounts();
       }, 50);
     }
   }
@@ -171,6 +174,27 @@ export class Sync {
     if (!this.stopped && this.store.getSnapshot().tasks.scope === scope) {
       this.tasksTimer = setTimeout(() => void this.refreshTasks(), INTERVALS.tasks);
     }
+  }
+
+  /** The nodes view is showing (or not): per-node task counts are fetched only while it is. */
+  setNodesVisible(visible: boolean): void {
+    this.nodesVisible = visible;
+    if (visible) void this.refreshCounts();
+    else if (this.countsTimer) clearTimeout(this.countsTimer);
+  }
+
+  /** Counts running tasks per node with one filtered listing of the listed nodes' tasks. */
+  async refreshCounts(): Promise<void> {
+    if (this.countsTimer) clearTimeout(this.countsTimer);
+    const nodes = this.store.getSnapshot().nodes.map((n) => n.ID);
+    if (!this.nodesVisible || nodes.length === 0) return;
+    await this.guarded(async () => {
+      const tasks = await this.client.listTasks({ node: nodes, desired: 'running' });
+      const counts = new Map<string, number>(nodes.map((id) => [id, 0]));
+      for (const task of tasks) if (task.NodeID && task.Status.State === 'running') counts.set(task.NodeID, (counts.get(task.NodeID) ?? 0) + 1);
+      this.store.dispatch({ type: 'counts', counts });
+    });
+    if (!this.stopped && this.nodesVisible) this.countsTimer = setTimeout(() => void this.refreshCounts(), INTERVALS.quiet);
   }
 
   /** Shows the tasks of a service or node (or nothing): polling follows what is on screen. */

@@ -1,0 +1,196 @@
+import { render } from 'ink';
+import { ConfigError, parseHost, resolveEndpoints, type Endpoint } from './docker/connection.js';
+import { DockerError, SwarmClient } from './docker/client.js';
+import { createStore, type Store } from './store/store.js';
+import { Sync } from './store/sync.js';
+import { App } from './ui/app.js';
+import { Screen } from './ui/screen.js';
+import { renderFrame } from './ui/render-frame.js';
+import { initialUi, type View } from './ui/ui-state.js';
+import type { Scope } from './store/state.js';
+
+/** Flags of the console (see cli.tsx). */
+export interface AppFlags {
+  host?: string[];
+  context?: string;
+  readOnly?: boolean;
+  sim?: boolean;
+  scenario?: string;
+  seed?: number;
+  nodes?: number;
+  services?: number;
+  replicas?: number;
+  once?: boolean;
+  view?: string;
+  service?: string;
+  node?: string;
+  width?: number;
+  height?: number;
+}
+
+const VIEWS = ['nodes', 'services', 'tasks', 'logs'];
+const fail = (message: string, code = 2) => {
+  process.stderr.write(`swarmdeck: ${message}\n`);
+  return code;
+};
+
+/** Removes colours and other SGR sequences: --once prints plain text. */
+export const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
+
+/** Runs the console, or prints one frame with --once. Returns the exit code. */
+export async function runApp(flags: AppFlags): Promise<number> {
+  if (flags.view !== undefined && !VIEWS.includes(flags.view)) return fail(`--view must be one of ${VIEWS.join(', ')}, not "${flags.view}"`);
+  if (flags.view && !flags.once) return fail('--view goes with --once');
+  if (flags.width !== undefined && flags.width < 40) return fail('--width must be at least 40');
+  if (flags.height !== undefined && flags.height < 10) return fail('--height must be at least 10');
+  if (flags.sim && (flags.host?.length || flags.context)) return fail('--sim starts its own swarm: leave out -H and --context');
+
+  let endpoints: Endpoint[];
+  let closeSim: (() => Promise<void>) | undefined;
+  try {
+    if (flags.sim) {
+      const { startSimulator } = await import('./simulator/server.js');
+      const sim = await startSimulator({ scenario: flags.scenario, seed: flags.seed, nodes: flags.nodes, services: flags.services, replicas: flags.replicas, clock: 'real' });
+      closeSim = () => sim.close();
+      endpoints = [{ ...parseHost(sim.host, {}, undefined), label: `simulated swarm (${flags.scenario ?? 'tutorial'})` }];
+    } else {
+      if (flags.scenario || flags.seed !== undefined) return fail('--scenario and --seed go with --sim');
+      endpoints = resolveEndpoints({ hosts: flags.host, context: flags.context });
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(error.message);
+    const message = (error as Error).message;
+    return fail(message, 2);
+  }
+  try {
+    return flags.once ? await once(endpoints[0], flags) : await live(endpoints, flags);
+  } finally {
+    await closeSim?.();
+  }
+}
+
+async function connect(endpoints: Endpoint[]): Promise<{ client: SwarmClient } | { error: DockerError }> {
+  let last: DockerError | undefined;
+  for (const endpoint of endpoints) {
+    const client = new SwarmClient(endpoint);
+    try {
+      await client.checkManager();
+      return { client };
+    } catch (error) {
+      last = error as DockerError;
+    }
+  }
+  return { error: last! };
+}
+
+function scopeFromFlags(flags: AppFlags, store: Store): Scope | string | undefined {
+  const state = store.getSnapshot();
+  if (flags.service) {
+    const service = state.services.find((s) => s.Spec.Name === flags.service || s.ID === flags.service || s.ID.startsWith(flags.service!));
+    if (!service) return `no service "${flags.service}"`;
+    return { kind: 'service', id: service.ID, name: service.Spec.Name ?? service.ID };
+  }
+  if (flags.node) {
+    const node = state.nodes.find((n) => n.Description?.Hostname === flags.node || n.ID === flags.node || n.ID.startsWith(flags.node!));
+    if (!node) return `no node "${flags.node}"`;
+    return { kind: 'node', id: node.ID, name: node.Description?.Hostname ?? node.ID };
+  }
+  return undefined;
+}
+
+async function once(endpoint: Endpoint, flags: AppFlags): Promise<number> {
+  const client = new SwarmClient(endpoint);
+  const store = createStore(endpoint.label);
+  const sync = new Sync(client, store);
+  try {
+    const info = await client.checkManager();
+    store.dispatch({ type: 'info', info });
+    const [nodes, services] = await Promise.all([client.listNodes(), client.listServices()]);
+    store.dispatch({ type: 'nodes', nodes, at: Date.now() });
+    store.dispatch({ type: 'services', services, at: Date.now() });
+    const kind = (flags.view ?? 'services') as View['kind'];
+    const scope = scopeFromFlags(flags, store);
+    if (typeof scope === 'string') return fail(scope);
+    if ((kind === 'tasks' || kind === 'logs') && !scope) return fail(`--view ${kind} needs --service NAME${kind === 'tasks' ? ' or --node NAME' : ''}`);
+    if (kind === 'logs' && scope?.kind !== 'service') return fail('--view logs needs --service NAME');
+    if (scope && (kind === 'tasks' || kind === 'logs')) {
+      store.dispatch({ type: 'tasks/scope', scope });
+      const items = await client.listTasks(scope.kind === 'service' ? { service: scope.id } : { node: scope.id });
+      store.dispatch({ type: 'tasks', scope, items, at: Date.now() });
+    }
+    if (kind === 'nodes') {
+      const tasks = await client.listTasks({ node: nodes.map((n) => n.ID), desired: 'running' });
+      const counts = new Map<string, number>(nodes.map((n) => [n.ID, 0]));
+      for (const t of tasks) if (t.NodeID && t.Status.State === 'running') counts.set(t.NodeID, (counts.get(t.NodeID) ?? 0) + 1);
+      store.dispatch({ type: 'counts', counts });
+    }
+    const width = flags.width ?? 120;
+    const height = flags.height ?? 40;
+    if (kind === 'logs' && scope) {
+      store.dispatch({ type: 'logs/reset', scope, status: 'loading' });
+      await new Promise<void>((resolve, reject) => {
+        void client
+          .logs({ service: scope.id }, { follow: false, tail: height, tty: false }, (lines) => store.dispatch({ type: 'logs/append', lines, limit: 5000 }), (error) => (error ? reject(error) : resolve()))
+          .catch(reject);
+      });
+      store.dispatch({ type: 'logs/status', status: 'ended' });
+    }
+    const ui = { ...initialUi({ kind, scope }), logs: { ...initialUi().logs, follow: false } };
+    const frame = renderFrame(<Screen state={store.getSnapshot()} ui={ui} width={width} height={height} now={Date.now()} readOnly={Boolean(flags.readOnly)} counts={store.getSnapshot().counts} />, width, height);
+    process.stdout.write(`${stripAnsi(frame).split('\n').map((l) => l.trimEnd()).join('\n')}\n`);
+    return 0;
+  } catch (error) {
+    return fail((error as Error).message, error instanceof DockerError && error.status === undefined ? 1 : 1);
+  } finally {
+    sync.stop();
+  }
+}
+
+const ENTER_ALT = '\u001b[?1049h\u001b[H';
+const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
+
+async function live(endpoints: Endpoint[], flags: AppFlags): Promise<number> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    return fail('the console needs a terminal; for scripts use --once --view NAME');
+  }
+  const connected = await connect(endpoints);
+  if ('error' in connected) return fail(connected.error.message, 1);
+  const { client } = connected;
+  const store = createStore(client.endpoint.label);
+  const sync = new Sync(client, store);
+  await sync.start();
+
+  // Full screen on the alternate screen, restored on every way out.
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    process.stdout.write(LEAVE_ALT);
+  };
+  process.stdout.write(ENTER_ALT);
+  process.on('exit', restore);
+  const instance = render(<App client={client} store={store} sync={sync} readOnly={Boolean(flags.readOnly)} />, {
+    exitOnCtrlC: false,
+    incrementalRendering: true,
+    patchConsole: true,
+  });
+  const quit = () => instance.unmount();
+  const crash = (error: unknown) => {
+    instance.unmount();
+    restore();
+    process.stderr.write(`swarmdeck: ${(error as Error)?.message ?? String(error)}\n`);
+    process.exit(1);
+  };
+  process.on('SIGTERM', quit);
+  process.on('SIGHUP', quit);
+  process.on('SIGINT', quit);
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    sync.stop();
+    restore();
+  }
+  return 0;
+}

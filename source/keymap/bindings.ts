@@ -1,0 +1,148 @@
+/** The panes a binding can belong to; 'global' works everywhere. */
+export type Pane = 'global' | 'nodes' | 'services' | 'tasks' | 'logs';
+
+/** One command: what it is, its keys, where it applies, and whether it can harm the swarm. */
+export interface Binding {
+  id: CommandId;
+  keys: string[];
+  pane: Pane;
+  description: string;
+  /** Asks for confirmation first. */
+  dangerous?: boolean;
+  /** Changes the swarm: refused in read-only mode. */
+  mutates?: boolean;
+  /** Shown in the footer of its pane, with this short label. */
+  hint?: string;
+}
+
+/** Every command id. */
+export type CommandId =
+  | 'quit'
+  | 'command'
+  | 'filter'
+  | 'help'
+  | 'back'
+  | 'up'
+  | 'down'
+  | 'pageUp'
+  | 'pageDown'
+  | 'top'
+  | 'bottom'
+  | 'open'
+  | 'view.nodes'
+  | 'view.services'
+  | 'service.scale'
+  | 'service.restart'
+  | 'service.rollback'
+  | 'service.logs'
+  | 'node.promote'
+  | 'node.demote'
+  | 'node.drain'
+  | 'node.pause'
+  | 'node.activate'
+  | 'task.logs'
+  | 'logs.follow'
+  | 'logs.timestamps'
+  | 'logs.wrap'
+  | 'logs.search'
+  | 'logs.next'
+  | 'logs.previous';
+
+/**
+ * The one keymap table. Help, the footer hints and the README's key table are rendered from it;
+ * no other file defines a key.
+ */
+export const BINDINGS: readonly Binding[] = [
+  { id: 'quit', keys: ['q', 'ctrl+c'], pane: 'global', description: 'quit', hint: 'quit' },
+  { id: 'command', keys: [':'], pane: 'global', description: 'command line (:nodes, :services, :tasks, :logs, :q)', hint: 'command' },
+  { id: 'filter', keys: ['/'], pane: 'global', description: 'filter the list', hint: 'filter' },
+  { id: 'help', keys: ['?'], pane: 'global', description: 'help: every key', hint: 'help' },
+  { id: 'back', keys: ['escape'], pane: 'global', description: 'back, or clear the filter' },
+  { id: 'up', keys: ['k', 'up'], pane: 'global', description: 'move up' },
+  { id: 'down', keys: ['j', 'down'], pane: 'global', description: 'move down' },
+  { id: 'pageUp', keys: ['pageup', 'ctrl+b'], pane: 'global', description: 'page up' },
+  { id: 'pageDown', keys: ['pagedown', 'ctrl+f'], pane: 'global', description: 'page down' },
+  { id: 'top', keys: ['g', 'home'], pane: 'global', description: 'first row' },
+  { id: 'bottom', keys: ['G', 'end'], pane: 'global', description: 'last row' },
+  { id: 'open', keys: ['return'], pane: 'global', description: 'drill down: service or node to its tasks, task to its logs', hint: 'open' },
+  { id: 'view.nodes', keys: ['1'], pane: 'global', description: 'nodes view' },
+  { id: 'view.services', keys: ['2'], pane: 'global', description: 'services view' },
+  { id: 'service.scale', keys: ['s'], pane: 'services', description: 'scale (replicas)', mutates: true, hint: 'scale' },
+  { id: 'service.restart', keys: ['r'], pane: 'services', description: 'restart: update --force', mutates: true, dangerous: true, hint: 'restart' },
+  { id: 'service.rollback', keys: ['ctrl+l'], pane: 'services', description: 'roll back to the previous spec', mutates: true, dangerous: true, hint: 'rollback' },
+  { id: 'service.logs', keys: ['l'], pane: 'services', description: 'logs of the service', hint: 'logs' },
+  { id: 'node.promote', keys: ['P'], pane: 'nodes', description: 'promote to manager', mutates: true, hint: 'promote' },
+  { id: 'node.demote', keys: ['D'], pane: 'nodes', description: 'demote to worker', mutates: true, dangerous: true, hint: 'demote' },
+  { id: 'node.drain', keys: ['r'], pane: 'nodes', description: 'drain: move its tasks away', mutates: true, dangerous: true, hint: 'drain' },
+  { id: 'node.pause', keys: ['c'], pane: 'nodes', description: 'pause: no new tasks', mutates: true, dangerous: true, hint: 'pause' },
+  { id: 'node.activate', keys: ['u'], pane: 'nodes', description: 'activate', mutates: true, hint: 'activate' },
+  { id: 'task.logs', keys: ['l'], pane: 'tasks', description: 'logs of the task', hint: 'logs' },
+  { id: 'logs.follow', keys: ['f'], pane: 'logs', description: 'follow on/off', hint: 'follow' },
+  { id: 'logs.timestamps', keys: ['t'], pane: 'logs', description: 'timestamps on/off', hint: 'timestamps' },
+  { id: 'logs.wrap', keys: ['w'], pane: 'logs', description: 'wrap long lines on/off', hint: 'wrap' },
+  { id: 'logs.search', keys: ['/'], pane: 'logs', description: 'search (highlight matches)', hint: 'search' },
+  { id: 'logs.next', keys: ['n'], pane: 'logs', description: 'next match', hint: 'next match' },
+  { id: 'logs.previous', keys: ['N'], pane: 'logs', description: 'previous match' },
+];
+
+/** The bindings that apply in a pane: its own first, then the global ones it does not override. */
+export function bindingsFor(pane: Exclude<Pane, 'global'>): Binding[] {
+  const own = BINDINGS.filter((b) => b.pane === pane);
+  const taken = new Set(own.flatMap((b) => b.keys));
+  return [...own, ...BINDINGS.filter((b) => b.pane === 'global' && !b.keys.some((k) => taken.has(k)))];
+}
+
+/** A key press as Ink reports it. */
+export interface KeyPress {
+  input: string;
+  key: {
+    upArrow?: boolean;
+    downArrow?: boolean;
+    pageUp?: boolean;
+    pageDown?: boolean;
+    home?: boolean;
+    end?: boolean;
+    return?: boolean;
+    escape?: boolean;
+    ctrl?: boolean;
+    shift?: boolean;
+    tab?: boolean;
+    backspace?: boolean;
+    delete?: boolean;
+  };
+}
+
+/** The name of a key press in the table's notation ('j', 'G', 'ctrl+l', 'return', 'up'). */
+export function keyName({ input, key }: KeyPress): string {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
+  if (key.return) return 'return';
+  if (key.escape) return 'escape';
+  if (key.ctrl && input) return `ctrl+${input.toLowerCase()}`;
+  return input;
+}
+
+/** The command a key press means in a pane, if any. */
+export function match(pane: Exclude<Pane, 'global'>, press: KeyPress): Binding | undefined {
+  const name = keyName(press);
+  return bindingsFor(pane).find((b) => b.keys.includes(name));
+}
+
+const pretty = (key: string) =>
+  ({ return: 'Enter', escape: 'Esc', up: '↑', down: '↓', pageup: 'PgUp', pagedown: 'PgDn', home: 'Home', end: 'End' })[key] ??
+  (key.startsWith('ctrl+') ? `Ctrl+${key.slice(5).toUpperCase()}` : key);
+
+/** The keys of a binding as shown to people. */
+export const keyLabel = (binding: Binding) => binding.keys.map(pretty).join(' ');
+
+/** The README's key table, in Markdown, generated from the bindings. */
+export function keyTableMarkdown(): string {
+  const rows = BINDINGS.map(
+    (b) => `| ${b.pane} | ${keyLabel(b).replace(/\|/g, '\\|')} | ${b.description}${b.dangerous ? ' (confirms)' : ''}${b.mutates ? ' (refused with --read-only)' : ''} |`,
+  );
+  return ['| pane | keys | does |', '|---|---|---|', ...rows].join('\n');
+}

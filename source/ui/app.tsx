@@ -1,0 +1,405 @@
+import { useApp, useInput, useStdout } from 'ink';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import type { SwarmClient } from '../docker/client.js';
+import type { SwarmNode, SwarmService } from '../docker/types.js';
+import { match, type CommandId, BINDINGS } from '../keymap/bindings.js';
+import { demoteRefusal, hostname, parseReplicas, READ_ONLY_MESSAGE, scaleRefusal, swarmActions, type ActionContext } from '../store/actions.js';
+import type { Scope } from '../store/state.js';
+import type { Store } from '../store/store.js';
+import type { Sync } from '../store/sync.js';
+import { rollbackChanges } from './present/diff.js';
+import { taskName } from './present/rows.js';
+import { CHROME_ROWS, Screen } from './screen.js';
+import { currentView, initialUi, viewKey, type UiState, type View } from './ui-state.js';
+import { filterRows, listModel } from './views.js';
+
+/** What the live console needs. */
+export interface AppProps {
+  client: SwarmClient;
+  store: Store;
+  sync: Sync;
+  readOnly: boolean;
+  /** Fixed size (tests, --once); else the terminal's, following resizes. */
+  width?: number;
+  height?: number;
+  /** The clock for "x ago" (tests pass the simulator's). */
+  now?: () => number;
+  initialView?: View;
+}
+
+function useTerminalSize(width?: number, height?: number) {
+  const { stdout } = useStdout();
+  const read = () => ({ columns: stdout?.columns || 80, rows: stdout?.rows || 24 });
+  const [size, setSize] = useState(read);
+  useEffect(() => {
+    if (width !== undefined || !stdout) return;
+    const onResize = () => setSize(read());
+    stdout.on('resize', onResize);
+    return () => void stdout.off('resize', onResize);
+  }, [stdout, width]);
+  // One row less than the terminal: Ink 6 clears the whole screen before a frame as tall as the terminal.
+  return { width: width ?? size.columns, height: height ?? Math.max(CHROME_ROWS + 2, size.rows - 1) };
+}
+
+/** The console: state from the store, keys through the keymap, actions through the store's actions. */
+export function App({ client, store, sync, readOnly, width: fixedWidth, height: fixedHeight, now = Date.now, initialView }: AppProps) {
+  const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const { exit } = useApp();
+  const { width, height } = useTerminalSize(fixedWidth, fixedHeight);
+  const [ui, setUi] = useState<UiState>(() => initialUi(initialView));
+  const [tick, setTick] = useState(0);
+  // The key handler reads and writes this ref synchronously; `ui` follows it on the next render.
+  const uiRef = useRef(ui);
+  const view = currentView(ui);
+  const key = viewKey(view);
+  const bodyHeight = Math.max(1, height - CHROME_ROWS);
+  const ctx: ActionContext = useMemo(() => ({ client, store, sync, readOnly, now }), [client, store, sync, readOnly, now]);
+
+  // Ages ("5 seconds ago") and the retry countdown move with time even when no data changes.
+  useEffect(() => {
+    const timer = setInterval(() => setTick((t) => t + 1), 1000);
+    return () => clearInterval(timer);
+  }, []);
+
+  // Only what is on screen is fetched: tasks of the scope in view, logs of the scope in view.
+  const scopeId = view.scope?.id;
+  useEffect(() => {
+    if (view.kind === 'tasks') sync.setTasksScope(view.scope);
+    else if (view.kind === 'logs' && view.scope?.kind === 'service') sync.setTasksScope(view.scope);
+    else if (view.kind !== 'logs') sync.setTasksScope(undefined);
+    if (view.kind === 'logs') sync.setLogs(view.scope, { follow: uiRef.current.logs.follow, tail: 200 });
+    else sync.setLogs(undefined);
+    sync.setNodesVisible(view.kind === 'nodes');
+  }, [view.kind, scopeId, sync]);
+
+  const handleKey = (input: string, keyInfo: Parameters<Parameters<typeof useInput>[0]>[1]) => {
+    // Everything is derived from the latest UI state and store snapshot, not from the last render:
+    // keys typed faster than React re-renders must each see the effect of the one before.
+    const ui = uiRef.current;
+    const state = store.getSnapshot();
+    const view = currentView(ui);
+    const key = viewKey(view);
+    const list = view.kind === 'logs' ? undefined : listModel(view, state, now(), state.counts);
+    const rows = list ? filterRows(list.rows, ui.filters[key]) : [];
+    const selectedIndex = Math.max(0, rows.findIndex((r) => r.key === ui.selection[key]));
+    const selectedKey = rows[selectedIndex]?.key;
+    const status = (text: string, kind: 'info' | 'error' | 'success' = 'error') => store.dispatch({ type: 'status', text, kind, at: now() });
+    const patch = (change: Partial<UiState> | ((ui: UiState) => Partial<UiState>)) => {
+      const current = uiRef.current;
+      const next = { ...current, ...(typeof change === 'function' ? change(current) : change) };
+      uiRef.current = next;
+      setUi(next);
+    };
+    const select = (index: number) => {
+      if (rows.length === 0) return;
+      const clamped = Math.max(0, Math.min(rows.length - 1, index));
+      patch((u) => ({ selection: { ...u.selection, [key]: rows[clamped].key } }));
+    };
+    const push = (next: View) => patch((u) => ({ stack: [...u.stack, next], help: false, logs: { ...u.logs, scroll: 0, match: 0 } }));
+    const goTo = (next: View) => patch({ stack: [next], help: false });
+
+    const selectedService = (): SwarmService | undefined =>
+      view.kind === 'services' ? state.services.find((s) => s.ID === selectedKey) : undefined;
+    const selectedNode = (): SwarmNode | undefined => (view.kind === 'nodes' ? state.nodes.find((n) => n.ID === selectedKey) : undefined);
+    const serviceScope = (s: SwarmService): Scope => ({ kind: 'service', id: s.ID, name: s.Spec.Name ?? s.ID });
+    const nodeScope = (n: SwarmNode): Scope => ({ kind: 'node', id: n.ID, name: hostname(n) });
+    const taskScope = (): Scope | undefined => {
+      const task = view.kind === 'tasks' ? state.tasks.items.find((t) => t.ID === selectedKey) : undefined;
+      if (!task) return undefined;
+      const services = new Map(state.services.map((s) => [s.ID, s]));
+      return { kind: 'task', id: task.ID, name: `${taskName(task, services)}.${task.ID.slice(0, 12)}` };
+    };
+
+    const refuseIfReadOnly = (command: CommandId) => {
+      const binding = BINDINGS.find((b) => b.id === command);
+      if (readOnly && binding?.mutates) {
+        status(READ_ONLY_MESSAGE);
+        return true;
+      }
+      return false;
+    };
+
+    const runConfirmed = (command: CommandId, target: string) => {
+        const service = store.getSnapshot().services.find((s) => s.ID === target);
+        const node = store.getSnapshot().nodes.find((n) => n.ID === target);
+        if (command === 'service.restart' && service) void swarmActions.forceUpdate(ctx, service);
+        if (command === 'service.rollback' && service) void swarmActions.rollback(ctx, service);
+        if (command === 'node.demote' && node) void swarmActions.role(ctx, node, 'worker');
+        if (command === 'node.drain' && node) void swarmActions.availability(ctx, node, 'drain');
+        if (command === 'node.pause' && node) void swarmActions.availability(ctx, node, 'pause');
+    };
+
+    const openCommand = (text: string) => {
+      const [word, ...args] = text.trim().replace(/^:/, '').split(/\s+/);
+      const command = word.toLowerCase();
+      if (command === 'q' || command === 'quit' || command === 'q!') return exit();
+      if (command === 'nodes' || command === 'no' || command === 'node') return goTo({ kind: 'nodes' });
+      if (command === 'services' || command === 'svc' || command === 'service') return goTo({ kind: 'services' });
+      if (command === 'help') return patch({ help: true });
+      if (command === 'tasks' || command === 'logs') {
+        const named = args[0];
+        const service = named ? state.services.find((s) => s.Spec.Name === named || s.ID.startsWith(named)) : selectedService();
+        const node = named ? state.nodes.find((n) => hostname(n) === named) : selectedNode();
+        const task = command === 'logs' && !named ? taskScope() : undefined;
+        const scope = task ?? (service ? serviceScope(service) : node && command === 'tasks' ? nodeScope(node) : view.scope);
+        if (!scope) return status(`:${command} needs a service${command === 'tasks' ? ' or node' : ''}: select one first, or give its name (:${command} NAME)`);
+        return push({ kind: command, scope });
+      }
+      status(`unknown command ":${word}"; try :nodes, :services, :tasks [NAME], :logs [NAME], :help, :q`);
+    };
+
+    const submitPrompt = () => {
+      const prompt = ui.prompt!;
+      if (prompt.kind === 'command') {
+        patch({ prompt: undefined });
+        openCommand(prompt.text);
+      } else if (prompt.kind === 'filter') {
+        patch({ prompt: undefined });
+      } else if (prompt.kind === 'search') {
+        patch((u) => ({ prompt: undefined, logs: { ...u.logs, search: prompt.text, match: 0 } }));
+        jumpToMatch(0, prompt.text);
+      } else if (prompt.kind === 'scale') {
+        const replicas = parseReplicas(prompt.text);
+        if (typeof replicas === 'string') {
+          patch({ prompt: { ...prompt, error: replicas } });
+          return;
+        }
+        patch({ prompt: undefined });
+        const service = state.services.find((s) => s.ID === prompt.target);
+        if (service) void swarmActions.scale(ctx, service, replicas);
+      }
+    };
+
+    const matches = (search: string) => {
+      const needle = search.toLowerCase();
+      const lines = store.getSnapshot().logs.lines;
+      const out: number[] = [];
+      if (!needle) return out;
+      for (let i = lines.length - 1; i >= 0; i--) if (lines[i].text.toLowerCase().includes(needle)) out.push(i);
+      return out;
+    };
+    const jumpToMatch = (index: number, search = ui.logs.search) => {
+      const found = matches(search);
+      if (found.length === 0) {
+        if (search) status(`no line matches /${search}`);
+        return;
+      }
+      const i = ((index % found.length) + found.length) % found.length;
+      const lines = store.getSnapshot().logs.lines.length;
+      // Put the match at the bottom of the pane, and stop following so it stays there.
+      patch((u) => ({ logs: { ...u.logs, match: i, follow: false, scroll: lines - 1 - found[i] } }));
+      status(`match ${i + 1} of ${found.length} for /${search}`, 'info');
+    };
+
+    const command = (id: CommandId) => {
+      if (refuseIfReadOnly(id)) return;
+      const service = selectedService();
+      const node = selectedNode();
+      switch (id) {
+        case 'quit':
+          return exit();
+        case 'command':
+          return patch({ prompt: { kind: 'command', label: ':', text: '' } });
+        case 'filter':
+          return patch({ prompt: { kind: 'filter', label: '/', text: ui.filters[key] ?? '' } });
+        case 'help':
+          return patch((u) => ({ help: !u.help }));
+        case 'back':
+          if (ui.help) return patch({ help: false });
+          if (ui.filters[key]) return patch((u) => ({ filters: { ...u.filters, [key]: '' } }));
+          if (ui.stack.length > 1) return patch((u) => ({ stack: u.stack.slice(0, -1) }));
+          return;
+        case 'view.nodes':
+          return goTo({ kind: 'nodes' });
+        case 'view.services':
+          return goTo({ kind: 'services' });
+        case 'up':
+        case 'down':
+        case 'pageUp':
+        case 'pageDown':
+        case 'top':
+        case 'bottom':
+          return move(id);
+        case 'open':
+          if (view.kind === 'services' && service) return push({ kind: 'tasks', scope: serviceScope(service) });
+          if (view.kind === 'nodes' && node) return push({ kind: 'tasks', scope: nodeScope(node) });
+          if (view.kind === 'tasks') {
+            const scope = taskScope();
+            if (scope) return push({ kind: 'logs', scope });
+          }
+          return;
+        case 'service.scale': {
+          if (!service) return;
+          const refusal = scaleRefusal(service);
+          if (refusal) return status(refusal);
+          const now = service.Spec.Mode?.Replicated?.Replicas ?? 1;
+          return patch({ prompt: { kind: 'scale', label: `scale ${service.Spec.Name} (now ${now}) to: `, text: '', target: service.ID } });
+        }
+        case 'service.restart':
+          if (!service) return;
+          return patch({
+            confirm: {
+              title: `Restart ${service.Spec.Name}?`,
+              lines: [
+                `Every task is replaced (docker service update --force ${service.Spec.Name}),`,
+                `${service.Spec.UpdateConfig?.Parallelism ?? 1} at a time, as its update config says.`,
+              ],
+              command: id,
+              target: service.ID,
+            },
+          });
+        case 'service.rollback':
+          if (!service) return;
+          if (!service.PreviousSpec) return status(`${service.Spec.Name} has no previous spec: there is nothing to roll back to`);
+          return patch({
+            confirm: {
+              title: `Roll back ${service.Spec.Name} to its previous spec?`,
+              lines: rollbackChanges(service),
+              command: id,
+              target: service.ID,
+            },
+          });
+        case 'service.logs':
+          if (service) push({ kind: 'logs', scope: serviceScope(service) });
+          return;
+        case 'task.logs': {
+          const scope = taskScope();
+          if (scope) push({ kind: 'logs', scope });
+          return;
+        }
+        case 'node.promote':
+          if (!node) return;
+          if (node.Spec.Role === 'manager') return status(`${hostname(node)} is already a manager`);
+          void swarmActions.role(ctx, node, 'manager');
+          return;
+        case 'node.demote': {
+          if (!node) return;
+          const refusal = demoteRefusal(node, state.nodes);
+          if (refusal) return status(refusal);
+          return patch({
+            confirm: { title: `Demote ${hostname(node)} to worker?`, lines: [`It leaves the raft; ${state.nodes.filter((n) => n.Spec.Role === 'manager').length - 1} managers remain.`], command: id, target: node.ID },
+          });
+        }
+        case 'node.drain':
+          if (!node) return;
+          if (node.Spec.Availability === 'drain') return status(`${hostname(node)} is already drained`);
+          void drainPreview(node);
+          return;
+        case 'node.pause':
+          if (!node) return;
+          return patch({
+            confirm: { title: `Pause ${hostname(node)}?`, lines: ['Its tasks keep running; no new tasks are scheduled on it.'], command: id, target: node.ID },
+          });
+        case 'node.activate':
+          if (!node) return;
+          if (node.Spec.Availability === 'active') return status(`${hostname(node)} is already active`);
+          void swarmActions.availability(ctx, node, 'active');
+          return;
+        case 'logs.follow':
+          patch((u) => ({ logs: { ...u.logs, follow: !u.logs.follow, scroll: 0 } }));
+          if (!ui.logs.follow && view.scope) sync.setLogs(view.scope, { follow: true, tail: 200 });
+          return;
+        case 'logs.timestamps':
+          return patch((u) => ({ logs: { ...u.logs, timestamps: !u.logs.timestamps } }));
+        case 'logs.wrap':
+          return patch((u) => ({ logs: { ...u.logs, wrap: !u.logs.wrap } }));
+        case 'logs.search':
+          return patch({ prompt: { kind: 'search', label: 'search /', text: ui.logs.search } });
+        case 'logs.next':
+          return jumpToMatch(ui.logs.match + 1);
+        case 'logs.previous':
+          return jumpToMatch(ui.logs.match - 1);
+      }
+    };
+
+    const drainPreview = async (node: SwarmNode) => {
+      let lines: string[];
+      try {
+        const tasks = (await client.listTasks({ node: node.ID })).filter((t) => t.DesiredState === 'running');
+        const services = new Map(state.services.map((s) => [s.ID, s]));
+        const names = tasks.map((t) => taskName(t, services));
+        lines = [
+          `${tasks.length} task${tasks.length === 1 ? '' : 's'} will move to other nodes${names.length ? ':' : '.'}`,
+          ...(names.length ? [names.slice(0, 8).join(', ') + (names.length > 8 ? `, and ${names.length - 8} more` : '')] : []),
+        ];
+      } catch (error) {
+        lines = [`(could not list its tasks: ${(error as Error).message})`];
+      }
+      patch({ confirm: { title: `Drain ${hostname(node)}?`, lines, command: 'node.drain', target: node.ID } });
+    };
+
+    const move = (id: 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom') => {
+      if (view.kind === 'logs') {
+        const total = state.logs.lines.length;
+        const page = Math.max(1, bodyHeight - 1);
+        const scroll = ui.logs.scroll;
+        const next = { up: scroll + 1, down: scroll - 1, pageUp: scroll + page, pageDown: scroll - page, top: total - 1, bottom: 0 }[id];
+        const clamped = Math.max(0, Math.min(Math.max(0, total - 1), next));
+        // Scrolling back pauses follow; returning to the end (G) resumes it.
+        patch((u) => ({ logs: { ...u.logs, scroll: clamped, follow: clamped === 0 && (id === 'bottom' || u.logs.follow) } }));
+        return;
+      }
+      const page = Math.max(1, bodyHeight - 2);
+      const next = { up: selectedIndex - 1, down: selectedIndex + 1, pageUp: selectedIndex - page, pageDown: selectedIndex + page, top: 0, bottom: rows.length - 1 }[id];
+      select(next);
+    };
+
+      const press = { input, key: keyInfo };
+      if (ui.confirm) {
+        if (input === 'y' || input === 'Y' || keyInfo.return) {
+          const { command: id, target } = ui.confirm;
+          patch({ confirm: undefined });
+          runConfirmed(id, target);
+        } else if (input === 'n' || input === 'N' || keyInfo.escape) {
+          patch({ confirm: undefined });
+          status('cancelled: nothing was sent', 'info');
+        }
+        return;
+      }
+      if (ui.prompt) {
+        const prompt = ui.prompt;
+        if (keyInfo.escape) {
+          if (prompt.kind === 'filter') patch((u) => ({ prompt: undefined, filters: { ...u.filters, [key]: '' } }));
+          else patch({ prompt: undefined });
+          return;
+        }
+        if (keyInfo.return) return submitPrompt();
+        let text = prompt.text;
+        if (keyInfo.backspace || keyInfo.delete) text = text.slice(0, -1);
+        else if (keyInfo.ctrl && input === 'u') text = '';
+        else if (!keyInfo.ctrl && !keyInfo.meta && input && !/[\u0000-\u001f]/.test(input)) text += input;
+        else return;
+        const next = { ...prompt, text, error: undefined };
+        if (prompt.kind === 'filter') patch((u) => ({ prompt: next, filters: { ...u.filters, [key]: text } }));
+        else patch({ prompt: next });
+        return;
+      }
+      if (keyInfo.ctrl && input === 'c') return exit();
+      const binding = match(view.kind, press);
+      if (binding) command(binding.id);
+  };
+
+  useInput(handleKey);
+
+  // The frame is derived at render time from the same state the key handler reads.
+  const list = useMemo(
+    () => (view.kind === 'logs' ? undefined : listModel(view, state, now(), state.counts)),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [view, state.nodes, state.services, state.tasks, state.loaded, state.counts, tick],
+  );
+  const rows = useMemo(() => (list ? filterRows(list.rows, ui.filters[key]) : []), [list, ui.filters, key]);
+  const selectedIndex = Math.max(0, rows.findIndex((r) => r.key === ui.selection[key]));
+  const selectedKey = rows[selectedIndex]?.key;
+
+  return (
+    <Screen
+      state={state}
+      ui={{ ...ui, selection: { ...ui.selection, [key]: selectedKey } }}
+      width={width}
+      height={height}
+      now={now()}
+      readOnly={readOnly}
+      counts={state.counts}
+    />
+  );
+}

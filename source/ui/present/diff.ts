@@ -1,0 +1,29 @@
+import type { ServiceSpec, SwarmService } from '../../docker/types.js';
+import { inert } from '../sanitize.js';
+
+const replicasOf = (spec: ServiceSpec) => (spec.Mode?.Global ? 'global' : String(spec.Mode?.Replicated?.Replicas ?? 1));
+const envOf = (spec: ServiceSpec) => spec.TaskTemplate?.ContainerSpec?.Env ?? [];
+const portsOf = (spec: ServiceSpec) =>
+  (spec.EndpointSpec?.Ports ?? []).map((p) => `${p.PublishedPort ?? ''}:${p.TargetPort}/${p.Protocol ?? 'tcp'}`).join(', ') || 'none';
+
+/** What a rollback will change, line by line: "image: nginx:1.27 -> nginx:1.25", env added and removed, ... */
+export function rollbackChanges(service: SwarmService): string[] {
+  const now = service.Spec;
+  const back = service.PreviousSpec!;
+  const lines: string[] = [];
+  const change = (label: string, from: string, to: string) => {
+    if (from !== to) lines.push(`${label}: ${inert(from)} -> ${inert(to)}`);
+  };
+  change('image', now.TaskTemplate?.ContainerSpec?.Image ?? '', back.TaskTemplate?.ContainerSpec?.Image ?? '');
+  change('replicas', replicasOf(now), replicasOf(back));
+  const envNow = new Set(envOf(now));
+  const envBack = new Set(envOf(back));
+  for (const e of envBack) if (!envNow.has(e)) lines.push(`env: + ${inert(e)}`);
+  for (const e of envNow) if (!envBack.has(e)) lines.push(`env: - ${inert(e)}`);
+  change('ports', portsOf(now), portsOf(back));
+  change('args', (now.TaskTemplate?.ContainerSpec?.Args ?? []).join(' '), (back.TaskTemplate?.ContainerSpec?.Args ?? []).join(' '));
+  change('constraints', (now.TaskTemplate?.Placement?.Constraints ?? []).join(', '), (back.TaskTemplate?.Placement?.Constraints ?? []).join(', '));
+  change('labels', JSON.stringify(now.Labels ?? {}), JSON.stringify(back.Labels ?? {}));
+  if (lines.length === 0) lines.push('the previous spec differs only in details not listed here (force update counter, update config)');
+  return lines;
+}

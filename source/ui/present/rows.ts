@@ -1,0 +1,158 @@
+import type { SwarmNode, SwarmService, SwarmTask } from '../../docker/types.js';
+import { inert } from '../sanitize.js';
+import type { Column, Row } from '../components/table.js';
+import { ago, bytes, cpus, title } from './format.js';
+
+/** A service's image without the digest pin. */
+export const imageOf = (spec: SwarmService['Spec'] | SwarmTask['Spec'] | undefined) =>
+  inert((spec as { ContainerSpec?: { Image?: string }; TaskTemplate?: { ContainerSpec?: { Image?: string } } })?.TaskTemplate?.ContainerSpec?.Image ??
+    (spec as { ContainerSpec?: { Image?: string } })?.ContainerSpec?.Image ??
+    '').replace(/@sha256:[0-9a-f]+$/, '');
+
+/** The node list's columns; lower priority numbers survive narrow terminals. */
+export const NODE_COLUMNS: Column[] = [
+  { title: 'HOSTNAME', priority: 0, max: 24, flex: true },
+  { title: 'ID', priority: 6, max: 12 },
+  { title: 'STATUS', priority: 1, max: 8 },
+  { title: 'AVAILABILITY', priority: 2, max: 12 },
+  { title: 'MANAGER STATUS', priority: 3, max: 14 },
+  { title: 'ENGINE', priority: 7, max: 22 },
+  { title: 'CPU', priority: 5, max: 4, align: 'right' },
+  { title: 'MEMORY', priority: 5, max: 9, align: 'right' },
+  { title: 'TASKS', priority: 4, max: 5, align: 'right' },
+];
+
+/** The manager status column, as `docker node ls` writes it. */
+export function managerStatus(node: SwarmNode): string {
+  if (!node.ManagerStatus) return '';
+  if (node.ManagerStatus.Leader) return 'Leader';
+  return title(node.ManagerStatus.Reachability);
+}
+
+/** One node as a row. */
+export function nodeRow(node: SwarmNode, taskCount: number | undefined): Row {
+  const down = node.Status.State !== 'ready';
+  const drained = node.Spec.Availability !== 'active';
+  return {
+    key: node.ID,
+    cells: [
+      inert(node.Description?.Hostname ?? ''),
+      node.ID.slice(0, 12),
+      title(node.Status.State),
+      title(node.Spec.Availability),
+      managerStatus(node),
+      inert(node.Description?.Engine?.EngineVersion ?? ''),
+      cpus(node.Description?.Resources?.NanoCPUs),
+      bytes(node.Description?.Resources?.MemoryBytes),
+      taskCount === undefined ? '' : String(taskCount),
+    ],
+    color: down ? 'red' : drained ? 'yellow' : undefined,
+  };
+}
+
+/** The service list's columns. */
+export const SERVICE_COLUMNS: Column[] = [
+  { title: 'NAME', priority: 0, max: 28, flex: true },
+  { title: 'MODE', priority: 4, max: 10 },
+  { title: 'REPLICAS', priority: 1, max: 9 },
+  { title: 'IMAGE', priority: 2, max: 32, flex: true },
+  { title: 'PORTS', priority: 5, max: 22 },
+  { title: 'STACK', priority: 6, max: 16 },
+  { title: 'UPDATE', priority: 3, max: 18 },
+];
+
+/** Published ports, as `docker service ls` writes them. */
+export function ports(service: SwarmService): string {
+  const list = service.Endpoint?.Ports ?? service.Spec.EndpointSpec?.Ports ?? [];
+  return list
+    .filter((p) => p.PublishedPort)
+    .map((p) => `*:${p.PublishedPort}->${p.TargetPort}/${p.Protocol ?? 'tcp'}`)
+    .join(', ');
+}
+
+/** running/desired, from ServiceStatus. */
+export function replicas(service: SwarmService): string {
+  const status = service.ServiceStatus;
+  if (!status) return '';
+  return `${status.RunningTasks}/${status.DesiredTasks}`;
+}
+
+/** True when fewer tasks run than are wanted. */
+export const underReplicated = (service: SwarmService) =>
+  service.ServiceStatus !== undefined && service.ServiceStatus.RunningTasks < service.ServiceStatus.DesiredTasks;
+
+/** One service as a row. */
+export function serviceRow(service: SwarmService): Row {
+  const update = service.UpdateStatus?.State?.replace('_', ' ') ?? '';
+  const failing = /paused/.test(update);
+  return {
+    key: service.ID,
+    cells: [
+      inert(service.Spec.Name ?? ''),
+      service.Spec.Mode?.Global ? 'global' : 'replicated',
+      replicas(service),
+      imageOf(service.Spec),
+      ports(service),
+      inert(service.Spec.Labels?.['com.docker.stack.namespace'] ?? ''),
+      update,
+    ],
+    color: failing ? 'red' : underReplicated(service) ? 'yellow' : undefined,
+  };
+}
+
+/** The task list's columns. */
+export const TASK_COLUMNS: Column[] = [
+  { title: 'NAME', priority: 0, max: 30, flex: true },
+  { title: 'IMAGE', priority: 3, max: 28 },
+  { title: 'NODE', priority: 2, max: 14 },
+  { title: 'DESIRED', priority: 4, max: 8 },
+  { title: 'CURRENT', priority: 1, max: 28 },
+  { title: 'ERROR', priority: 5, max: 60, flex: true },
+];
+
+/** The task's name as the CLI writes it: service.slot (or service.node for global tasks). */
+export function taskName(task: SwarmTask, services: Map<string, SwarmService>): string {
+  const name = inert(services.get(task.ServiceID)?.Spec.Name ?? task.ServiceID.slice(0, 12));
+  return `${name}.${task.Slot ?? task.NodeID ?? ''}`;
+}
+
+/**
+ * Tasks as rows, grouped per slot as `docker service ps` does: the current task first, its history
+ * under it marked \_, slots in order.
+ */
+export function taskRows(tasks: SwarmTask[], services: Map<string, SwarmService>, nodes: Map<string, SwarmNode>, now: number): Row[] {
+  const groups = new Map<string, SwarmTask[]>();
+  for (const task of tasks) {
+    const key = `${task.ServiceID}/${task.Slot ?? task.NodeID}`;
+    const list = groups.get(key);
+    if (list) list.push(task);
+    else groups.set(key, [task]);
+  }
+  const rank = (t: SwarmTask) => (t.DesiredState === 'running' ? 0 : 1);
+  const ordered = [...groups.entries()].sort(([a, ta], [b, tb]) => {
+    const na = taskName(ta[0], services);
+    const nb = taskName(tb[0], services);
+    return na.localeCompare(nb, undefined, { numeric: true }) || a.localeCompare(b);
+  });
+  const rows: Row[] = [];
+  for (const [, group] of ordered) {
+    group.sort((a, b) => rank(a) - rank(b) || Date.parse(b.CreatedAt ?? '') - Date.parse(a.CreatedAt ?? ''));
+    group.forEach((task, i) => {
+      const node = task.NodeID ? nodes.get(task.NodeID) : undefined;
+      const failed = ['failed', 'rejected'].includes(task.Status.State);
+      rows.push({
+        key: task.ID,
+        cells: [
+          `${i > 0 ? ' \\_ ' : ''}${taskName(task, services)}`,
+          imageOf(task.Spec),
+          inert(node?.Description?.Hostname ?? (task.NodeID ? task.NodeID.slice(0, 12) : '')),
+          title(task.DesiredState),
+          `${title(task.Status.State)} ${ago(task.Status.Timestamp, now)}`,
+          inert(task.Status.Err ?? ''),
+        ],
+        color: failed ? 'red' : i > 0 ? 'gray' : task.Status.State !== 'running' && task.DesiredState === 'running' ? 'yellow' : undefined,
+      });
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,72 @@
+import type { CommandId } from '../keymap/bindings.js';
+import type { Scope } from '../store/state.js';
+
+/** The views the console shows. */
+export type ViewKind = 'nodes' | 'services' | 'tasks' | 'logs';
+
+/** One entry of the navigation stack. */
+export interface View {
+  kind: ViewKind;
+  scope?: Scope;
+}
+
+/** A prompt on the status line. */
+export interface Prompt {
+  kind: 'command' | 'filter' | 'scale' | 'search';
+  label: string;
+  text: string;
+  /** The object the prompt acts on (a service id for scale). */
+  target?: string;
+  error?: string;
+}
+
+/** A confirmation dialog for a dangerous command. */
+export interface Confirm {
+  title: string;
+  lines: string[];
+  command: CommandId;
+  target: string;
+}
+
+/** Logs pane toggles and position. */
+export interface LogView {
+  follow: boolean;
+  timestamps: boolean;
+  wrap: boolean;
+  search: string;
+  /** Index into the matching lines of the match last jumped to. */
+  match: number;
+  /** Lines scrolled back from the newest (0 = at the end). */
+  scroll: number;
+}
+
+/** Everything about the screen that is not cluster data. */
+export interface UiState {
+  stack: View[];
+  /** Selected row key per view key. */
+  selection: Record<string, string | undefined>;
+  offsets: Record<string, number>;
+  filters: Record<string, string>;
+  prompt?: Prompt;
+  confirm?: Confirm;
+  help: boolean;
+  logs: LogView;
+}
+
+/** A view's key, for per-view selection and filters. */
+export const viewKey = (view: View) => (view.scope ? `${view.kind}:${view.scope.kind}:${view.scope.id}` : view.kind);
+
+/** The UI at start-up, on one view. */
+export function initialUi(view: View = { kind: 'services' }): UiState {
+  return {
+    stack: [view],
+    selection: {},
+    offsets: {},
+    filters: {},
+    help: false,
+    logs: { follow: true, timestamps: false, wrap: false, search: '', match: 0, scroll: 0 },
+  };
+}
+
+/** The view on top of the stack. */
+export const currentView = (ui: UiState) => ui.stack[ui.stack.length - 1];

@@ -1,0 +1,80 @@
+import { render } from 'ink-testing-library';
+import { parseHost } from '../../source/docker/connection.js';
+import { SwarmClient } from '../../source/docker/client.js';
+import { createStore, type Store } from '../../source/store/store.js';
+import { Sync } from '../../source/store/sync.js';
+import { App } from '../../source/ui/app.js';
+import type { View } from '../../source/ui/ui-state.js';
+import { startTestSwarm, type TestSwarm } from './swarm.js';
+
+/** Key sequences as a terminal sends them. */
+export const KEY = {
+  enter: '\r',
+  escape: '\u001b',
+  up: '\u001b[A',
+  down: '\u001b[B',
+  backspace: '\u007f',
+  ctrlL: '\u000c',
+  ctrlC: '\u0003',
+};
+
+/** The console rendered with ink-testing-library against a simulator, through dockerode. */
+export interface TestConsole {
+  swarm: TestSwarm;
+  store: Store;
+  sync: Sync;
+  client: SwarmClient;
+  /** The last frame, as the user would read it (no colours). */
+  frame(): string;
+  /** Types keys one at a time, letting the app handle each. */
+  press(...keys: string[]): Promise<void>;
+  /** Waits until the frame satisfies the check (or fails with the last frame). */
+  waitFor(check: string | RegExp | ((frame: string) => boolean), timeout?: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+const strip = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
+
+/** Starts a simulator and the console on it, at a fixed size and on the simulator's clock. */
+export async function startConsole(options: { width?: number; height?: number; readOnly?: boolean; view?: View; scenario?: string } = {}): Promise<TestConsole> {
+  const swarm = await startTestSwarm({ scenario: options.scenario ?? 'tutorial' });
+  const endpoint = parseHost(swarm.sim.host, {}, undefined);
+  const client = new SwarmClient({ ...endpoint, label: 'simulated swarm (tutorial)' });
+  const store = createStore('simulated swarm (tutorial)');
+  const now = () => swarm.sim.swarm.now;
+  const sync = new Sync(client, store, now);
+  await sync.start();
+  const ui = render(
+    <App client={client} store={store} sync={sync} readOnly={options.readOnly ?? false} width={options.width ?? 120} height={options.height ?? 39} now={now} initialView={options.view} />,
+  );
+  const frame = () => strip(ui.lastFrame() ?? '');
+  const waitFor: TestConsole['waitFor'] = async (check, timeout = 5000) => {
+    const test = typeof check === 'string' ? (f: string) => f.includes(check) : check instanceof RegExp ? (f: string) => check.test(f) : check;
+    const until = Date.now() + timeout;
+    for (;;) {
+      const current = frame();
+      if (test(current)) return current;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${String(check)}; last frame:\n${current}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  return {
+    swarm,
+    store,
+    sync,
+    client,
+    frame,
+    async press(...keys) {
+      for (const key of keys) {
+        ui.stdin.write(key);
+        await new Promise((r) => setTimeout(r, 15));
+      }
+    },
+    waitFor,
+    async close() {
+      ui.unmount();
+      sync.stop();
+      await swarm.close();
+    },
+  };
+}
