@@ -1,6 +1,6 @@
 import { render } from 'ink';
 import { ConfigError, parseHost, resolveEndpoints, type Endpoint } from './docker/connection.js';
-import { DockerError, SwarmClient } from './docker/client.js';
+import { type DockerError, SwarmClient } from './docker/client.js';
 import { createStore, type Store } from './store/store.js';
 import { Sync } from './store/sync.js';
 import { App } from './ui/app.js';
@@ -26,6 +26,7 @@ export interface AppFlags {
   node?: string;
   width?: number;
   height?: number;
+  as?: string;
 }
 
 const VIEWS = ['nodes', 'services', 'tasks', 'logs'];
@@ -50,7 +51,7 @@ export async function runApp(flags: AppFlags): Promise<number> {
   try {
     if (flags.sim) {
       const { startSimulator } = await import('./simulator/server.js');
-      const sim = await startSimulator({ scenario: flags.scenario, seed: flags.seed, nodes: flags.nodes, services: flags.services, replicas: flags.replicas, clock: 'real' });
+      const sim = await startSimulator({ scenario: flags.scenario, seed: flags.seed, nodes: flags.nodes, services: flags.services, replicas: flags.replicas, as: flags.as as 'manager' | 'worker' | 'inactive' | undefined, clock: 'real' });
       closeSim = () => sim.close();
       endpoints = [{ ...parseHost(sim.host, {}, undefined), label: `simulated swarm (${flags.scenario ?? 'tutorial'})` }];
     } else {
@@ -63,7 +64,7 @@ export async function runApp(flags: AppFlags): Promise<number> {
     return fail(message, 2);
   }
   try {
-    return flags.once ? await once(endpoints[0], flags) : await live(endpoints, flags);
+    return flags.once ? await once(endpoints, flags) : await live(endpoints, flags);
   } finally {
     await closeSim?.();
   }
@@ -98,12 +99,14 @@ function scopeFromFlags(flags: AppFlags, store: Store): Scope | string | undefin
   return undefined;
 }
 
-async function once(endpoint: Endpoint, flags: AppFlags): Promise<number> {
-  const client = new SwarmClient(endpoint);
-  const store = createStore(endpoint.label);
+async function once(endpoints: Endpoint[], flags: AppFlags): Promise<number> {
+  const connected = await connect(endpoints);
+  if ('error' in connected) return fail(connected.error.message, 1);
+  const { client } = connected;
+  const store = createStore(client.endpoint.label);
   const sync = new Sync(client, store);
   try {
-    const info = await client.checkManager();
+    const info = await client.info();
     store.dispatch({ type: 'info', info });
     const [nodes, services] = await Promise.all([client.listNodes(), client.listServices()]);
     store.dispatch({ type: 'nodes', nodes, at: Date.now() });
@@ -140,7 +143,7 @@ async function once(endpoint: Endpoint, flags: AppFlags): Promise<number> {
     process.stdout.write(`${stripAnsi(frame).split('\n').map((l) => l.trimEnd()).join('\n')}\n`);
     return 0;
   } catch (error) {
-    return fail((error as Error).message, error instanceof DockerError && error.status === undefined ? 1 : 1);
+    return fail((error as Error).message, 1);
   } finally {
     sync.stop();
   }

@@ -20,6 +20,7 @@ const cli = meow(
     --nodes N --services M --replicas R     sizes for the large scenario
     --socket PATH         (sim) listen on this unix socket; default: a fresh one under the temp dir
     --port N              (sim) listen on 127.0.0.1:N instead
+    --as ROLE             answer as a manager (default), a worker, or an engine not in a swarm (inactive)
 
   One frame, for scripts
     --once --view nodes|services|tasks|logs [--service NAME] [--node NAME] [--width W] [--height H]
@@ -38,6 +39,7 @@ const cli = meow(
       services: { type: 'number' },
       replicas: { type: 'number' },
       socket: { type: 'string' },
+      as: { type: 'string', choices: ['manager', 'worker', 'inactive'] },
       port: { type: 'number' },
       once: { type: 'boolean', default: false },
       view: { type: 'string' },

@@ -11,6 +11,7 @@ export interface SimFlags {
   nodes?: number;
   services?: number;
   replicas?: number;
+  as?: string;
 }
 
 /** `swarmdeck sim`: runs the simulated manager in the foreground until SIGINT/SIGTERM. */
@@ -30,7 +31,7 @@ export async function runSim(flags: SimFlags, out: NodeJS.WritableStream = proce
   for (const signal of signals) process.on(signal, stop);
   let simulator;
   try {
-    simulator = await startSimulator({ ...flags, clock: 'real' });
+    simulator = await startSimulator({ ...flags, as: flags.as as 'manager' | 'worker' | 'inactive' | undefined, clock: 'real' });
   } catch (error) {
     const message = error instanceof ApiError ? error.message : (error as Error).message;
     process.stderr.write(`swarmdeck sim: ${message}\n`);

@@ -74,6 +74,16 @@ export const errors = {
         "The swarm does not have a leader. It's possible that too few managers are online. Make sure more than half of the managers are online.",
       ),
     ),
+  notManagerWorker: () =>
+    new ApiError(
+      503,
+      "This node is not a swarm manager. Worker nodes can't be used to view or modify cluster state. Please run this command on a manager node or promote the current node to a manager.",
+    ),
+  notManagerInactive: () =>
+    new ApiError(
+      503,
+      'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.',
+    ),
   noStream: () => new ApiError(500, 'Bad parameters: you must choose at least one stream'),
   ttyLogs: () => new ApiError(400, 'tty service logs only supported with --raw'),
   registryUnreachable: () =>

@@ -17,6 +17,8 @@ export interface SimulatorOptions extends ScenarioOptions {
   clock?: 'real' | 'manual';
   /** The manual clock's start, ms since the epoch. */
   now?: number;
+  /** Answer as a manager (default), a worker, or an engine not in a swarm. */
+  as?: 'manager' | 'worker' | 'inactive';
 }
 
 /** A running simulated manager. */
@@ -38,6 +40,7 @@ export const DEFAULT_MANUAL_NOW = Date.parse('2026-11-22T12:00:00.000Z');
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const manual = options.clock === 'manual';
   const swarm = buildScenario({ ...options, now: manual ? options.now ?? DEFAULT_MANUAL_NOW : Date.now() });
+  swarm.engineRole = options.as ?? 'manager';
   const ticks = new Set<() => void>();
   const tick = () => {
     for (const callback of [...ticks]) callback();

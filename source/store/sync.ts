@@ -135,7 +135,12 @@ export class Sync {
     } catch (error) {
       const e = error as DockerError;
       if (e.status === undefined) this.lost(e);
-      else this.store.dispatch({ type: 'status', text: e.message, kind: 'error', at: this.now() });
+      else {
+        // The manager answers, but with an error (no leader, say): the header shows it, and the
+        // status line keeps the result of the user's last action.
+        const { lastOk } = this.store.getSnapshot().connection;
+        this.store.dispatch({ type: 'connection', connection: { status: 'connected', error: e.message, lastOk } });
+      }
     }
   }
 

@@ -27,7 +27,10 @@ export const CHROME_ROWS = 5;
 function Header({ state, width, now, readOnly }: Pick<ScreenProps, 'state' | 'width' | 'now' | 'readOnly'>) {
   const { connection, info, nodes, services } = state;
   let status: { text: string; color: string };
-  if (connection.status === 'connected') status = { text: '● connected', color: theme.ok };
+  if (connection.status === 'connected' && connection.error) {
+    const age = connection.lastOk ? ` (data from ${humanDuration(now - connection.lastOk).toLowerCase()} ago)` : '';
+    status = { text: `▲ the manager answers with an error: ${connection.error}${age}`, color: theme.warn };
+  } else if (connection.status === 'connected') status = { text: '● connected', color: theme.ok };
   else if (connection.status === 'connecting') status = { text: '◌ connecting…', color: theme.warn };
   else {
     const retry = connection.retryAt ? Math.max(0, Math.ceil((connection.retryAt - now) / 1000)) : 0;

@@ -194,11 +194,11 @@ export function infoJson(swarm: Swarm, now: number) {
     ServerVersion: ENGINE_VERSION,
     Runtimes: { runc: { path: 'runc' } },
     DefaultRuntime: 'runc',
-    Swarm: {
+    Swarm: swarm.engineRole === 'inactive' ? { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null } : {
       NodeID: swarm.selfId,
       NodeAddr: self?.addr ?? '',
       LocalNodeState: 'active',
-      ControlAvailable: self?.spec.Role === 'manager',
+      ControlAvailable: swarm.engineRole === 'manager' && self?.spec.Role === 'manager',
       Error: '',
       RemoteManagers: managers.map((m) => ({ NodeID: m.id, Addr: `${m.addr}:2377` })),
       Nodes: swarm.nodes.size,

@@ -172,6 +172,8 @@ export class Swarm {
   readonly events: SwarmEvent[] = [];
   /** The node this manager API is served from. */
   selfId = '';
+  /** What the served engine is: a manager (normal), or a worker or non-swarm engine, to show what those answer. */
+  engineRole: 'manager' | 'worker' | 'inactive' = 'manager';
   now: number;
   index = 10;
   readonly random: Random;
@@ -358,6 +360,8 @@ export class Swarm {
 
   /** Throws dockerd's "no leader" error when raft has lost quorum. */
   requireLeader(): void {
+    if (this.engineRole === 'worker') throw errors.notManagerWorker();
+    if (this.engineRole === 'inactive') throw errors.notManagerInactive();
     if (!this.hasLeader()) throw errors.noLeader();
   }
 
