@@ -179,6 +179,8 @@ async function live(endpoints: Endpoint[], flags: AppFlags): Promise<number> {
   });
   const quit = () => instance.unmount();
   const crash = (error: unknown) => {
+    // The terminal went away (ssh dropped, tmux killed): nobody is left to read a message.
+    if ((error as NodeJS.ErrnoException)?.code === 'EIO' || (error as NodeJS.ErrnoException)?.code === 'EPIPE') process.exit(0);
     instance.unmount();
     restore();
     process.stderr.write(`swarmdeck: ${(error as Error)?.message ?? String(error)}\n`);

@@ -13,6 +13,21 @@ import { CHROME_ROWS, Screen } from './screen.js';
 import { currentView, initialUi, viewKey, type UiState, type View } from './ui-state.js';
 import { filterRows, listModel } from './views.js';
 
+type InkKey = Parameters<Parameters<typeof useInput>[0]>[1];
+
+/** Splits a chunk of typed characters into key presses as Ink would have reported them one by one. */
+export function splitKeys(chunk: string): { input: string; key: Partial<InkKey> }[] {
+  const none = { return: false, backspace: false, delete: false, ctrl: false, escape: false, tab: false };
+  return [...chunk].map((ch) => {
+    if (ch === '\r' || ch === '\n') return { input: '', key: { ...none, return: true } };
+    if (ch === '\u007f' || ch === '\b') return { input: '', key: { ...none, backspace: true } };
+    if (ch === '\t') return { input: '', key: { ...none, tab: true } };
+    const code = ch.charCodeAt(0);
+    if (code >= 1 && code <= 26) return { input: String.fromCharCode(code + 96), key: { ...none, ctrl: true } };
+    return { input: ch, key: none };
+  });
+}
+
 /** What the live console needs. */
 export interface AppProps {
   client: SwarmClient;
@@ -316,12 +331,18 @@ export function App({ client, store, sync, readOnly, width: fixedWidth, height: 
       let lines: string[];
       try {
         const tasks = (await client.listTasks({ node: node.ID })).filter((t) => t.DesiredState === 'running');
-        const services = new Map(state.services.map((s) => [s.ID, s]));
-        const names = tasks.map((t) => taskName(t, services));
-        lines = [
-          `${tasks.length} task${tasks.length === 1 ? '' : 's'} will move to other nodes${names.length ? ':' : '.'}`,
-          ...(names.length ? [names.slice(0, 8).join(', ') + (names.length > 8 ? `, and ${names.length - 8} more` : '')] : []),
-        ];
+        const services = new Map(store.getSnapshot().services.map((s) => [s.ID, s]));
+        // Replicated tasks are rescheduled elsewhere; a global service's task just stops on a drained node.
+        const global = (t: (typeof tasks)[number]) => Boolean(services.get(t.ServiceID)?.Spec.Mode?.Global);
+        const list = (items: typeof tasks) => {
+          const names = items.map((t) => (global(t) ? services.get(t.ServiceID)?.Spec.Name ?? t.ServiceID : taskName(t, services)));
+          return names.slice(0, 8).join(', ') + (names.length > 8 ? `, and ${names.length - 8} more` : '');
+        };
+        const moving = tasks.filter((t) => !global(t));
+        const stopping = tasks.filter(global);
+        lines = [`${moving.length} task${moving.length === 1 ? '' : 's'} will move to other nodes${moving.length ? ':' : '.'}`];
+        if (moving.length) lines.push(list(moving));
+        if (stopping.length) lines.push(`${stopping.length} global task${stopping.length === 1 ? '' : 's'} will stop here: ${list(stopping)}`);
       } catch (error) {
         lines = [`(could not list its tasks: ${(error as Error).message})`];
       }
@@ -379,7 +400,12 @@ export function App({ client, store, sync, readOnly, width: fixedWidth, height: 
       if (binding) command(binding.id);
   };
 
-  useInput(handleKey);
+  // Ink hands over a whole read at once: keys typed fast, pasted, or sent by tmux arrive as one
+  // string ("js", "4\r"). Split it into single keys so that each one is matched on its own.
+  useInput((input, keyInfo) => {
+    if (input.length <= 1 || input.startsWith('\u001b') || keyInfo.ctrl || keyInfo.meta) return handleKey(input, keyInfo);
+    for (const press of splitKeys(input)) handleKey(press.input, { ...keyInfo, ...press.key });
+  });
 
   // The frame is derived at render time from the same state the key handler reads.
   const list = useMemo(

@@ -72,7 +72,8 @@ function Header({ state, width, now, readOnly }: Pick<ScreenProps, 'state' | 'wi
 
 function Footer({ pane, width }: { pane: Exclude<Pane, 'global'>; width: number }) {
   const hints = bindingsFor(pane)
-    .filter((b) => b.hint)
+    // Enter opens nothing in the logs pane.
+    .filter((b) => b.hint && !(pane === 'logs' && b.id === 'open'))
     .map((b) => `${keyLabel(b).split(' ')[0]} ${b.hint}`);
   return (
     <Text color={theme.dim} wrap="truncate">

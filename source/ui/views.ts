@@ -48,8 +48,9 @@ export function listModel(view: View, state: ClusterState, now: number, counts?:
   const nodes = new Map(state.nodes.map((n) => [n.ID, n]));
   const scope = view.scope;
   const items = scope && state.tasks.scope?.id === scope.id ? state.tasks.items : [];
+  const current = items.filter((t) => t.DesiredState === 'running').length;
   return {
-    title: scope ? `Tasks of ${scope.kind} ${scope.name} (${items.filter((t) => t.DesiredState === 'running').length} current, ${items.length} with history)` : 'Tasks',
+    title: scope ? `Tasks of ${scope.kind} ${scope.name} (${current} current, ${items.length - current} in history)` : 'Tasks',
     columns: TASK_COLUMNS,
     rows: taskRows(items, services, nodes, now),
     empty: !scope ? 'select a service or node and press Enter' : state.tasks.loaded ? 'no tasks' : 'loading tasks...',

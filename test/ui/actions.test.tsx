@@ -167,7 +167,8 @@ describe('node actions', () => {
     await selectRow('core-02');
     await c.press('r');
     const dialog = await c.waitFor('Drain core-02?');
-    expect(dialog).toContain('5 tasks will move to other nodes:');
+    expect(dialog).toContain('4 tasks will move to other nodes:');
+    expect(dialog).toContain('1 global task will stop here: node-exporter');
     await c.press('y');
     await c.waitFor('drain core-02: done');
     expect(node('core-02').spec.Availability).toBe('drain');
@@ -305,5 +306,17 @@ describe('logs', () => {
     c.swarm.advance(3000);
     // Three tasks, about a line a second each.
     await c.waitFor(/60[1-9] lines/);
+  });
+});
+
+describe('typing', () => {
+  test('keys that arrive in one read (fast typing, paste) are each handled', async () => {
+    c = await startConsole();
+    await c.waitFor('flaskontesting');
+    await c.press('js');
+    await c.waitFor('scale flaskontesting (now 5) to:');
+    await c.press('7\r');
+    await c.waitFor('scale flaskontesting to 7: done');
+    expect(service('flaskontesting').spec.Mode?.Replicated?.Replicas).toBe(7);
   });
 });

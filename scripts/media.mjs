@@ -1,0 +1,104 @@
+// Regenerates the screenshots in media/ from the simulator (npm run media): the same seed and a
+// fixed clock give the same frames on every run, so the pictures stay current with the code.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import React from 'react';
+import { render } from 'ink-testing-library';
+import { parseHost } from '../dist/docker/connection.js';
+import { SwarmClient } from '../dist/docker/client.js';
+import { createStore } from '../dist/store/store.js';
+import { Sync } from '../dist/store/sync.js';
+import { App } from '../dist/ui/app.js';
+import { startSimulator } from '../dist/simulator/server.js';
+
+const PALETTE = {
+  30: '#1e1e1e', 31: '#e06c75', 32: '#98c379', 33: '#e5c07b', 34: '#61afef', 35: '#c678dd', 36: '#56b6c2', 37: '#dcdfe4',
+  90: '#7f848e', 91: '#ff7b86', 92: '#b5e890', 93: '#ffd68a', 94: '#8cc8ff', 95: '#e29bf5', 96: '#7fdbe6', 97: '#ffffff',
+};
+const FG = '#dcdfe4';
+const BG = '#1e2127';
+const CELL = 8.4;
+const LINE = 18;
+
+const escapeXml = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Converts a frame with SGR colour codes into an SVG picture of the terminal. */
+function toSvg(frame, columns, rows) {
+  const lines = frame.split('\n');
+  const parts = [];
+  lines.forEach((line, y) => {
+    let style = { fg: undefined, bg: undefined, bold: false, inverse: false, dim: false };
+    let x = 0;
+    const re = /\u001b\[([0-9;]*)m|([^\u001b]+)/g;
+    for (let m; (m = re.exec(line)); ) {
+      if (m[1] !== undefined) {
+        const codes = m[1] === '' ? [0] : m[1].split(';').map(Number);
+        for (const code of codes) {
+          if (code === 0) style = { fg: undefined, bg: undefined, bold: false, inverse: false, dim: false };
+          else if (code === 1) style.bold = true;
+          else if (code === 2) style.dim = true;
+          else if (code === 22) style = { ...style, bold: false, dim: false };
+          else if (code === 7) style.inverse = true;
+          else if (code === 27) style.inverse = false;
+          else if (code === 39) style.fg = undefined;
+          else if (code === 49) style.bg = undefined;
+          else if (PALETTE[code]) style.fg = PALETTE[code];
+          else if (PALETTE[code - 10]) style.bg = PALETTE[code - 10];
+        }
+        continue;
+      }
+      const text = m[2];
+      let fg = style.fg ?? FG;
+      let bg = style.bg;
+      if (style.inverse) [fg, bg] = [bg ?? BG, style.fg ?? FG];
+      if (bg) parts.push(`<rect x="${(x * CELL).toFixed(1)}" y="${y * LINE + 4}" width="${(text.length * CELL).toFixed(1)}" height="${LINE}" fill="${bg}"/>`);
+      if (text.trim()) {
+        // textLength pins each run to its cells, so box-drawing glyphs from fallback fonts still line up.
+        parts.push(`<text x="${(x * CELL).toFixed(1)}" y="${y * LINE + 17}" textLength="${([...text].length * CELL).toFixed(1)}" lengthAdjust="spacingAndGlyphs" fill="${fg}"${style.bold ? ' font-weight="bold"' : ''}${style.dim ? ' opacity="0.7"' : ''} xml:space="preserve">${escapeXml(text)}</text>`);
+      }
+      x += [...text].length;
+    }
+  });
+  const width = Math.ceil(columns * CELL) + 16;
+  const height = rows * LINE + 16;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="-8 -4 ${width} ${height}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="14">
+<rect x="-8" y="-4" width="${width}" height="${height}" rx="6" fill="${BG}"/>
+${parts.join('\n')}
+</svg>
+`;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function shoot(name, keys, ready, { width = 120, height = 32 } = {}) {
+  const sim = await startSimulator({ clock: 'manual' });
+  const client = new SwarmClient({ ...parseHost(sim.host, {}, undefined), label: 'simulated swarm (tutorial)' });
+  const store = createStore('simulated swarm (tutorial)');
+  const now = () => sim.swarm.now;
+  const sync = new Sync(client, store, now);
+  await sync.start();
+  const ui = render(React.createElement(App, { client, store, sync, readOnly: false, width, height: height - 1, now }));
+  const plain = () => (ui.lastFrame() ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+  for (let i = 0; i < 200 && !plain().includes('flaskontesting'); i++) await sleep(20);
+  for (const key of keys) {
+    if (typeof key === 'function') await key(sim);
+    else ui.stdin.write(key);
+    await sleep(60);
+  }
+  for (let i = 0; i < 200 && !ready(plain()); i++) await sleep(20);
+  if (!ready(plain())) throw new Error(`${name}: the frame never got ready:\n${plain()}`);
+  writeFileSync(new URL(`../media/${name}.svg`, import.meta.url), toSvg(ui.lastFrame(), width, height - 1));
+  writeFileSync(new URL(`../media/${name}.txt`, import.meta.url), `${plain()}\n`);
+  ui.unmount();
+  sync.stop();
+  await sim.close();
+  console.log(`media/${name}.svg`);
+}
+
+mkdirSync(new URL('../media/', import.meta.url), { recursive: true });
+await shoot('services', [], (f) => f.includes('completed'));
+await shoot('nodes', [':nodes\r'], (f) => /core-01.*\b4\s*$/m.test(f));
+await shoot('tasks', ['G', '\r'], (f) => f.includes('\\_ web.1'));
+await shoot('logs', ['l'], (f) => f.includes('600 lines'));
+await shoot('scale', ['j', 's', '9', '\r', (sim) => sim.advance(600)], (f) => /flaskontesting\s+replicated\s+[5-8]\/9/.test(f));
+await shoot('rollback', ['G', '\u000c'], (f) => f.includes('Roll back web'));
+await shoot('drain', [':nodes\r', 'j', 'r'], (f) => f.includes('Drain core-02?'));
