@@ -66,9 +66,10 @@ export const errors = {
       400,
       rpc('FailedPrecondition', `node ${id} is not down and can't be removed`),
     ),
+  // A real 20.10 manager answers 500 here (seen on a real swarm that lost quorum), not 503.
   noLeader: () =>
     new ApiError(
-      503,
+      500,
       rpc(
         'Unknown',
         "The swarm does not have a leader. It's possible that too few managers are online. Make sure more than half of the managers are online.",

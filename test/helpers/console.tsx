@@ -18,9 +18,8 @@ export const KEY = {
   ctrlC: '\u0003',
 };
 
-/** The console rendered with ink-testing-library against a simulator, through dockerode. */
-export interface TestConsole {
-  swarm: TestSwarm;
+/** The console rendered with ink-testing-library against a manager, through dockerode. */
+export interface MountedConsole {
   store: Store;
   sync: Sync;
   client: SwarmClient;
@@ -33,22 +32,29 @@ export interface TestConsole {
   close(): Promise<void>;
 }
 
+/** The console on a simulator the test controls. */
+export interface TestConsole extends MountedConsole {
+  swarm: TestSwarm;
+}
+
 const strip = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 
-/** Starts a simulator and the console on it, at a fixed size and on the simulator's clock. */
-export async function startConsole(options: { width?: number; height?: number; readOnly?: boolean; view?: View; scenario?: string } = {}): Promise<TestConsole> {
-  const swarm = await startTestSwarm({ scenario: options.scenario ?? 'tutorial' });
-  const endpoint = parseHost(swarm.sim.host, {}, undefined);
-  const client = new SwarmClient({ ...endpoint, label: 'simulated swarm (tutorial)' });
-  const store = createStore('simulated swarm (tutorial)');
-  const now = () => swarm.sim.swarm.now;
+/** Mounts the console on an endpoint (a simulator's or a real manager's). */
+export async function mountConsole(
+  host: string,
+  options: { width?: number; height?: number; readOnly?: boolean; view?: View; label?: string; now?: () => number } = {},
+): Promise<MountedConsole> {
+  const label = options.label ?? host;
+  const client = new SwarmClient({ ...parseHost(host, {}, undefined), label });
+  const store = createStore(label);
+  const now = options.now ?? Date.now;
   const sync = new Sync(client, store, now);
   await sync.start();
   const ui = render(
     <App client={client} store={store} sync={sync} readOnly={options.readOnly ?? false} width={options.width ?? 120} height={options.height ?? 39} now={now} initialView={options.view} />,
   );
   const frame = () => strip(ui.lastFrame() ?? '');
-  const waitFor: TestConsole['waitFor'] = async (check, timeout = 5000) => {
+  const waitFor: MountedConsole['waitFor'] = async (check, timeout = 5000) => {
     const test = typeof check === 'string' ? (f: string) => f.includes(check) : check instanceof RegExp ? (f: string) => check.test(f) : check;
     const until = Date.now() + timeout;
     for (;;) {
@@ -59,7 +65,6 @@ export async function startConsole(options: { width?: number; height?: number; r
     }
   };
   return {
-    swarm,
     store,
     sync,
     client,
@@ -74,6 +79,19 @@ export async function startConsole(options: { width?: number; height?: number; r
     async close() {
       ui.unmount();
       sync.stop();
+    },
+  };
+}
+
+/** Starts a simulator and the console on it, at a fixed size and on the simulator's clock. */
+export async function startConsole(options: { width?: number; height?: number; readOnly?: boolean; view?: View; scenario?: string } = {}): Promise<TestConsole> {
+  const swarm = await startTestSwarm({ scenario: options.scenario ?? 'tutorial' });
+  const mounted = await mountConsole(swarm.sim.host, { ...options, label: 'simulated swarm (tutorial)', now: () => swarm.sim.swarm.now });
+  return {
+    ...mounted,
+    swarm,
+    async close() {
+      await mounted.close();
       await swarm.close();
     },
   };

@@ -167,8 +167,13 @@ describe('node failure and quorum', () => {
   test('losing quorum makes swarm calls fail as dockerd does without a leader', async () => {
     swarm.sim.swarm.loseQuorum();
     const result = await failure(swarm.docker.listServices());
-    expect(result.status).toBe(503);
-    expect(result.message).toMatch(/The swarm does not have a leader/);
+    expect(result).toEqual({
+      status: 500,
+      message: "rpc error: code = Unknown desc = The swarm does not have a leader. It's possible that too few managers are online. Make sure more than half of the managers are online.",
+    });
+    const info = await swarm.docker.info();
+    expect(info.Swarm).toMatchObject({ LocalNodeState: 'active', ControlAvailable: true, Error: result.message });
+    expect(info.Swarm.Managers).toBeUndefined();
     swarm.sim.swarm.regainQuorum();
     expect((await swarm.docker.listServices()).length).toBe(6);
   });

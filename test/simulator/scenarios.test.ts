@@ -44,3 +44,15 @@ describe('scenarios', () => {
     expect(streams).toEqual(new Set(['stdout', 'stderr']));
   });
 });
+
+describe('log lines', () => {
+  test('reading a task\'s log in small windows gives the same lines as reading it at once', async () => {
+    const { logLines } = await import('../../source/simulator/model/logs.js');
+    const swarm = buildScenario({ scenario: 'tutorial', now });
+    const task = [...swarm.tasks.values()].find((t) => t.state === 'running')!;
+    const whole = logLines(task, now - 60_000, now);
+    const pieces = [];
+    for (let t = now - 60_000; t < now; t += 250) pieces.push(...logLines(task, t, t + 250));
+    expect(pieces).toEqual(whole);
+  });
+});

@@ -86,8 +86,9 @@ describe('lookup', () => {
     const plain = (await swarm.raw('GET', '/services/redis?insertDefaults=false')).json();
     const full = (await swarm.raw('GET', '/services/redis?insertDefaults=true')).json();
     expect(plain.Spec.UpdateConfig).toBeUndefined();
-    expect(full.Spec.UpdateConfig).toEqual({ Parallelism: 1, Delay: 0, FailureAction: 'pause', Monitor: 5e9, MaxFailureRatio: 0, Order: 'stop-first' });
-    expect(full.Spec.TaskTemplate.RestartPolicy).toEqual({ Condition: 'any', Delay: 5e9, MaxAttempts: 0, Window: 0 });
+    // As the engine writes them: zero durations (Delay, Window) are left out.
+    expect(full.Spec.UpdateConfig).toEqual({ Parallelism: 1, FailureAction: 'pause', Monitor: 5e9, MaxFailureRatio: 0, Order: 'stop-first' });
+    expect(full.Spec.TaskTemplate.RestartPolicy).toEqual({ Condition: 'any', Delay: 5e9, MaxAttempts: 0 });
   });
 });
 

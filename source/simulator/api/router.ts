@@ -285,7 +285,7 @@ function events(ctx: Context) {
   const untick = ctx.onTick(() => {
     if (until !== undefined && ctx.swarm.now > until) stop();
   });
-  ctx.req.on('close', stop);
+  // The response's close means the client went away (the request's close fires once its body is read).
   res.on('close', stop);
   return STREAMED;
 }
@@ -358,7 +358,7 @@ function logs(ctx: Context, kind: 'service' | 'task') {
     untick();
     if (!res.writableEnded) res.end();
   };
-  ctx.req.on('close', stop);
+  // The response's close means the client went away (the request's close fires once its body is read).
   res.on('close', stop);
   return STREAMED;
 }

@@ -1,3 +1,4 @@
+import { errors } from '../errors.js';
 import { isGlobal, replicasOf } from '../model/spec.js';
 import { iso, type NodeRecord, type ServiceRecord, type Swarm, type TaskRecord } from '../model/swarm.js';
 
@@ -49,9 +50,10 @@ export function nodeJson(node: NodeRecord) {
 /** GET /services/{id}, and a /services list entry (with ServiceStatus when status=true). */
 export function serviceJson(swarm: Swarm, service: ServiceRecord, withStatus: boolean, spec = service.spec) {
   const ingress = [...swarm.networks.values()].find((n) => n.Ingress === true);
-  const endpoint: Record<string, unknown> = { Spec: service.spec.EndpointSpec ? { ...service.spec.EndpointSpec } : {} };
+  // As the engine reports it: an empty Endpoint.Spec until ports are published (even for dnsrr).
+  const endpoint: Record<string, unknown> = { Spec: {} };
   if (service.ports.length > 0) {
-    (endpoint.Spec as Record<string, unknown>).Ports = service.ports;
+    endpoint.Spec = { Mode: service.spec.EndpointSpec?.Mode ?? 'vip', Ports: service.ports };
     endpoint.Ports = service.ports;
     endpoint.VirtualIPs = [{ NetworkID: ingress?.ID ?? '', Addr: `10.0.0.${(service.version % 250) + 2}/24` }];
   }
@@ -201,9 +203,10 @@ export function infoJson(swarm: Swarm, now: number) {
       ControlAvailable: swarm.engineRole === 'manager' && self?.spec.Role === 'manager',
       Error: '',
       RemoteManagers: managers.map((m) => ({ NodeID: m.id, Addr: `${m.addr}:2377` })),
-      Nodes: swarm.nodes.size,
-      Managers: managers.length,
-      ...(swarm.hasLeader() ? { Cluster: clusterJson(swarm) } : {}),
+      // Without a leader the engine reports the error here and leaves out the counts and the cluster.
+      ...(swarm.hasLeader()
+        ? { Nodes: swarm.nodes.size, Managers: managers.length, Cluster: clusterJson(swarm) }
+        : { Error: errors.noLeader().message }),
     },
     LiveRestoreEnabled: false,
     Isolation: '',

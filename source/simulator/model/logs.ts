@@ -95,7 +95,8 @@ export function logLines(task: TaskRecord, from: number, to: number): LogLine[] 
     const time = task.startedAt! + i;
     if (time >= from && time < end) out.push({ ...line, time });
   });
-  const first = Math.max(0, Math.ceil((from - start) / voice.every));
+  // Line n is written at start + (n + 1) * every: the first one at or after `from`.
+  const first = Math.max(0, Math.ceil((from - start) / voice.every) - 1);
   for (let n = first; ; n++) {
     const time = start + (n + 1) * voice.every;
     if (time >= end) break;

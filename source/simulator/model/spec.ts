@@ -53,6 +53,13 @@ export function effectiveRestartPolicy(template: TaskTemplate | undefined) {
   return { Condition: 'any', Delay: 5 * SECOND, MaxAttempts: 0, Window: 0, ...(template?.RestartPolicy ?? {}) };
 }
 
+/** The engine leaves zero durations out of the JSON it writes (Go's omitempty). */
+function omitZero<T extends Record<string, unknown>>(value: T, keys: string[]): T {
+  const out = { ...value };
+  for (const key of keys) if (out[key] === 0) delete out[key];
+  return out;
+}
+
 /** The spec as `GET /services/{id}?insertDefaults=true` shows it: defaults written in. */
 export function withDefaults(spec: ServiceSpec): ServiceSpec {
   const out = clone(spec);
@@ -63,13 +70,13 @@ export function withDefaults(spec: ServiceSpec): ServiceSpec {
   container.DNSConfig ??= {};
   container.Isolation ??= 'default';
   template.Resources ??= { Limits: {}, Reservations: {} };
-  template.RestartPolicy = effectiveRestartPolicy(template) as TaskTemplate['RestartPolicy'];
+  template.RestartPolicy = omitZero(effectiveRestartPolicy(template), ['Window']) as TaskTemplate['RestartPolicy'];
   template.Placement ??= {};
   template.ForceUpdate ??= 0;
   template.Runtime ??= 'container';
   out.Mode ??= { Replicated: { Replicas: 1 } };
-  out.UpdateConfig = effectiveUpdateConfig(out.UpdateConfig);
-  out.RollbackConfig = effectiveUpdateConfig(out.RollbackConfig);
+  out.UpdateConfig = omitZero(effectiveUpdateConfig(out.UpdateConfig), ['Delay']);
+  out.RollbackConfig = omitZero(effectiveUpdateConfig(out.RollbackConfig), ['Delay']);
   out.EndpointSpec ??= { Mode: 'vip' };
   return out;
 }

@@ -1,0 +1,14 @@
+import { describe, test } from 'vitest';
+import { engineBackend } from '../contract/backend.js';
+import { defineContract } from '../contract/contract.js';
+
+const host = process.env.SWARMDECK_TEST_DOCKER_HOST;
+
+if (host) {
+  defineContract(`engine at ${host}`, async () => engineBackend(host));
+} else {
+  console.warn('SKIP: SWARMDECK_TEST_DOCKER_HOST is not set, so the engine contract suite did not run (see README: "The engine suite")');
+  describe('the swarm contract (engine)', () => {
+    test.skip('needs SWARMDECK_TEST_DOCKER_HOST: the DOCKER_HOST of a disposable swarm manager', () => {});
+  });
+}
