@@ -6,6 +6,7 @@ import { Sync } from './store/sync.js';
 import { App } from './ui/app.js';
 import { Screen } from './ui/screen.js';
 import { renderFrame } from './ui/render-frame.js';
+import { FrameStdout, ScreenWriter } from './ui/screen-writer.js';
 import { initialUi, type View } from './ui/ui-state.js';
 import type { Scope } from './store/state.js';
 
@@ -149,7 +150,7 @@ async function once(endpoints: Endpoint[], flags: AppFlags): Promise<number> {
   }
 }
 
-const ENTER_ALT = '\u001b[?1049h\u001b[H';
+const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?25l';
 const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
 
 async function live(endpoints: Endpoint[], flags: AppFlags): Promise<number> {
@@ -172,10 +173,17 @@ async function live(endpoints: Endpoint[], flags: AppFlags): Promise<number> {
   };
   process.stdout.write(ENTER_ALT);
   process.on('exit', restore);
+  // Ink renders whole frames into FrameStdout; the screen writer sends the terminal only the cells
+  // that changed (Ink's own incremental mode rewrites whole lines, and draws off by a row in 6.7+).
+  const writer = new ScreenWriter(process.stdout);
+  process.stdout.on('resize', () => writer.reset());
+  const frames = new FrameStdout(process.stdout, (frame) => writer.frame(frame));
   const instance = render(<App client={client} store={store} sync={sync} readOnly={Boolean(flags.readOnly)} />, {
+    stdout: frames as unknown as NodeJS.WriteStream,
+    stdin: process.stdin,
+    debug: true,
     exitOnCtrlC: false,
-    incrementalRendering: true,
-    patchConsole: true,
+    patchConsole: false,
   });
   const quit = () => instance.unmount();
   const crash = (error: unknown) => {
@@ -194,6 +202,7 @@ async function live(endpoints: Endpoint[], flags: AppFlags): Promise<number> {
   try {
     await instance.waitUntilExit();
   } finally {
+    writer.flush();
     sync.stop();
     restore();
   }

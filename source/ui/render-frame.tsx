@@ -28,6 +28,8 @@ export function renderFrame(element: ReactElement, width: number, height: number
     patchConsole: false,
     exitOnCtrlC: false,
   });
+  // Taken before unmounting: under CI=true Ink's unmount writes one more, empty, frame.
+  const frame = stdout.frame;
   instance.unmount();
-  return stdout.frame;
+  return frame;
 }

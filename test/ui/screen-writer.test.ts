@@ -1,0 +1,64 @@
+import { describe, expect, test } from 'vitest';
+import { parseLine, ScreenWriter } from '../../source/ui/screen-writer.js';
+
+const frame = (rows: string[]) => rows.join('\n');
+const red = (s: string) => `\u001b[31m${s}\u001b[39m`;
+
+function writer() {
+  const writes: string[] = [];
+  const w = new ScreenWriter({ write: (d: string) => writes.push(d) }, 0);
+  return { w, writes };
+}
+
+describe('the screen writer', () => {
+  test('the first frame is drawn whole, at the top left', () => {
+    const { w, writes } = writer();
+    w.frame(frame(['one', 'two']));
+    expect(writes.join('')).toBe('\u001b[1;1Hone\u001b[2;1Htwo');
+  });
+
+  test('an unchanged frame writes nothing', () => {
+    const { w, writes } = writer();
+    w.frame(frame(['one', 'two']));
+    w.frame(frame(['one', 'two']));
+    expect(writes).toHaveLength(1);
+  });
+
+  test('one changed cell costs a cursor move and the new characters, not the line', () => {
+    const { w, writes } = writer();
+    const line = (n: string) => `redis              replicated  ${n}/3       redis:latest                   *:6379->6379/tcp`;
+    w.frame(frame(['header', line('1'), line('3')]));
+    w.frame(frame(['header', line('2'), line('3')]));
+    expect(writes[1]).toBe('\u001b[2;32H2');
+    expect(Buffer.byteLength(writes[1])).toBeLessThan(line('2').length);
+  });
+
+  test('colours are kept and reset after a change', () => {
+    const { w, writes } = writer();
+    w.frame(frame([`a ${red('x')} b`]));
+    w.frame(frame([`a ${red('y')} b`]));
+    expect(writes[1]).toBe('\u001b[1;3H\u001b[0;31my\u001b[0m');
+  });
+
+  test('a shorter line clears what is left of the old one', () => {
+    const { w, writes } = writer();
+    w.frame(frame(['a long line']));
+    w.frame(frame(['a long']));
+    expect(writes[1]).toBe('\u001b[1;7H\u001b[K');
+  });
+
+  test('lines with wide characters are rewritten whole', () => {
+    const { w, writes } = writer();
+    w.frame(frame(['名前 a']));
+    w.frame(frame(['名前 b']));
+    expect(writes[1]).toBe('\u001b[1;1H名前 b\u001b[K');
+  });
+
+  test('parseLine reads SGR styles per cell', () => {
+    const { cells } = parseLine(`\u001b[1mA\u001b[22mB`);
+    expect(cells).toEqual([
+      { ch: 'A', style: '1' },
+      { ch: 'B', style: '' },
+    ]);
+  });
+});
