@@ -123,8 +123,10 @@ async function once(endpoints: Endpoint[], flags: AppFlags): Promise<number> {
       store.dispatch({ type: 'tasks', scope, items, at: Date.now() });
     }
     if (kind === 'nodes') {
-      const tasks = await client.listTasks({ node: nodes.map((n) => n.ID), desired: 'running' });
-      const counts = new Map<string, number>(nodes.map((n) => [n.ID, 0]));
+      // Counts for the rows the frame shows only, as the live console does.
+      const shown = [...nodes].sort((a, b) => (a.Description?.Hostname ?? '').localeCompare(b.Description?.Hostname ?? '', undefined, { numeric: true })).slice(0, (flags.height ?? 40) - 6);
+      const tasks = await client.listTasks({ node: shown.map((n) => n.ID), desired: 'running' });
+      const counts = new Map<string, number>(shown.map((n) => [n.ID, 0]));
       for (const t of tasks) if (t.NodeID && t.Status.State === 'running') counts.set(t.NodeID, (counts.get(t.NodeID) ?? 0) + 1);
       store.dispatch({ type: 'counts', counts });
     }

@@ -3,8 +3,12 @@ import type { SwarmEvent } from '../docker/types.js';
 import type { Scope } from './state.js';
 import type { Store } from './store.js';
 
-/** How often to refresh, ms. Converging services are polled fast; a quiet swarm mostly waits for events. */
-export const INTERVALS = { converging: 1000, quiet: 15_000, tasks: 2000, maxBackoff: 30_000 };
+/**
+ * How often to refresh, ms. Converging services are polled fast. A quiet swarm is left to the
+ * event stream, but for one services listing a minute: Swarm sends no event when a task dies, so
+ * without it a crash-looping service would go unnoticed.
+ */
+export const INTERVALS = { converging: 1000, quiet: 60_000, tasks: 2000, maxBackoff: 30_000 };
 
 /** The bound on the log buffer: older lines are dropped (and counted) beyond it. */
 export const LOG_LIMIT = 5000;
@@ -28,10 +32,9 @@ export class Sync {
   private stopEvents?: () => void;
   private stopLogs?: () => void;
   private servicesTimer?: NodeJS.Timeout;
-  private nodesTimer?: NodeJS.Timeout;
   private tasksTimer?: NodeJS.Timeout;
   private countsTimer?: NodeJS.Timeout;
-  private nodesVisible = false;
+  private visibleNodes: string[] = [];
   private reconnectTimer?: NodeJS.Timeout;
   private backoff = 1000;
   private lastEventNano?: number;
@@ -56,7 +59,7 @@ export class Sync {
     this.stopped = true;
     this.stopEvents?.();
     this.stopLogs?.();
-    for (const timer of [this.servicesTimer, this.nodesTimer, this.tasksTimer, this.countsTimer, this.reconnectTimer, this.refreshTimer]) {
+    for (const timer of [this.servicesTimer, this.tasksTimer, this.countsTimer, this.reconnectTimer, this.refreshTimer]) {
       if (timer) clearTimeout(timer);
     }
     for (const timer of this.timers) clearTimeout(timer);
@@ -123,7 +126,7 @@ export class Sync {
         if (pending.services) void this.refreshServices();
         if (pending.nodes) void this.refreshNodes().then(() => this.refreshInfo());
         if (pending.tasks) void this.refreshTasks();
-        if (this.nodesVisible && (pending.nodes || pending.services)) void this.refreshCounts();
+        if (pending.nodes || pending.services) void this.refreshCounts();
       }, 50);
     }
   }
@@ -148,11 +151,9 @@ export class Sync {
     await this.guarded(async () => this.store.dispatch({ type: 'info', info: await this.client.info() }));
   }
 
-  /** Refetches the node list now, and schedules the next quiet refresh. */
+  /** Refetches the node list: on connect and on node events (the engine emits one for every change of role, availability or state). */
   async refreshNodes(): Promise<void> {
-    if (this.nodesTimer) clearTimeout(this.nodesTimer);
     await this.guarded(async () => this.store.dispatch({ type: 'nodes', nodes: await this.client.listNodes(), at: this.now() }));
-    if (!this.stopped) this.nodesTimer = setTimeout(() => void this.refreshNodes(), INTERVALS.quiet);
   }
 
   /** Refetches services with replica counts; polls fast only while some service converges or updates. */
@@ -181,25 +182,28 @@ export class Sync {
     }
   }
 
-  /** The nodes view is showing (or not): per-node task counts are fetched only while it is. */
-  setNodesVisible(visible: boolean): void {
-    this.nodesVisible = visible;
-    if (visible) void this.refreshCounts();
-    else if (this.countsTimer) clearTimeout(this.countsTimer);
+  /** The nodes on screen (none when the nodes view is hidden): task counts are fetched for these only. */
+  setVisibleNodes(ids: string[]): void {
+    const same = ids.length === this.visibleNodes.length && ids.every((id, i) => id === this.visibleNodes[i]);
+    this.visibleNodes = ids;
+    if (same) return;
+    if (this.countsTimer) clearTimeout(this.countsTimer);
+    // Scrolling fires this on every row: wait for the window to settle before asking.
+    if (ids.length > 0) this.countsTimer = setTimeout(() => void this.refreshCounts(), 100);
   }
 
-  /** Counts running tasks per node with one filtered listing of the listed nodes' tasks. */
+  /** Counts running tasks on the visible nodes with one filtered listing. */
   async refreshCounts(): Promise<void> {
     if (this.countsTimer) clearTimeout(this.countsTimer);
-    const nodes = this.store.getSnapshot().nodes.map((n) => n.ID);
-    if (!this.nodesVisible || nodes.length === 0) return;
+    const nodes = this.visibleNodes;
+    if (nodes.length === 0) return;
     await this.guarded(async () => {
       const tasks = await this.client.listTasks({ node: nodes, desired: 'running' });
-      const counts = new Map<string, number>(nodes.map((id) => [id, 0]));
+      const counts = new Map(this.store.getSnapshot().counts);
+      for (const id of nodes) counts.set(id, 0);
       for (const task of tasks) if (task.NodeID && task.Status.State === 'running') counts.set(task.NodeID, (counts.get(task.NodeID) ?? 0) + 1);
       this.store.dispatch({ type: 'counts', counts });
     });
-    if (!this.stopped && this.nodesVisible) this.countsTimer = setTimeout(() => void this.refreshCounts(), INTERVALS.quiet);
   }
 
   /** Shows the tasks of a service or node (or nothing): polling follows what is on screen. */

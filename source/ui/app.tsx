@@ -10,6 +10,7 @@ import type { Sync } from '../store/sync.js';
 import { rollbackChanges } from './present/diff.js';
 import { taskName } from './present/rows.js';
 import { CHROME_ROWS, Screen } from './screen.js';
+import { windowStart } from './components/table.js';
 import { currentView, initialUi, viewKey, type UiState, type View } from './ui-state.js';
 import { filterRows, listModel } from './views.js';
 
@@ -84,7 +85,6 @@ export function App({ client, store, sync, readOnly, width: fixedWidth, height: 
     else if (view.kind !== 'logs') sync.setTasksScope(undefined);
     if (view.kind === 'logs') sync.setLogs(view.scope, { follow: uiRef.current.logs.follow, tail: 200 });
     else sync.setLogs(undefined);
-    sync.setNodesVisible(view.kind === 'nodes');
   }, [view.kind, scopeId, sync]);
 
   const handleKey = (input: string, keyInfo: Parameters<Parameters<typeof useInput>[0]>[1]) => {
@@ -416,6 +416,14 @@ export function App({ client, store, sync, readOnly, width: fixedWidth, height: 
   const rows = useMemo(() => (list ? filterRows(list.rows, ui.filters[key]) : []), [list, ui.filters, key]);
   const selectedIndex = Math.max(0, rows.findIndex((r) => r.key === ui.selection[key]));
   const selectedKey = rows[selectedIndex]?.key;
+
+  // Per-node task counts are fetched for the rows on screen only: at 1,000 nodes, not 50,000 tasks.
+  const visibleNodes =
+    view.kind === 'nodes' ? rows.slice(windowStart(selectedIndex, rows.length, bodyHeight - 1), windowStart(selectedIndex, rows.length, bodyHeight - 1) + bodyHeight - 1).map((r) => r.key) : [];
+  const visibleKey = visibleNodes.join(',');
+  useEffect(() => {
+    sync.setVisibleNodes(visibleKey ? visibleKey.split(',') : []);
+  }, [visibleKey, sync]);
 
   return (
     <Screen

@@ -1,0 +1,111 @@
+// Runs the real console headless against DOCKER_HOST: Ink renders into FrameStdout and the
+// ScreenWriter "draws" into a counter, exactly as on a terminal. Used by run.mjs for key latency,
+// memory, manager traffic and terminal bytes. Prints one JSON line of results.
+import { PassThrough } from 'node:stream';
+import React from 'react';
+import { render } from 'ink';
+import { parseHost } from '../dist/docker/connection.js';
+import { SwarmClient } from '../dist/docker/client.js';
+import { createStore } from '../dist/store/store.js';
+import { Sync } from '../dist/store/sync.js';
+import { App } from '../dist/ui/app.js';
+import { FrameStdout, ScreenWriter } from '../dist/ui/screen-writer.js';
+
+const mode = process.argv[2] ?? 'keys';
+const seconds = Number(process.argv[3] ?? 30);
+const started = performance.now();
+const host = process.env.DOCKER_HOST;
+const endpoint = parseHost(host, process.env, undefined);
+const client = new SwarmClient(endpoint);
+const store = createStore(endpoint.label);
+const sync = new Sync(client, store);
+
+// A terminal of 120x40 that records when, and how much, the writer sends it.
+const writes = [];
+const terminal = Object.assign(new PassThrough(), { columns: 120, rows: 40, isTTY: true });
+const writer = new ScreenWriter({ write: (data) => writes.push({ at: performance.now(), bytes: Buffer.byteLength(data), data }) });
+let inkFrame = '';
+const frames = new FrameStdout(terminal, (frame) => {
+  inkFrame = frame;
+  writer.frame(frame);
+});
+const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode() {}, ref() {}, unref() {} });
+
+await client.checkManager();
+await sync.start();
+const instance = render(React.createElement(App, { client, store, sync, readOnly: false }), {
+  stdout: frames,
+  stdin,
+  debug: true,
+  exitOnCtrlC: false,
+  patchConsole: false,
+});
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const waitFor = async (check, timeout = 20_000) => {
+  const until = performance.now() + timeout;
+  while (!check()) {
+    if (performance.now() > until) throw new Error('timed out');
+    await sleep(2);
+  }
+};
+const plain = () => store.getSnapshot();
+await waitFor(() => plain().loaded.services && plain().loaded.nodes && writes.length > 0);
+const firstFrameMs = writes[0].at - started;
+
+/** Presses a key and returns ms until the terminal got the next write (undefined if none came). */
+async function press(key) {
+  const before = writes.length;
+  const t0 = performance.now();
+  stdin.write(key);
+  try {
+    await waitFor(() => writes.length > before, 2000);
+  } catch {
+    return undefined;
+  }
+  const ms = writes[before].at - t0;
+  await sleep(40);
+  return ms;
+}
+const pct = (list, p) => {
+  const sorted = [...list].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
+const result = { mode, firstFrameMs };
+if (mode === 'keys') {
+  await press('1');
+  await sleep(500);
+  const scroll = [];
+  for (let i = 0; i < 150; i++) {
+    const ms = await press('j');
+    if (ms !== undefined) scroll.push(ms);
+  }
+  const views = [];
+  for (let i = 0; i < 20; i++) {
+    const ms = await press(i % 2 ? '1' : '2');
+    if (ms !== undefined) views.push(ms);
+  }
+  Object.assign(result, {
+    scroll: { n: scroll.length, p50: pct(scroll, 50), p95: pct(scroll, 95) },
+    views: { n: views.length, p50: pct(views, 50), p95: pct(views, 95) },
+  });
+} else if (mode === 'idle') {
+  await sleep(seconds * 1000);
+} else if (mode === 'bytes') {
+  // The services view is showing; the bench changes one replica count and reads what was written.
+  const before = writes.length;
+  process.stdout.write('READY\n');
+  await waitFor(() => writes.length > before, 30_000);
+  await sleep(300);
+  const full = writes[0];
+  result.fullFrameBytes = full.bytes;
+  // What redrawing the changed line would cost: the line as Ink renders it, colour codes included.
+  result.lineBytes = Buffer.byteLength(inkFrame.split('\n').find((l) => l.includes('redis')) ?? '');
+  result.changeWrites = writes.slice(before).map((w) => ({ bytes: w.bytes, data: w.data }));
+  result.frameLines = writes[0].data.split('\u001b[').length;
+}
+result.maxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+instance.unmount();
+sync.stop();
+process.stdout.write(`${JSON.stringify(result)}\n`);
+process.exit(0);
