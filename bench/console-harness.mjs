@@ -2,14 +2,16 @@
 // ScreenWriter "draws" into a counter, exactly as on a terminal. Used by run.mjs for key latency,
 // memory, manager traffic and terminal bytes. Prints one JSON line of results.
 import { PassThrough } from 'node:stream';
-import React from 'react';
-import { render } from 'ink';
-import { parseHost } from '../dist/docker/connection.js';
-import { SwarmClient } from '../dist/docker/client.js';
-import { createStore } from '../dist/store/store.js';
-import { Sync } from '../dist/store/sync.js';
-import { App } from '../dist/ui/app.js';
-import { FrameStdout, ScreenWriter } from '../dist/ui/screen-writer.js';
+// As the CLI does, before React loads: its production build.
+process.env.NODE_ENV ??= 'production';
+const { default: React } = await import('react');
+const { render } = await import('ink');
+const { parseHost } = await import('../dist/docker/connection.js');
+const { SwarmClient } = await import('../dist/docker/client.js');
+const { createStore } = await import('../dist/store/store.js');
+const { Sync } = await import('../dist/store/sync.js');
+const { App } = await import('../dist/ui/app.js');
+const { FrameStdout, ScreenWriter } = await import('../dist/ui/screen-writer.js');
 
 const mode = process.argv[2] ?? 'keys';
 const seconds = Number(process.argv[3] ?? 30);

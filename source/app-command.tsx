@@ -1,14 +1,12 @@
-import { render } from 'ink';
 import { ConfigError, parseHost, resolveEndpoints, type Endpoint } from './docker/connection.js';
 import { type DockerError, SwarmClient } from './docker/client.js';
+import type { EngineInfo } from './docker/types.js';
 import { createStore, type Store } from './store/store.js';
 import { Sync } from './store/sync.js';
-import { App } from './ui/app.js';
-import { Screen } from './ui/screen.js';
-import { renderFrame } from './ui/render-frame.js';
-import { FrameStdout, ScreenWriter } from './ui/screen-writer.js';
-import { initialUi, type View } from './ui/ui-state.js';
+import type { View } from './ui/ui-state.js';
 import type { Scope } from './store/state.js';
+
+type UiModule = typeof import('./app-ui.js');
 
 /** Flags of the console (see cli.tsx). */
 export interface AppFlags {
@@ -41,6 +39,10 @@ export const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '')
 
 /** Runs the console, or prints one frame with --once. Returns the exit code. */
 export async function runApp(flags: AppFlags): Promise<number> {
+  // React, Ink and the panes load while the connection's first requests are in flight: start-up
+  // costs the larger of the two, not their sum.
+  const ui = import('./app-ui.js');
+  ui.catch(() => {});
   if (flags.view !== undefined && !VIEWS.includes(flags.view)) return fail(`--view must be one of ${VIEWS.join(', ')}, not "${flags.view}"`);
   if (flags.view && !flags.once) return fail('--view goes with --once');
   if (flags.width !== undefined && flags.width < 40) return fail('--width must be at least 40');
@@ -65,19 +67,18 @@ export async function runApp(flags: AppFlags): Promise<number> {
     return fail(message, 2);
   }
   try {
-    return flags.once ? await once(endpoints, flags) : await live(endpoints, flags);
+    return flags.once ? await once(endpoints, flags, ui) : await live(endpoints, flags, ui);
   } finally {
     await closeSim?.();
   }
 }
 
-async function connect(endpoints: Endpoint[]): Promise<{ client: SwarmClient } | { error: DockerError }> {
+async function connect(endpoints: Endpoint[]): Promise<{ client: SwarmClient; info: EngineInfo } | { error: DockerError }> {
   let last: DockerError | undefined;
   for (const endpoint of endpoints) {
     const client = new SwarmClient(endpoint);
     try {
-      await client.checkManager();
-      return { client };
+      return { client, info: await client.checkManager() };
     } catch (error) {
       last = error as DockerError;
     }
@@ -100,14 +101,13 @@ function scopeFromFlags(flags: AppFlags, store: Store): Scope | string | undefin
   return undefined;
 }
 
-async function once(endpoints: Endpoint[], flags: AppFlags): Promise<number> {
+async function once(endpoints: Endpoint[], flags: AppFlags, ui: Promise<UiModule>): Promise<number> {
   const connected = await connect(endpoints);
   if ('error' in connected) return fail(connected.error.message, 1);
-  const { client } = connected;
+  const { client, info } = connected;
   const store = createStore(client.endpoint.label);
   const sync = new Sync(client, store);
   try {
-    const info = await client.info();
     store.dispatch({ type: 'info', info });
     const [nodes, services] = await Promise.all([client.listNodes(), client.listServices()]);
     store.dispatch({ type: 'nodes', nodes, at: Date.now() });
@@ -141,8 +141,8 @@ async function once(endpoints: Endpoint[], flags: AppFlags): Promise<number> {
       });
       store.dispatch({ type: 'logs/status', status: 'ended' });
     }
-    const ui = { ...initialUi({ kind, scope }), logs: { ...initialUi().logs, follow: false } };
-    const frame = renderFrame(<Screen state={store.getSnapshot()} ui={ui} width={width} height={height} now={Date.now()} readOnly={Boolean(flags.readOnly)} counts={store.getSnapshot().counts} />, width, height);
+    const { onceFrame } = await ui;
+    const frame = onceFrame(store.getSnapshot(), { kind, scope }, width, height, Boolean(flags.readOnly));
     process.stdout.write(`${stripAnsi(frame).split('\n').map((l) => l.trimEnd()).join('\n')}\n`);
     return 0;
   } catch (error) {
@@ -152,10 +152,7 @@ async function once(endpoints: Endpoint[], flags: AppFlags): Promise<number> {
   }
 }
 
-const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?25l';
-const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
-
-async function live(endpoints: Endpoint[], flags: AppFlags): Promise<number> {
+async function live(endpoints: Endpoint[], flags: AppFlags, ui: Promise<UiModule>): Promise<number> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     return fail('the console needs a terminal; for scripts use --once --view NAME');
   }
@@ -165,48 +162,6 @@ async function live(endpoints: Endpoint[], flags: AppFlags): Promise<number> {
   const store = createStore(client.endpoint.label);
   const sync = new Sync(client, store);
   await sync.start();
-
-  // Full screen on the alternate screen, restored on every way out.
-  let restored = false;
-  const restore = () => {
-    if (restored) return;
-    restored = true;
-    process.stdout.write(LEAVE_ALT);
-  };
-  process.stdout.write(ENTER_ALT);
-  process.on('exit', restore);
-  // Ink renders whole frames into FrameStdout; the screen writer sends the terminal only the cells
-  // that changed (Ink's own incremental mode rewrites whole lines, and draws off by a row in 6.7+).
-  const writer = new ScreenWriter(process.stdout);
-  process.stdout.on('resize', () => writer.reset());
-  const frames = new FrameStdout(process.stdout, (frame) => writer.frame(frame));
-  const instance = render(<App client={client} store={store} sync={sync} readOnly={Boolean(flags.readOnly)} />, {
-    stdout: frames as unknown as NodeJS.WriteStream,
-    stdin: process.stdin,
-    debug: true,
-    exitOnCtrlC: false,
-    patchConsole: false,
-  });
-  const quit = () => instance.unmount();
-  const crash = (error: unknown) => {
-    // The terminal went away (ssh dropped, tmux killed): nobody is left to read a message.
-    if ((error as NodeJS.ErrnoException)?.code === 'EIO' || (error as NodeJS.ErrnoException)?.code === 'EPIPE') process.exit(0);
-    instance.unmount();
-    restore();
-    process.stderr.write(`swarmdeck: ${(error as Error)?.message ?? String(error)}\n`);
-    process.exit(1);
-  };
-  process.on('SIGTERM', quit);
-  process.on('SIGHUP', quit);
-  process.on('SIGINT', quit);
-  process.on('uncaughtException', crash);
-  process.on('unhandledRejection', crash);
-  try {
-    await instance.waitUntilExit();
-  } finally {
-    writer.flush();
-    sync.stop();
-    restore();
-  }
-  return 0;
+  const { runLive } = await ui;
+  return runLive(client, store, sync, Boolean(flags.readOnly));
 }

@@ -77,7 +77,7 @@ function Footer({ pane, width }: { pane: Exclude<Pane, 'global'>; width: number 
     .map((b) => `${keyLabel(b).split(' ')[0]} ${b.hint}`);
   return (
     <Text color={theme.dim} wrap="truncate">
-      {fit(hints.join('  '), width)}
+      {truncate(hints.join('  '), width)}
     </Text>
   );
 }

@@ -12,14 +12,36 @@ export interface ListModel {
   empty: string;
 }
 
-const byName = <T>(name: (t: T) => string) => (a: T, b: T) => name(a).localeCompare(name(b), undefined, { numeric: true });
+// One collator for every comparison: String#localeCompare with options builds one per call.
+const collator = new Intl.Collator(undefined, { numeric: true });
+const byName = <T>(name: (t: T) => string) => (a: T, b: T) => collator.compare(name(a), name(b));
+
+/** Caches a value per source array, so that a list is sorted and turned into rows once per change, not per key. */
+function cached<S extends object, T>(cache: WeakMap<S, T>, source: S, make: () => T): T {
+  let value = cache.get(source);
+  if (value === undefined) {
+    value = make();
+    cache.set(source, value);
+  }
+  return value;
+}
+const nodeRowsCache = new WeakMap<object, WeakMap<object, Row[]>>();
+const serviceRowsCache = new WeakMap<object, Row[]>();
 
 /** Applies a view's filter: a case-insensitive substring of any cell. */
 export function filterRows(rows: Row[], filter: string | undefined): Row[] {
   if (!filter) return rows;
+  const key = `${filter}`;
+  const byFilter = filterCache.get(rows);
+  if (byFilter?.key === key) return byFilter.rows;
   const needle = filter.toLowerCase();
-  return rows.filter((row) => row.cells.some((cell) => cell.toLowerCase().includes(needle)));
+  const filtered = rows.filter((row) => row.cells.some((cell) => cell.toLowerCase().includes(needle)));
+  filterCache.set(rows, { key, rows: filtered });
+  return filtered;
 }
+const filterCache = new WeakMap<Row[], { key: string; rows: Row[] }>();
+
+const EMPTY = new Map<string, number>();
 
 /** Running tasks per node id, from whatever task listing is loaded (see Sync.nodeTaskCounts). */
 export type TaskCounts = Map<string, number>;
@@ -27,20 +49,26 @@ export type TaskCounts = Map<string, number>;
 /** Rows, columns and title of a list view, from cluster state. */
 export function listModel(view: View, state: ClusterState, now: number, counts?: TaskCounts): ListModel {
   if (view.kind === 'nodes') {
-    const nodes = [...state.nodes].sort(byName((n: SwarmNode) => n.Description?.Hostname ?? n.ID));
+    const countsKey = (counts ?? EMPTY) as object;
+    const byCounts = cached(nodeRowsCache, state.nodes, () => new WeakMap<object, Row[]>());
+    const rows = cached(byCounts, countsKey, () =>
+      [...state.nodes].sort(byName((n: SwarmNode) => n.Description?.Hostname ?? n.ID)).map((n) => nodeRow(n, counts?.get(n.ID))),
+    );
     return {
-      title: `Nodes (${nodes.length})`,
+      title: `Nodes (${rows.length})`,
       columns: NODE_COLUMNS,
-      rows: nodes.map((n) => nodeRow(n, counts?.get(n.ID))),
+      rows,
       empty: state.loaded.nodes ? 'no nodes' : 'loading nodes...',
     };
   }
   if (view.kind === 'services') {
-    const services = [...state.services].sort(byName((s: SwarmService) => s.Spec.Name ?? ''));
+    const rows = cached(serviceRowsCache, state.services, () =>
+      [...state.services].sort(byName((s: SwarmService) => s.Spec.Name ?? '')).map(serviceRow),
+    );
     return {
-      title: `Services (${services.length})`,
+      title: `Services (${rows.length})`,
       columns: SERVICE_COLUMNS,
-      rows: services.map(serviceRow),
+      rows,
       empty: state.loaded.services ? 'no services: create one with `docker service create`' : 'loading services...',
     };
   }

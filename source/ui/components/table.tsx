@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { fit } from '../sanitize.js';
+import { fit, truncate } from '../sanitize.js';
 import { theme } from '../theme.js';
 
 /** A table column: the lower its priority number, the longer it survives a narrow terminal. */
@@ -21,8 +21,18 @@ export interface Row {
   color?: string;
 }
 
-/** Widths for the columns that fit in `width`; hidden columns get 0. */
+const layoutCache = new WeakMap<Row[], { width: number; columns: Column[]; widths: number[] }>();
+
+/** Widths for the columns that fit in `width`; hidden columns get 0. Cached per rows array: scrolling does not re-measure 1,000 rows. */
 export function layoutColumns(columns: Column[], rows: Row[], width: number): number[] {
+  const hit = layoutCache.get(rows);
+  if (hit && hit.width === width && hit.columns === columns) return hit.widths;
+  const widths = measureColumns(columns, rows, width);
+  layoutCache.set(rows, { width, columns, widths });
+  return widths;
+}
+
+function measureColumns(columns: Column[], rows: Row[], width: number): number[] {
   const natural = columns.map((c, i) => {
     let w = c.title.length;
     for (const row of rows) w = Math.max(w, (row.cells[i] ?? '').length);
@@ -91,14 +101,15 @@ export const Table = memo(function Table({ columns, rows, selected, height, widt
   return (
     <Box flexDirection="column" height={height + 1} width={width}>
       <Text bold color={theme.header}>
-        {fit(header, width)}
+        {truncate(header, width)}
       </Text>
       {visible.length === 0 ? (
-        <Text color={theme.dim}>{fit(empty ?? 'nothing to show', width)}</Text>
+        <Text color={theme.dim}>{truncate(empty ?? 'nothing to show', width)}</Text>
       ) : (
         visible.map((row, i) => {
           const index = offset + i;
-          const text = fit(line(row.cells, widths, columns), width);
+          // Only the selected row is padded (its bar runs to the edge): Ink pays for every character written.
+          const text = index === selected ? fit(line(row.cells, widths, columns), width) : truncate(line(row.cells, widths, columns), width);
           return (
             <Text key={row.key} color={row.color} inverse={index === selected}>
               {text}

@@ -1,0 +1,66 @@
+import { render } from 'ink';
+import type { SwarmClient } from './docker/client.js';
+import type { ClusterState } from './store/state.js';
+import type { Store } from './store/store.js';
+import type { Sync } from './store/sync.js';
+import { App } from './ui/app.js';
+import { renderFrame } from './ui/render-frame.js';
+import { Screen } from './ui/screen.js';
+import { FrameStdout, ScreenWriter } from './ui/screen-writer.js';
+import { initialUi, type View } from './ui/ui-state.js';
+
+/** One frame of a view as text (colour codes included), for --once. */
+export function onceFrame(state: ClusterState, view: View, width: number, height: number, readOnly: boolean): string {
+  const ui = { ...initialUi(view), logs: { ...initialUi().logs, follow: false } };
+  return renderFrame(<Screen state={state} ui={ui} width={width} height={height} now={Date.now()} readOnly={readOnly} counts={state.counts} />, width, height);
+}
+
+const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?25l';
+const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
+
+/** Runs the full-screen console until the user quits; the terminal is restored on every way out. */
+export async function runLive(client: SwarmClient, store: Store, sync: Sync, readOnly: boolean): Promise<number> {
+  // Full screen on the alternate screen, restored on every way out.
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    process.stdout.write(LEAVE_ALT);
+  };
+  process.stdout.write(ENTER_ALT);
+  process.on('exit', restore);
+  // Ink renders whole frames into FrameStdout; the screen writer sends the terminal only the cells
+  // that changed (Ink's own incremental mode rewrites whole lines, and draws off by a row in 6.7+).
+  const writer = new ScreenWriter(process.stdout);
+  process.stdout.on('resize', () => writer.reset());
+  const frames = new FrameStdout(process.stdout, (frame) => writer.frame(frame));
+  const instance = render(<App client={client} store={store} sync={sync} readOnly={readOnly} />, {
+    stdout: frames as unknown as NodeJS.WriteStream,
+    stdin: process.stdin,
+    debug: true,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  const quit = () => instance.unmount();
+  const crash = (error: unknown) => {
+    // The terminal went away (ssh dropped, tmux killed): nobody is left to read a message.
+    if ((error as NodeJS.ErrnoException)?.code === 'EIO' || (error as NodeJS.ErrnoException)?.code === 'EPIPE') process.exit(0);
+    instance.unmount();
+    restore();
+    process.stderr.write(`swarmdeck: ${(error as Error)?.message ?? String(error)}\n`);
+    process.exit(1);
+  };
+  process.on('SIGTERM', quit);
+  process.on('SIGHUP', quit);
+  process.on('SIGINT', quit);
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    writer.flush();
+    sync.stop();
+    restore();
+  }
+  return 0;
+}
