@@ -101,9 +101,12 @@ async function naivePoller(host, seconds) {
 }
 
 const results = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length };
+// BENCH_ONLY=startup (or scale, traffic...) runs one group, for working on it; the default runs all.
+const only = process.env.BENCH_ONLY;
+const wanted = (group) => !only || only.split(',').includes(group);
 
 // ---- 1. start-up: first frame against the import floor ---------------------------------------
-{
+if (wanted('startup')) {
   const sim = await startSim('tutorial', ['--scenario', 'tutorial']);
   const floor = [];
   const once = [];
@@ -129,7 +132,7 @@ const results = { date: new Date().toISOString(), node: process.version, cpus: (
 }
 
 // ---- 2. simulator: schedule and converge 50,000 tasks -----------------------------------------
-{
+if (wanted('simulator')) {
   const runs = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
@@ -140,7 +143,7 @@ const results = { date: new Date().toISOString(), node: process.version, cpus: (
 }
 
 // ---- 3. at scale: 1,000 nodes, 500 services, 50,000 tasks ---------------------------------------
-{
+if (wanted('scale')) {
   const sim = await startSim('large', ['--scenario', 'large']);
   const first = [];
   for (let i = 0; i < 5; i++) first.push(time(process.execPath, [cli, '--once', '--view', 'services'], { DOCKER_HOST: sim.host }));
@@ -196,7 +199,7 @@ const results = { date: new Date().toISOString(), node: process.version, cpus: (
 }
 
 // ---- 6. the docker CLI: simulator against a real dockerd with the same services ---------------
-{
+if (wanted('real')) {
   const real = process.env.SWARMDECK_TEST_DOCKER_HOST;
   const hasDocker = spawnSync('docker', ['--version']).status === 0;
   if (real && hasDocker) {

@@ -1,6 +1,6 @@
 import { ConfigError, parseHost, resolveEndpoints, type Endpoint } from './docker/connection.js';
 import { type DockerError, SwarmClient } from './docker/client.js';
-import type { EngineInfo } from './docker/types.js';
+import type { EngineInfo, SwarmNode, SwarmService } from './docker/types.js';
 import { createStore, type Store } from './store/store.js';
 import { Sync } from './store/sync.js';
 import type { View } from './ui/ui-state.js';
@@ -101,15 +101,33 @@ function scopeFromFlags(flags: AppFlags, store: Store): Scope | string | undefin
   return undefined;
 }
 
+/** Connects for --once: /info, nodes and services asked at once, so that the frame waits for one round trip, not three. */
+async function connectWithData(
+  endpoints: Endpoint[],
+): Promise<{ client: SwarmClient; info: EngineInfo; nodes: SwarmNode[]; services: SwarmService[] } | { error: DockerError }> {
+  let last: DockerError | undefined;
+  for (const endpoint of endpoints) {
+    const client = new SwarmClient(endpoint);
+    const data = Promise.all([client.listNodes(), client.listServices()]);
+    data.catch(() => {});
+    try {
+      const info = await client.checkManager();
+      const [nodes, services] = await data;
+      return { client, info, nodes, services };
+    } catch (error) {
+      last = error as DockerError;
+    }
+  }
+  return { error: last! };
+}
+
 async function once(endpoints: Endpoint[], flags: AppFlags, ui: Promise<UiModule>): Promise<number> {
-  const connected = await connect(endpoints);
+  const connected = await connectWithData(endpoints);
   if ('error' in connected) return fail(connected.error.message, 1);
-  const { client, info } = connected;
+  const { client, info, nodes, services } = connected;
   const store = createStore(client.endpoint.label);
-  const sync = new Sync(client, store);
   try {
     store.dispatch({ type: 'info', info });
-    const [nodes, services] = await Promise.all([client.listNodes(), client.listServices()]);
     store.dispatch({ type: 'nodes', nodes, at: Date.now() });
     store.dispatch({ type: 'services', services, at: Date.now() });
     const kind = (flags.view ?? 'services') as View['kind'];
@@ -147,8 +165,6 @@ async function once(endpoints: Endpoint[], flags: AppFlags, ui: Promise<UiModule
     return 0;
   } catch (error) {
     return fail((error as Error).message, 1);
-  } finally {
-    sync.stop();
   }
 }
 

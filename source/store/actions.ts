@@ -68,31 +68,53 @@ async function fresh(ctx: ActionContext, service: SwarmService) {
   return ctx.client.inspectService(service.ID);
 }
 
+const OUT_OF_SEQUENCE = /update out of sequence/;
+
+/**
+ * Someone else changed the object between our read and our write: read it again and apply our
+ * change to what they wrote, once. A second conflict is reported, never forced over their change.
+ */
+async function withRetry(work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (!OUT_OF_SEQUENCE.test((error as Error).message)) throw error;
+    try {
+      await work();
+    } catch (again) {
+      if (!OUT_OF_SEQUENCE.test((again as Error).message)) throw again;
+      throw new Error(`${(again as Error).message} (it changed twice while we tried; nothing was applied, look again and retry)`);
+    }
+  }
+}
+
 /** The swarm actions the keymap's commands call. */
 export const swarmActions = {
   scale: (ctx: ActionContext, service: SwarmService, replicas: number) =>
-    perform(ctx, `scale ${service.Spec.Name} to ${replicas}`, async () => {
-      const current = await fresh(ctx, service);
-      await ctx.client.updateService(current, (spec) => ({ ...spec, Mode: { Replicated: { Replicas: replicas } } }));
-    }),
+    perform(ctx, `scale ${service.Spec.Name} to ${replicas}`, () =>
+      withRetry(async () => {
+        const current = await fresh(ctx, service);
+        await ctx.client.updateService(current, (spec) => ({ ...spec, Mode: { Replicated: { Replicas: replicas } } }));
+      }),
+    ),
   forceUpdate: (ctx: ActionContext, service: SwarmService) =>
-    perform(ctx, `restart ${service.Spec.Name} (update --force)`, async () => {
-      const current = await fresh(ctx, service);
-      await ctx.client.updateService(current, (spec) => ({
-        ...spec,
-        TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate?.ForceUpdate ?? 0) + 1 },
-      }));
-    }),
+    perform(ctx, `restart ${service.Spec.Name} (update --force)`, () =>
+      withRetry(async () => {
+        const current = await fresh(ctx, service);
+        await ctx.client.updateService(current, (spec) => ({
+          ...spec,
+          TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate?.ForceUpdate ?? 0) + 1 },
+        }));
+      }),
+    ),
   rollback: (ctx: ActionContext, service: SwarmService) =>
-    perform(ctx, `roll back ${service.Spec.Name}`, async () => {
-      await ctx.client.rollbackService(await fresh(ctx, service));
-    }),
+    perform(ctx, `roll back ${service.Spec.Name}`, () => withRetry(async () => ctx.client.rollbackService(await fresh(ctx, service)))),
   availability: (ctx: ActionContext, node: SwarmNode, availability: 'active' | 'pause' | 'drain') =>
-    perform(ctx, `${availability === 'active' ? 'activate' : availability} ${hostname(node)}`, async () => {
-      await ctx.client.updateNode(await ctx.client.inspectNode(node.ID), { Availability: availability });
-    }),
+    perform(ctx, `${availability === 'active' ? 'activate' : availability} ${hostname(node)}`, () =>
+      withRetry(async () => ctx.client.updateNode(await ctx.client.inspectNode(node.ID), { Availability: availability })),
+    ),
   role: (ctx: ActionContext, node: SwarmNode, role: 'manager' | 'worker') =>
-    perform(ctx, `${role === 'manager' ? 'promote' : 'demote'} ${hostname(node)}`, async () => {
-      await ctx.client.updateNode(await ctx.client.inspectNode(node.ID), { Role: role });
-    }),
+    perform(ctx, `${role === 'manager' ? 'promote' : 'demote'} ${hostname(node)}`, () =>
+      withRetry(async () => ctx.client.updateNode(await ctx.client.inspectNode(node.ID), { Role: role })),
+    ),
 };

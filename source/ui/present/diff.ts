@@ -1,6 +1,16 @@
 import type { ServiceSpec, SwarmService } from '../../docker/types.js';
 import { inert } from '../sanitize.js';
 
+/** Env names that hold secrets: their values are masked wherever env is shown. */
+export const SECRET_NAME = /PASS(WORD)?|TOKEN|SECRET|KEY|CREDENTIAL|AUTH/i;
+
+/** NAME=value with the value masked when the name looks secret. */
+export function maskEnv(entry: string): string {
+  const eq = entry.indexOf('=');
+  if (eq < 0 || !SECRET_NAME.test(entry.slice(0, eq))) return entry;
+  return `${entry.slice(0, eq)}=******`;
+}
+
 const replicasOf = (spec: ServiceSpec) => (spec.Mode?.Global ? 'global' : String(spec.Mode?.Replicated?.Replicas ?? 1));
 const envOf = (spec: ServiceSpec) => spec.TaskTemplate?.ContainerSpec?.Env ?? [];
 const portsOf = (spec: ServiceSpec) =>
@@ -18,8 +28,8 @@ export function rollbackChanges(service: SwarmService): string[] {
   change('replicas', replicasOf(now), replicasOf(back));
   const envNow = new Set(envOf(now));
   const envBack = new Set(envOf(back));
-  for (const e of envBack) if (!envNow.has(e)) lines.push(`env: + ${inert(e)}`);
-  for (const e of envNow) if (!envBack.has(e)) lines.push(`env: - ${inert(e)}`);
+  for (const e of envBack) if (!envNow.has(e)) lines.push(`env: + ${inert(maskEnv(e))}`);
+  for (const e of envNow) if (!envBack.has(e)) lines.push(`env: - ${inert(maskEnv(e))}`);
   change('ports', portsOf(now), portsOf(back));
   change('args', (now.TaskTemplate?.ContainerSpec?.Args ?? []).join(' '), (back.TaskTemplate?.ContainerSpec?.Args ?? []).join(' '));
   change('constraints', (now.TaskTemplate?.Placement?.Constraints ?? []).join(', '), (back.TaskTemplate?.Placement?.Constraints ?? []).join(', '));
