@@ -138,18 +138,29 @@ export class SwarmClient {
     await this.call(this.docker.getNode(node.ID).update({ ...spec, version: node.Version.Index }) as unknown as Promise<unknown>);
   }
 
-  /** Streams swarm events (services and nodes) until stopped; reports the end so the caller can reconnect. */
-  async events(since: number | undefined, onEvent: (event: SwarmEvent) => void, onEnd: (error?: DockerError) => void): Promise<() => void> {
-    const options: Record<string, unknown> = { filters: { type: ['service', 'node'] } };
-    if (since !== undefined) options.since = since;
-    const stream = (await this.call(this.docker.getEvents(options))) as NodeJS.ReadableStream & { destroy(): void };
-    let buffered = '';
+  /** Reports a stream's end (or error) once, and returns the stopper that ends it without a report. */
+  private watchEnd(stream: NodeJS.ReadableStream & { destroy(): void }, onEnd: (error?: DockerError) => void): () => void {
     let ended = false;
     const end = (error?: unknown) => {
       if (ended) return;
       ended = true;
       onEnd(error ? describeError(error, this.endpoint) : undefined);
     };
+    stream.on('error', end);
+    stream.on('end', () => end());
+    stream.on('close', () => end());
+    return () => {
+      ended = true;
+      stream.destroy();
+    };
+  }
+
+  /** Streams swarm events (services and nodes) until stopped; reports the end so the caller can reconnect. */
+  async events(since: number | undefined, onEvent: (event: SwarmEvent) => void, onEnd: (error?: DockerError) => void): Promise<() => void> {
+    const options: Record<string, unknown> = { filters: { type: ['service', 'node'] } };
+    if (since !== undefined) options.since = since;
+    const stream = (await this.call(this.docker.getEvents(options))) as NodeJS.ReadableStream & { destroy(): void };
+    let buffered = '';
     stream.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       const lines = buffered.split('\n');
@@ -163,13 +174,7 @@ export class SwarmClient {
         }
       }
     });
-    stream.on('error', end);
-    stream.on('end', () => end());
-    stream.on('close', () => end());
-    return () => {
-      ended = true;
-      stream.destroy();
-    };
+    return this.watchEnd(stream, onEnd);
   }
 
   /** Streams the logs of a service or a task as lines; returns the stopper. */
@@ -198,21 +203,10 @@ export class SwarmClient {
       onEnd();
       return () => {};
     }
-    let ended = false;
-    const end = (error?: unknown) => {
-      if (ended) return;
-      ended = true;
-      onEnd(error ? describeError(error, this.endpoint) : undefined);
-    };
-    result.on('data', (chunk: Buffer) => {
+result.on('data', (chunk: Buffer) => {
       const lines = demuxer.push(chunk);
       if (lines.length > 0) onLines(lines);
     });
-    result.on('error', end);
-    result.on('end', () => end());
-    return () => {
-      ended = true;
-      result.destroy();
-    };
+    return this.watchEnd(result, onEnd);
   }
 }
