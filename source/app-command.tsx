@@ -2,11 +2,11 @@ import { ConfigError, parseHost, resolveEndpoints, type Endpoint } from './docke
 import { type DockerError, SwarmClient } from './docker/client.js';
 import type { EngineInfo, SwarmNode, SwarmService } from './docker/types.js';
 import { createStore, type Store } from './store/store.js';
-import { Sync } from './store/sync.js';
 import type { View } from './ui/ui-state.js';
 import type { Scope } from './store/state.js';
 
 type UiModule = typeof import('./app-ui.js');
+type FrameModule = typeof import('./once-frame.js');
 
 /** Flags of the console (see cli.tsx). */
 export interface AppFlags {
@@ -40,9 +40,11 @@ export const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '')
 /** Runs the console, or prints one frame with --once. Returns the exit code. */
 export async function runApp(flags: AppFlags): Promise<number> {
   // React, Ink and the panes load while the connection's first requests are in flight: start-up
-  // costs the larger of the two, not their sum.
-  const ui = import('./app-ui.js');
-  ui.catch(() => {});
+  // costs the larger of the two, not their sum. --once loads the frame renderer only.
+  const frame = flags.once ? import('./once-frame.js') : undefined;
+  const ui = flags.once ? undefined : import('./app-ui.js');
+  frame?.catch(() => {});
+  ui?.catch(() => {});
   if (flags.view !== undefined && !VIEWS.includes(flags.view)) return fail(`--view must be one of ${VIEWS.join(', ')}, not "${flags.view}"`);
   if (flags.view && !flags.once) return fail('--view goes with --once');
   if (flags.width !== undefined && flags.width < 40) return fail('--width must be at least 40');
@@ -67,7 +69,7 @@ export async function runApp(flags: AppFlags): Promise<number> {
     return fail(message, 2);
   }
   try {
-    return flags.once ? await once(endpoints, flags, ui) : await live(endpoints, flags, ui);
+    return frame ? await once(endpoints, flags, frame) : await live(endpoints, flags, ui!);
   } finally {
     await closeSim?.();
   }
@@ -121,7 +123,7 @@ async function connectWithData(
   return { error: last! };
 }
 
-async function once(endpoints: Endpoint[], flags: AppFlags, ui: Promise<UiModule>): Promise<number> {
+async function once(endpoints: Endpoint[], flags: AppFlags, frameModule: Promise<FrameModule>): Promise<number> {
   const connected = await connectWithData(endpoints);
   if ('error' in connected) return fail(connected.error.message, 1);
   const { client, info, nodes, services } = connected;
@@ -159,7 +161,7 @@ async function once(endpoints: Endpoint[], flags: AppFlags, ui: Promise<UiModule
       });
       store.dispatch({ type: 'logs/status', status: 'ended' });
     }
-    const { onceFrame } = await ui;
+    const { onceFrame } = await frameModule;
     const frame = onceFrame(store.getSnapshot(), { kind, scope }, width, height, Boolean(flags.readOnly));
     process.stdout.write(`${stripAnsi(frame).split('\n').map((l) => l.trimEnd()).join('\n')}\n`);
     return 0;
@@ -174,10 +176,6 @@ async function live(endpoints: Endpoint[], flags: AppFlags, ui: Promise<UiModule
   }
   const connected = await connect(endpoints);
   if ('error' in connected) return fail(connected.error.message, 1);
-  const { client } = connected;
-  const store = createStore(client.endpoint.label);
-  const sync = new Sync(client, store);
-  await sync.start();
   const { runLive } = await ui;
-  return runLive(client, store, sync, Boolean(flags.readOnly));
+  return runLive(connected.client, Boolean(flags.readOnly));
 }

@@ -1,25 +1,18 @@
 import { render } from 'ink';
 import type { SwarmClient } from './docker/client.js';
-import type { ClusterState } from './store/state.js';
-import type { Store } from './store/store.js';
-import type { Sync } from './store/sync.js';
+import { createStore } from './store/store.js';
+import { Sync } from './store/sync.js';
 import { App } from './ui/app.js';
-import { renderFrame } from './ui/render-frame.js';
-import { Screen } from './ui/screen.js';
 import { FrameStdout, ScreenWriter } from './ui/screen-writer.js';
-import { initialUi, type View } from './ui/ui-state.js';
-
-/** One frame of a view as text (colour codes included), for --once. */
-export function onceFrame(state: ClusterState, view: View, width: number, height: number, readOnly: boolean): string {
-  const ui = { ...initialUi(view), logs: { ...initialUi().logs, follow: false } };
-  return renderFrame(<Screen state={state} ui={ui} width={width} height={height} now={Date.now()} readOnly={readOnly} counts={state.counts} />, width, height);
-}
 
 const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?25l';
 const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
 
 /** Runs the full-screen console until the user quits; the terminal is restored on every way out. */
-export async function runLive(client: SwarmClient, store: Store, sync: Sync, readOnly: boolean): Promise<number> {
+export async function runLive(client: SwarmClient, readOnly: boolean): Promise<number> {
+  const store = createStore(client.endpoint.label);
+  const sync = new Sync(client, store);
+  await sync.start();
   // Full screen on the alternate screen, restored on every way out.
   let restored = false;
   const restore = () => {

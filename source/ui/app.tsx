@@ -135,13 +135,13 @@ export function App({ client, store, sync, readOnly, width: fixedWidth, height: 
     };
 
     const runConfirmed = (command: CommandId, target: string) => {
-        const service = store.getSnapshot().services.find((s) => s.ID === target);
-        const node = store.getSnapshot().nodes.find((n) => n.ID === target);
-        if (command === 'service.restart' && service) void swarmActions.forceUpdate(ctx, service);
-        if (command === 'service.rollback' && service) void swarmActions.rollback(ctx, service);
-        if (command === 'node.demote' && node) void swarmActions.role(ctx, node, 'worker');
-        if (command === 'node.drain' && node) void swarmActions.availability(ctx, node, 'drain');
-        if (command === 'node.pause' && node) void swarmActions.availability(ctx, node, 'pause');
+      const service = store.getSnapshot().services.find((s) => s.ID === target);
+      const node = store.getSnapshot().nodes.find((n) => n.ID === target);
+      if (command === 'service.restart' && service) void swarmActions.forceUpdate(ctx, service);
+      if (command === 'service.rollback' && service) void swarmActions.rollback(ctx, service);
+      if (command === 'node.demote' && node) void swarmActions.role(ctx, node, 'worker');
+      if (command === 'node.drain' && node) void swarmActions.availability(ctx, node, 'drain');
+      if (command === 'node.pause' && node) void swarmActions.availability(ctx, node, 'pause');
     };
 
     const openCommand = (text: string) => {

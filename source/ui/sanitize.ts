@@ -19,11 +19,11 @@ export function inert(text: string): string {
   return out;
 }
 
-/** Cuts text to a width, marking the cut with an ellipsis. */
+/** Cuts text to a width, marking the cut with `~` (ASCII: see screen.tsx on why frames stay ASCII). */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
   if (text.length <= width) return text;
-  return width === 1 ? '…' : `${text.slice(0, width - 1)}…`;
+  return width === 1 ? '~' : `${text.slice(0, width - 1)}~`;
 }
 
 /** Pads or cuts text to exactly `width` columns. */

@@ -21,6 +21,9 @@ export interface ScreenProps {
   counts?: TaskCounts;
 }
 
+// Frames are kept to printable ASCII where we choose the glyphs: Ink measures every character with
+// string-width, whose fast path is ASCII; one other glyph costs a grapheme segmentation per frame.
+
 /** Rows that are not the body: header (2), title (1), status line (1), footer (1). */
 export const CHROME_ROWS = 5;
 
@@ -29,13 +32,13 @@ function Header({ state, width, now, readOnly }: Pick<ScreenProps, 'state' | 'wi
   let status: { text: string; color: string };
   if (connection.status === 'connected' && connection.error) {
     const age = connection.lastOk ? ` (data from ${humanDuration(now - connection.lastOk).toLowerCase()} ago)` : '';
-    status = { text: `▲ the manager answers with an error: ${connection.error}${age}`, color: theme.warn };
-  } else if (connection.status === 'connected') status = { text: '● connected', color: theme.ok };
-  else if (connection.status === 'connecting') status = { text: '◌ connecting…', color: theme.warn };
+    status = { text: `! the manager answers with an error: ${connection.error}${age}`, color: theme.warn };
+  } else if (connection.status === 'connected') status = { text: '* connected', color: theme.ok };
+  else if (connection.status === 'connecting') status = { text: '- connecting...', color: theme.warn };
   else {
     const retry = connection.retryAt ? Math.max(0, Math.ceil((connection.retryAt - now) / 1000)) : 0;
     const age = connection.lastOk ? `, showing data from ${humanDuration(now - connection.lastOk).toLowerCase()} ago` : '';
-    status = { text: `✖ disconnected: ${connection.error ?? 'unreachable'} (retry in ${retry}s${age})`, color: theme.bad };
+    status = { text: `x disconnected: ${connection.error ?? 'unreachable'} (retry in ${retry}s${age})`, color: theme.bad };
   }
   const managers = nodes.filter((n) => n.Spec.Role === 'manager');
   const leader = managers.find((n) => n.ManagerStatus?.Leader)?.Description?.Hostname;
@@ -53,7 +56,7 @@ function Header({ state, width, now, readOnly }: Pick<ScreenProps, 'state' | 'wi
     `services ${services.length}`,
     `tasks ${running}/${desired}`,
     `engine ${inert(info?.ServerVersion ?? '?')}`,
-  ].join('  │  ');
+  ].join('  |  ');
   return (
     <Box flexDirection="column" height={2}>
       <Text wrap="truncate">
@@ -84,7 +87,7 @@ function Footer({ pane, width }: { pane: Exclude<Pane, 'global'>; width: number 
 
 function StatusLine({ state, ui, width, now }: Pick<ScreenProps, 'state' | 'ui' | 'width' | 'now'>) {
   if (ui.prompt) {
-    const text = `${ui.prompt.label}${ui.prompt.text}█`;
+    const text = `${ui.prompt.label}${ui.prompt.text}_`;
     return (
       <Text wrap="truncate">
         <Text color={theme.accent}>{truncate(inert(text), width)}</Text>
@@ -282,7 +285,7 @@ export function Screen(props: ScreenProps) {
       ui.logs.search ? `/${ui.logs.search}` : '',
       `${state.logs.lines.length} lines${state.logs.dropped ? ` (${state.logs.dropped} older dropped)` : ''}`,
     ].filter(Boolean);
-    right = flags.join(' · ');
+    right = flags.join(', ');
     body = <LogsPane state={state} ui={ui} width={width} height={bodyHeight} />;
   } else {
     const model = listModel(view, state, now, counts);

@@ -123,7 +123,7 @@ describe('service actions', () => {
     await c.press('s', '2', KEY.enter);
     await c.waitFor("scale redis to 2: rpc error: code = Unknown desc = The swarm does not have a leader. It's possible that too few managers are online. Make sure more than half of the managers are online.");
     // Background refreshes meet the same error: the header says so, without hiding the action's result.
-    await c.waitFor('▲ the manager answers with an error: rpc error: code = Unknown desc = The swarm does not have a leader.');
+    await c.waitFor('! the manager answers with an error: rpc error: code = Unknown desc = The swarm does not have a leader.');
   });
 });
 
@@ -292,9 +292,9 @@ describe('logs', () => {
     await c.press('t');
     await c.waitFor(/^2026-11-22T\d\d:\d\d:\d\d\.\d{3}Z counter\./m);
     await c.press('k');
-    await c.waitFor(' paused ');
+    await c.waitFor(' paused, ');
     await c.press('G');
-    await c.waitFor(' follow ');
+    await c.waitFor(' follow, ');
   });
 
   test('following logs shows new lines as the swarm runs', async () => {
