@@ -35,8 +35,6 @@ export const errors = {
   badJson: (detail: string) => new ApiError(400, detail),
   bodyTooLarge: () => new ApiError(413, 'request body too large'),
   badParameter: (detail: string) => new ApiError(400, detail),
-  missingVersion: (raw: string) =>
-    new ApiError(400, `invalid ${'service'} version '${raw}': strconv.ParseUint: parsing "${raw}": invalid syntax`),
   invalidVersion: (kind: string, raw: string) =>
     new ApiError(400, `invalid ${kind} version '${raw}': strconv.ParseUint: parsing "${raw}": invalid syntax`),
   outOfSequence: () => new ApiError(500, rpc('Unknown', 'update out of sequence')),

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, existsSync, unlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createRouter } from './api/router.js';
 import type { Swarm } from './model/swarm.js';
 import { buildScenario, type ScenarioOptions } from './scenarios/index.js';
@@ -103,9 +103,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       await done;
       if (socketPath && existsSync(socketPath)) unlinkSync(socketPath);
       if (ownDir) rmSync(ownDir, { recursive: true, force: true });
-      else if (socketPath && dirname(socketPath) === tmpdir()) {
-        // nothing else to clean: the caller chose the path.
-      }
     },
   };
 }

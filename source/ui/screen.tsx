@@ -292,7 +292,7 @@ export function Screen(props: ScreenProps) {
     const rows = filterRows(model.rows, filter);
     const found = rows.findIndex((r) => r.key === ui.selection[key]);
     const selected = found >= 0 ? found : 0;
-    const offset = windowStart(selected, rows.length, bodyHeight - 1, ui.offsets[key] ?? 0);
+    const offset = windowStart(selected, rows.length, bodyHeight - 1);
     title = ` ${inert(model.title)} `;
     if (filter) right = `filter: /${filter} (${rows.length} of ${model.rows.length})`;
     body = <Table columns={model.columns} rows={rows} selected={selected} height={bodyHeight - 1} width={width} offset={offset} empty={filter ? `nothing matches /${filter}` : model.empty} />;

@@ -45,7 +45,6 @@ export interface UiState {
   stack: View[];
   /** Selected row key per view key. */
   selection: Record<string, string | undefined>;
-  offsets: Record<string, number>;
   filters: Record<string, string>;
   prompt?: Prompt;
   confirm?: Confirm;
@@ -61,7 +60,6 @@ export function initialUi(view: View = { kind: 'services' }): UiState {
   return {
     stack: [view],
     selection: {},
-    offsets: {},
     filters: {},
     help: false,
     logs: { follow: true, timestamps: false, wrap: false, search: '', match: 0, scroll: 0 },

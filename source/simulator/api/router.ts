@@ -227,7 +227,7 @@ function getService(ctx: Context) {
   return serviceJson(ctx.swarm, service, false, spec);
 }
 
-function eventMatcher(swarm: Swarm, filters: Filters): (event: SwarmEvent) => boolean {
+function eventMatcher(filters: Filters): (event: SwarmEvent) => boolean {
   const named = (type: string, key: string, event: SwarmEvent) =>
     event.Type !== type || prefixMatch(filters, key, event.Actor.ID, event.Actor.Attributes.name);
   const otherTypes = ['container', 'image', 'volume', 'network', 'plugin', 'daemon'];
@@ -241,8 +241,7 @@ function eventMatcher(swarm: Swarm, filters: Filters): (event: SwarmEvent) => bo
     named('config', 'config', event) &&
     // Filters on kinds of objects a swarm never reports exclude nothing of swarm scope.
     otherTypes.every((t) => !filters.has(t) || event.Type === t) &&
-    labelMatch(filters, 'label', event.Actor.Attributes) &&
-    swarm !== undefined;
+    labelMatch(filters, 'label', event.Actor.Attributes);
 }
 
 function parseTime(raw: string | null, name: string, now: number): number | undefined {
@@ -258,7 +257,7 @@ function events(ctx: Context) {
   const now = ctx.swarm.now;
   const since = parseTime(ctx.query.get('since'), 'since', now);
   const until = parseTime(ctx.query.get('until'), 'until', now);
-  const match = eventMatcher(ctx.swarm, filters);
+  const match = eventMatcher(filters);
   const { res } = ctx;
   res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': 'application/json' });
   res.flushHeaders();

@@ -59,13 +59,10 @@ function measureColumns(columns: Column[], rows: Row[], width: number): number[]
   return widths;
 }
 
-/** The first row shown so that `selected` is inside a window of `height` rows. */
-export function windowStart(selected: number, count: number, height: number, previous = 0): number {
-  if (count <= height) return 0;
-  let start = Math.min(previous, count - height);
-  if (selected < start) start = selected;
-  if (selected >= start + height) start = selected - height + 1;
-  return Math.max(0, start);
+/** The first row shown so that `selected` is inside a window of `height` rows: the top page, else selected at the bottom. */
+export function windowStart(selected: number, count: number, height: number): number {
+  if (count <= height || selected < height) return 0;
+  return Math.min(selected - height + 1, count - height);
 }
 
 function line(cells: string[], widths: number[], columns: Column[]): string {
