@@ -71,11 +71,14 @@ export function App({ client, store, sync, readOnly, width: fixedWidth, height: 
   const bodyHeight = Math.max(1, height - CHROME_ROWS);
   const ctx: ActionContext = useMemo(() => ({ client, store, sync, readOnly, now }), [client, store, sync, readOnly, now]);
 
-  // Ages ("5 seconds ago") and the retry countdown move with time even when no data changes.
+  // Ages ("5 seconds ago"), the retry countdown and the status line's age move with time even when
+  // no data changes; when none of them is on screen, nothing is redrawn on a timer.
+  const timeShown = view.kind === 'tasks' || state.connection.status !== 'connected' || Boolean(state.connection.error) || Boolean(state.status);
   useEffect(() => {
+    if (!timeShown) return;
     const timer = setInterval(() => setTick((t) => t + 1), 1000);
     return () => clearInterval(timer);
-  }, []);
+  }, [timeShown]);
 
   // Only what is on screen is fetched: tasks of the scope in view, logs of the scope in view.
   const scopeId = view.scope?.id;

@@ -244,7 +244,8 @@ export class FrameStdout extends EventEmitter {
   }
 
   write = (data: string): boolean => {
-    this.onFrame(data);
+    // Ink also shows and hides the cursor through its stdout; those are not frames.
+    if (!/^(\u001b\[\?25[hl])+$/.test(data)) this.onFrame(data);
     return true;
   };
 }

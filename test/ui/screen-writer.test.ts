@@ -62,3 +62,16 @@ describe('the screen writer', () => {
     ]);
   });
 });
+
+describe('FrameStdout', () => {
+  test('passes frames on, not the cursor show/hide sequences Ink writes through it', async () => {
+    const { EventEmitter } = await import('node:events');
+    const { FrameStdout } = await import('../../source/ui/screen-writer.js');
+    const frames: string[] = [];
+    const out = new FrameStdout(Object.assign(new EventEmitter(), { columns: 80, rows: 24 }) as any, (f) => frames.push(f));
+    out.write('frame one');
+    out.write('\u001b[?25l');
+    out.write('\u001b[?25h');
+    expect(frames).toEqual(['frame one']);
+  });
+});
