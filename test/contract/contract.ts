@@ -279,7 +279,11 @@ export function defineContract(label: string, open: () => Promise<Backend>) {
         const before = (await running('web')).map((t) => t.ID);
         const since = await nowSeconds();
         await update('web', (spec) => ({ ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate.ForceUpdate ?? 0) + 1 } }), '&registryAuthFrom=spec');
-        const during = await inspect('web');
+        // A real manager's updater writes UpdateStatus a moment after the update call returns.
+        const during = await eventually(async () => {
+          const s = await inspect('web');
+          return s.UpdateStatus !== undefined && s;
+        }, 'the update to start');
         expect(during.UpdateStatus).toMatchObject({ State: 'updating', Message: 'update in progress' });
         expect(during.PreviousSpec.TaskTemplate.ForceUpdate ?? 0).toBe(0);
         const done = await eventually(async () => {
