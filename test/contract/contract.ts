@@ -267,7 +267,11 @@ export function defineContract(label: string, open: () => Promise<Backend>) {
           expect.objectContaining({ Type: 'service', Action: 'update', Actor: expect.objectContaining({ Attributes: { name: `${PREFIX}web`, 'replicas.new': '4', 'replicas.old': '2' } }) }),
         );
         await update('web', (spec) => ({ ...spec, Mode: { Replicated: { Replicas: 2 } } }));
-        const marked = (await tasksOf('web')).filter((t) => t.DesiredState === 'remove');
+        // A real manager's orchestrator marks the surplus tasks a moment after the call returns.
+        const marked = await eventually(async () => {
+          const found = (await tasksOf('web')).filter((t) => t.DesiredState === 'remove');
+          return found.length > 0 && found;
+        }, 'surplus tasks to be marked for removal');
         expect(marked.map((t) => t.Slot).sort()).toEqual([3, 4]);
         await eventually(async () => (await tasksOf('web')).every((t) => t.Slot <= 2), 'scaled-down tasks to be deleted');
         await converged('web', 2);
