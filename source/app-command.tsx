@@ -75,12 +75,14 @@ export async function runApp(flags: AppFlags): Promise<number> {
   }
 }
 
-async function connect(endpoints: Endpoint[]): Promise<{ client: SwarmClient; info: EngineInfo } | { error: DockerError }> {
+/** Finds the first endpoint that answers as a manager; every endpoint keeps its client, to fail over to later. */
+async function connect(endpoints: Endpoint[]): Promise<{ clients: SwarmClient[]; current: number } | { error: DockerError }> {
+  const clients = endpoints.map((endpoint) => new SwarmClient(endpoint));
   let last: DockerError | undefined;
-  for (const endpoint of endpoints) {
-    const client = new SwarmClient(endpoint);
+  for (const [current, client] of clients.entries()) {
     try {
-      return { client, info: await client.checkManager() };
+      await client.checkManager();
+      return { clients, current };
     } catch (error) {
       last = error as DockerError;
     }
@@ -177,5 +179,5 @@ async function live(endpoints: Endpoint[], flags: AppFlags, ui: Promise<UiModule
   const connected = await connect(endpoints);
   if ('error' in connected) return fail(connected.error.message, 1);
   const { runLive } = await ui;
-  return runLive(connected.client, Boolean(flags.readOnly));
+  return runLive(connected.clients, connected.current, Boolean(flags.readOnly));
 }

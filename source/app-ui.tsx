@@ -8,10 +8,13 @@ import { FrameStdout, ScreenWriter } from './ui/screen-writer.js';
 const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?25l';
 const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
 
-/** Runs the full-screen console until the user quits; the terminal is restored on every way out. */
-export async function runLive(client: SwarmClient, readOnly: boolean): Promise<number> {
-  const store = createStore(client.endpoint.label);
-  const sync = new Sync(client, store);
+/**
+ * Runs the full-screen console until the user quits; the terminal is restored on every way out.
+ * `clients` are the managers given (-H several times); `current` is the one that answered first.
+ */
+export async function runLive(clients: SwarmClient[], current: number, readOnly: boolean): Promise<number> {
+  const store = createStore(clients[current].endpoint.label);
+  const sync = new Sync(clients, store, Date.now, current);
   await sync.start();
   // Full screen on the alternate screen, restored on every way out.
   let restored = false;
@@ -27,7 +30,7 @@ export async function runLive(client: SwarmClient, readOnly: boolean): Promise<n
   const writer = new ScreenWriter(process.stdout);
   process.stdout.on('resize', () => writer.reset());
   const frames = new FrameStdout(process.stdout, (frame) => writer.frame(frame));
-  const instance = render(<App client={client} store={store} sync={sync} readOnly={readOnly} />, {
+  const instance = render(<App store={store} sync={sync} readOnly={readOnly} />, {
     stdout: frames as unknown as NodeJS.WriteStream,
     stdin: process.stdin,
     debug: true,

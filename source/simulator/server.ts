@@ -19,6 +19,8 @@ export interface SimulatorOptions extends ScenarioOptions {
   now?: number;
   /** Answer as a manager (default), a worker, or an engine not in a swarm. */
   as?: 'manager' | 'worker' | 'inactive';
+  /** Serve this model instead of building a scenario: another manager of the same swarm (failover tests). */
+  swarm?: Swarm;
 }
 
 /** A running simulated manager. */
@@ -39,8 +41,8 @@ export const DEFAULT_MANUAL_NOW = Date.parse('2026-11-22T12:00:00.000Z');
 /** Starts a simulated Swarm manager speaking the Engine API on a unix socket or a loopback port. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const manual = options.clock === 'manual';
-  const swarm = buildScenario({ ...options, now: manual ? options.now ?? DEFAULT_MANUAL_NOW : Date.now() });
-  swarm.engineRole = options.as ?? 'manager';
+  const swarm = options.swarm ?? buildScenario({ ...options, now: manual ? options.now ?? DEFAULT_MANUAL_NOW : Date.now() });
+  if (!options.swarm) swarm.engineRole = options.as ?? 'manager';
   const ticks = new Set<() => void>();
   const tick = () => {
     for (const callback of [...ticks]) callback();

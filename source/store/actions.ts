@@ -1,11 +1,9 @@
-import type { SwarmClient } from '../docker/client.js';
 import type { SwarmNode, SwarmService } from '../docker/types.js';
 import type { Store } from './store.js';
 import type { Sync } from './sync.js';
 
 /** What a swarm action needs: the client to send it, the store to report it, and the sync to refresh. */
 export interface ActionContext {
-  client: SwarmClient;
   store: Store;
   sync: Sync;
   readOnly: boolean;
@@ -65,7 +63,7 @@ export async function perform(ctx: ActionContext, description: string, work: () 
 
 /** Always reads the service fresh, so an update is made against the current version and spec. */
 async function fresh(ctx: ActionContext, service: SwarmService) {
-  return ctx.client.inspectService(service.ID);
+  return ctx.sync.client.inspectService(service.ID);
 }
 
 const OUT_OF_SEQUENCE = /update out of sequence/;
@@ -94,27 +92,27 @@ export const swarmActions = {
     perform(ctx, `scale ${service.Spec.Name} to ${replicas}`, () =>
       withRetry(async () => {
         const current = await fresh(ctx, service);
-        await ctx.client.updateService(current, (spec) => ({ ...spec, Mode: { Replicated: { Replicas: replicas } } }));
+        await ctx.sync.client.updateService(current, (spec) => ({ ...spec, Mode: { Replicated: { Replicas: replicas } } }));
       }),
     ),
   forceUpdate: (ctx: ActionContext, service: SwarmService) =>
     perform(ctx, `restart ${service.Spec.Name} (update --force)`, () =>
       withRetry(async () => {
         const current = await fresh(ctx, service);
-        await ctx.client.updateService(current, (spec) => ({
+        await ctx.sync.client.updateService(current, (spec) => ({
           ...spec,
           TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate?.ForceUpdate ?? 0) + 1 },
         }));
       }),
     ),
   rollback: (ctx: ActionContext, service: SwarmService) =>
-    perform(ctx, `roll back ${service.Spec.Name}`, () => withRetry(async () => ctx.client.rollbackService(await fresh(ctx, service)))),
+    perform(ctx, `roll back ${service.Spec.Name}`, () => withRetry(async () => ctx.sync.client.rollbackService(await fresh(ctx, service)))),
   availability: (ctx: ActionContext, node: SwarmNode, availability: 'active' | 'pause' | 'drain') =>
     perform(ctx, `${availability === 'active' ? 'activate' : availability} ${hostname(node)}`, () =>
-      withRetry(async () => ctx.client.updateNode(await ctx.client.inspectNode(node.ID), { Availability: availability })),
+      withRetry(async () => ctx.sync.client.updateNode(await ctx.sync.client.inspectNode(node.ID), { Availability: availability })),
     ),
   role: (ctx: ActionContext, node: SwarmNode, role: 'manager' | 'worker') =>
     perform(ctx, `${role === 'manager' ? 'promote' : 'demote'} ${hostname(node)}`, () =>
-      withRetry(async () => ctx.client.updateNode(await ctx.client.inspectNode(node.ID), { Role: role })),
+      withRetry(async () => ctx.sync.client.updateNode(await ctx.sync.client.inspectNode(node.ID), { Role: role })),
     ),
 };

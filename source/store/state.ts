@@ -49,6 +49,7 @@ export interface ClusterState {
 /** What changes the state. */
 export type Action =
   | { type: 'connection'; connection: ConnectionState }
+  | { type: 'endpoint'; endpoint: string }
   | { type: 'info'; info: EngineInfo }
   | { type: 'nodes'; nodes: SwarmNode[]; at: number }
   | { type: 'services'; services: SwarmService[]; at: number }
@@ -81,6 +82,8 @@ export function reduce(state: ClusterState, action: Action): ClusterState {
   switch (action.type) {
     case 'connection':
       return { ...state, connection: action.connection };
+    case 'endpoint':
+      return { ...state, endpoint: action.endpoint };
     case 'info':
       return { ...state, info: action.info };
     case 'nodes':

@@ -1,5 +1,5 @@
 import type { DockerError, SwarmClient } from '../docker/client.js';
-import type { SwarmEvent } from '../docker/types.js';
+import type { EngineInfo, SwarmEvent } from '../docker/types.js';
 import type { Scope } from './state.js';
 import type { Store } from './store.js';
 
@@ -41,13 +41,33 @@ export class Sync {
   private pendingRefresh = { services: false, nodes: false, tasks: false };
   private refreshTimer?: NodeJS.Timeout;
   private logOptions: LogOptions = { follow: true, tail: 200 };
+  /** The time of the newest log line received (seconds), to re-attach after it. */
+  private lastLogTime?: number;
   private stopped = false;
 
+  private clients: SwarmClient[];
+  private current = 0;
+  /** Connection failures since the last success: the first one fails over at once. */
+  private failures = 0;
+
+  /**
+   * @param clients one client per manager (-H given several times): the first is used until it is
+   *   lost, then the next that answers as a manager.
+   */
   constructor(
-    readonly client: SwarmClient,
+    clients: SwarmClient | SwarmClient[],
     readonly store: Store,
     private readonly now: () => number = Date.now,
-  ) {}
+    current = 0,
+  ) {
+    this.clients = Array.isArray(clients) ? clients : [clients];
+    this.current = current;
+  }
+
+  /** The client of the manager in use. */
+  get client(): SwarmClient {
+    return this.clients[this.current];
+  }
 
   /** Connects and loads; resolves once the first data is in (or the first failure is reported). */
   async start(): Promise<void> {
@@ -67,16 +87,40 @@ export class Sync {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
+    // The manager in use first, then the others in order: the first that answers as a manager wins.
+    let info: EngineInfo | undefined;
+    let firstError: DockerError | undefined;
+    for (let k = 0; k < this.clients.length && !info; k++) {
+      const index = (this.current + k) % this.clients.length;
+      try {
+        info = await this.clients[index].checkManager();
+        if (index !== this.current) this.moveTo(index);
+      } catch (error) {
+        firstError ??= error as DockerError;
+      }
+    }
+    if (this.stopped) return;
+    if (!info) return this.lost(firstError!);
     try {
-      const info = await this.client.checkManager();
       this.store.dispatch({ type: 'info', info });
       await Promise.all([this.refreshNodes(), this.refreshServices(), this.refreshTasks()]);
       await this.subscribe();
       this.backoff = 1000;
-      if (this.store.getSnapshot().logs.scope) this.openLogs();
+      this.failures = 0;
+      // Logs pick up after the last line shown, not from the tail again.
+      if (this.store.getSnapshot().logs.scope) this.openLogs(this.lastLogTime);
     } catch (error) {
       this.lost(error as DockerError);
     }
+  }
+
+  private moveTo(index: number): void {
+    const from = this.client.endpoint.label;
+    this.current = index;
+    this.stopLogs?.();
+    this.stopLogs = undefined;
+    this.store.dispatch({ type: 'endpoint', endpoint: this.client.endpoint.label });
+    this.store.dispatch({ type: 'status', text: `lost ${from}; now on ${this.client.endpoint.label}`, kind: 'info', at: this.now() });
   }
 
   private lost(error: DockerError): void {
@@ -85,13 +129,16 @@ export class Sync {
     this.stopEvents = undefined;
     const current = this.store.getSnapshot().connection;
     if (this.reconnectTimer) return;
-    const retryAt = this.now() + this.backoff;
+    // With other managers to go to, the first loss moves on at once; after that, back off.
+    const delay = this.clients.length > 1 && this.failures === 0 ? 0 : this.backoff;
+    if (delay > 0) this.backoff = Math.min(this.backoff * 2, INTERVALS.maxBackoff);
+    this.failures += 1;
+    const retryAt = this.now() + delay;
     this.store.dispatch({ type: 'connection', connection: { status: 'disconnected', error: error.message, retryAt, lastOk: current.lastOk } });
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       void this.connect();
-    }, this.backoff);
-    this.backoff = Math.min(this.backoff * 2, INTERVALS.maxBackoff);
+    }, delay);
   }
 
   private async subscribe(): Promise<void> {
@@ -217,6 +264,7 @@ export class Sync {
     this.logOptions = options;
     this.stopLogs?.();
     this.stopLogs = undefined;
+    this.lastLogTime = undefined;
     this.store.dispatch({ type: 'logs/reset', scope, status: scope ? 'loading' : 'idle' });
     if (scope) this.openLogs();
   }
@@ -227,16 +275,16 @@ export class Sync {
     const service = scope.kind === 'service' ? this.store.getSnapshot().services.find((s) => s.ID === scope.id) : undefined;
     const tty = Boolean(service?.Spec.TaskTemplate?.ContainerSpec?.TTY);
     const options = this.logOptions;
-    let last = since;
     void this.client
       .logs(
         scope.kind === 'service' ? { service: scope.id } : { task: scope.id },
         { follow: options.follow, tail: since !== undefined ? 'all' : options.tail, since: since ?? options.since, tty },
         (lines) => {
           if (this.store.getSnapshot().logs.scope !== scope) return;
-          const fresh = last === undefined ? lines : lines.filter((l) => (l.time ?? 0) / 1000 > last!);
+          const last = this.lastLogTime;
+          const fresh = since === undefined || last === undefined ? lines : lines.filter((l) => (l.time ?? 0) / 1000 > last);
           const newest = lines.at(-1)?.time;
-          if (newest !== undefined) last = newest / 1000;
+          if (newest !== undefined) this.lastLogTime = newest / 1000;
           this.store.dispatch({ type: 'logs/append', lines: fresh, limit: LOG_LIMIT });
           this.store.dispatch({ type: 'logs/status', status: options.follow ? 'streaming' : 'ended' });
         },
@@ -253,7 +301,7 @@ export class Sync {
           // The stream ended while following (tasks replaced, manager restarted): re-attach from the last line.
           const timer = setTimeout(() => {
             this.timers.delete(timer);
-            if (this.store.getSnapshot().logs.scope === scope) this.openLogs(last);
+            if (this.store.getSnapshot().logs.scope === scope) this.openLogs(this.lastLogTime);
           }, 1000);
           this.timers.add(timer);
         },

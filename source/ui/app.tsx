@@ -1,6 +1,5 @@
 import { useApp, useInput, useStdout } from 'ink';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import type { SwarmClient } from '../docker/client.js';
 import type { SwarmNode, SwarmService } from '../docker/types.js';
 import { match, type CommandId, BINDINGS } from '../keymap/bindings.js';
 import { demoteRefusal, hostname, parseReplicas, READ_ONLY_MESSAGE, scaleRefusal, swarmActions, type ActionContext } from '../store/actions.js';
@@ -31,7 +30,6 @@ export function splitKeys(chunk: string): { input: string; key: Partial<InkKey> 
 
 /** What the live console needs. */
 export interface AppProps {
-  client: SwarmClient;
   store: Store;
   sync: Sync;
   readOnly: boolean;
@@ -58,7 +56,7 @@ function useTerminalSize(width?: number, height?: number) {
 }
 
 /** The console: state from the store, keys through the keymap, actions through the store's actions. */
-export function App({ client, store, sync, readOnly, width: fixedWidth, height: fixedHeight, now = Date.now, initialView }: AppProps) {
+export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHeight, now = Date.now, initialView }: AppProps) {
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const { exit } = useApp();
   const { width, height } = useTerminalSize(fixedWidth, fixedHeight);
@@ -69,7 +67,7 @@ export function App({ client, store, sync, readOnly, width: fixedWidth, height: 
   const view = currentView(ui);
   const key = viewKey(view);
   const bodyHeight = Math.max(1, height - CHROME_ROWS);
-  const ctx: ActionContext = useMemo(() => ({ client, store, sync, readOnly, now }), [client, store, sync, readOnly, now]);
+  const ctx: ActionContext = useMemo(() => ({ store, sync, readOnly, now }), [store, sync, readOnly, now]);
 
   // Ages ("5 seconds ago"), the retry countdown and the status line's age move with time even when
   // no data changes; when none of them is on screen, nothing is redrawn on a timer.
@@ -333,7 +331,7 @@ export function App({ client, store, sync, readOnly, width: fixedWidth, height: 
     const drainPreview = async (node: SwarmNode) => {
       let lines: string[];
       try {
-        const tasks = (await client.listTasks({ node: node.ID })).filter((t) => t.DesiredState === 'running');
+        const tasks = (await sync.client.listTasks({ node: node.ID })).filter((t) => t.DesiredState === 'running');
         const services = new Map(store.getSnapshot().services.map((s) => [s.ID, s]));
         // Replicated tasks are rescheduled elsewhere; a global service's task just stops on a drained node.
         const global = (t: (typeof tasks)[number]) => Boolean(services.get(t.ServiceID)?.Spec.Mode?.Global);

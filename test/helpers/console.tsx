@@ -39,19 +39,20 @@ export interface TestConsole extends MountedConsole {
 
 const strip = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 
-/** Mounts the console on an endpoint (a simulator's or a real manager's). */
+/** Mounts the console on an endpoint (a simulator's or a real manager's), or on several managers as -H given several times. */
 export async function mountConsole(
-  host: string,
+  host: string | string[],
   options: { width?: number; height?: number; readOnly?: boolean; view?: View; label?: string; now?: () => number } = {},
 ): Promise<MountedConsole> {
-  const label = options.label ?? host;
-  const client = new SwarmClient({ ...parseHost(host, {}, undefined), label });
-  const store = createStore(label);
+  const hosts = Array.isArray(host) ? host : [host];
+  const clients = hosts.map((h) => new SwarmClient({ ...parseHost(h, {}, undefined), label: options.label ?? h }));
+  const client = clients[0];
+  const store = createStore(client.endpoint.label);
   const now = options.now ?? Date.now;
-  const sync = new Sync(client, store, now);
+  const sync = new Sync(clients, store, now);
   await sync.start();
   const ui = render(
-    <App client={client} store={store} sync={sync} readOnly={options.readOnly ?? false} width={options.width ?? 120} height={options.height ?? 39} now={now} initialView={options.view} />,
+    <App store={store} sync={sync} readOnly={options.readOnly ?? false} width={options.width ?? 120} height={options.height ?? 39} now={now} initialView={options.view} />,
   );
   const frame = () => strip(ui.lastFrame() ?? '');
   const waitFor: MountedConsole['waitFor'] = async (check, timeout = 5000) => {

@@ -1,13 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, expect, test } from 'vitest';
+import { afterEach, beforeEach, expect, test } from 'vitest';
 import { startSimulator, type Simulator } from '../../source/simulator/server.js';
-import { mountConsole, type MountedConsole } from '../helpers/console.js';
+import { KEY, mountConsole, type MountedConsole } from '../helpers/console.js';
 
 let sim: Simulator | undefined;
 let c: MountedConsole | undefined;
-const dir = mkdtempSync(join(tmpdir(), 'swarmdeck-reconnect-'));
+let dir = '';
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'swarmdeck-reconnect-'));
+});
 afterEach(async () => {
   await c?.close();
   await sim?.close();
@@ -29,4 +32,29 @@ test('when the manager goes away the console says so, keeps the last data, and r
   sim = await startSimulator({ clock: 'manual', socket });
   await c.waitFor('* connected', 15_000);
   expect(c.frame()).toMatch(/flaskontesting\s+replicated\s+5\/5/);
+}, 30_000);
+
+test('with several managers given, losing the one in use moves to the next at once and actions go there', async () => {
+  sim = await startSimulator({ clock: 'manual', socket: join(dir, 'first.sock') });
+  const second = await startSimulator({ clock: 'manual', socket: join(dir, 'second.sock'), swarm: sim.swarm });
+  try {
+    c = await mountConsole([`unix://${join(dir, 'first.sock')}`, `unix://${join(dir, 'second.sock')}`], { width: 260 });
+    await c.waitFor(/swarmdeck unix:\/\/\S*first\.sock/);
+    await c.waitFor('flaskontesting');
+
+    await sim.close();
+    const moved = await c.waitFor(/swarmdeck unix:\/\/\S*second\.sock.*\* connected/, 10_000);
+    expect(moved).toMatch(/lost unix:\/\/\S*first\.sock; now on unix:\/\/\S*second\.sock/);
+    expect(moved).toMatch(/flaskontesting\s+replicated\s+5\/5/);
+
+    // The scale goes to the second manager: the first is gone.
+    await c.press('s');
+    const prompt = await c.waitFor(/scale (\S+) \(now \d+\) to:/);
+    const name = /scale (\S+) \(now/.exec(prompt)![1];
+    await c.press('7', KEY.enter);
+    await c.waitFor(`scale ${name} to 7: done`);
+    expect([...second.swarm.services.values()].find((s) => s.spec.Name === name)?.spec.Mode).toEqual({ Replicated: { Replicas: 7 } });
+  } finally {
+    await second.close();
+  }
 }, 30_000);
