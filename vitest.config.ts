@@ -9,5 +9,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Each file starts its own simulator on its own socket; files may run in parallel.
     pool: 'forks',
+    setupFiles: ['test/setup.ts'],
   },
 });

@@ -1,5 +1,5 @@
 /** The panes a binding can belong to; 'global' works everywhere. */
-export type Pane = 'global' | 'nodes' | 'services' | 'tasks' | 'logs';
+export type Pane = 'global' | 'nodes' | 'services' | 'tasks' | 'logs' | 'actions';
 
 /** One command: what it is, its keys, where it applies, and whether it can harm the swarm. */
 export interface Binding {
@@ -31,6 +31,7 @@ export type CommandId =
   | 'open'
   | 'view.nodes'
   | 'view.services'
+  | 'view.actions'
   | 'service.scale'
   | 'service.restart'
   | 'service.rollback'
@@ -54,7 +55,7 @@ export type CommandId =
  */
 export const BINDINGS: readonly Binding[] = [
   { id: 'quit', keys: ['q', 'ctrl+c'], pane: 'global', description: 'quit', hint: 'quit' },
-  { id: 'command', keys: [':'], pane: 'global', description: 'command line (:nodes, :services, :tasks, :logs, :q)', hint: 'command' },
+  { id: 'command', keys: [':'], pane: 'global', description: 'command line (:nodes, :services, :tasks, :logs, :actions, :q)', hint: 'command' },
   { id: 'filter', keys: ['/'], pane: 'global', description: 'filter the list', hint: 'filter' },
   { id: 'help', keys: ['?'], pane: 'global', description: 'help: every key', hint: 'help' },
   { id: 'back', keys: ['escape'], pane: 'global', description: 'back, or clear the filter' },
@@ -67,6 +68,7 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'open', keys: ['return'], pane: 'global', description: 'drill down: service or node to its tasks, task to its logs', hint: 'open' },
   { id: 'view.nodes', keys: ['1'], pane: 'global', description: 'nodes view' },
   { id: 'view.services', keys: ['2'], pane: 'global', description: 'services view' },
+  { id: 'view.actions', keys: ['a'], pane: 'global', description: 'action log: what this console changed, when, where, and the docker command for each', hint: 'action log' },
   { id: 'service.scale', keys: ['s'], pane: 'services', description: 'scale (replicas)', mutates: true, hint: 'scale' },
   { id: 'service.restart', keys: ['r'], pane: 'services', description: 'restart: update --force', mutates: true, dangerous: true, hint: 'restart' },
   { id: 'service.rollback', keys: ['ctrl+l'], pane: 'services', description: 'roll back to the previous spec', mutates: true, dangerous: true, hint: 'rollback' },

@@ -1,13 +1,22 @@
 import type { SwarmNode, SwarmService } from '../docker/types.js';
+import type { ActionLog, ActionRecord } from './action-log.js';
 import type { Store } from './store.js';
 import type { Sync } from './sync.js';
 
-/** What a swarm action needs: the client to send it, the store to report it, and the sync to refresh. */
+/** What a swarm action needs: the sync (and its client) to send it and refresh, the store to report it, the log to record it. */
 export interface ActionContext {
   store: Store;
   sync: Sync;
   readOnly: boolean;
   now?: () => number;
+  log?: ActionLog;
+}
+
+/** An action as the user asked for it: the status line's words, its target, and the docker command that does the same. */
+export interface ActionDescription {
+  description: string;
+  target: string;
+  command: string;
 }
 
 /** The message shown when read-only mode refuses an action; nothing is sent. */
@@ -36,19 +45,44 @@ export function demoteRefusal(node: SwarmNode, nodes: SwarmNode[]): string | und
   return undefined;
 }
 
+/** The managers a raft of `members` needs reachable to keep quorum (a majority). */
+export const quorumOf = (members: number) => Math.floor(members / 2) + 1;
+
+/**
+ * What demoting this manager does to raft quorum, if it breaks it: after the demotion the raft has
+ * one member less, and the managers still reachable must be a majority of what remains.
+ */
+export function quorumRisk(node: SwarmNode, nodes: SwarmNode[]): string | undefined {
+  const managers = nodes.filter((n) => n.ManagerStatus);
+  const reachable = managers.filter((n) => n.ManagerStatus?.Reachability === 'reachable');
+  const remaining = managers.length - 1;
+  const remainingReachable = reachable.length - (node.ManagerStatus?.Reachability === 'reachable' ? 1 : 0);
+  const needed = quorumOf(remaining);
+  if (remaining < 1 || remainingReachable >= needed) return undefined;
+  return `${remainingReachable} of the ${remaining} remaining managers would be reachable; raft needs ${needed} for quorum, so the swarm would stop taking changes (no scheduling, no updates) until enough managers are back`;
+}
+
 /** A node's name as shown. */
 export const hostname = (node: SwarmNode) => node.Description?.Hostname ?? node.ID.slice(0, 12);
 
-/** Runs one swarm action: refused in read-only mode, result or daemon error reported word for word. */
-export async function perform(ctx: ActionContext, description: string, work: () => Promise<void>, after?: () => void): Promise<boolean> {
+/** Runs one swarm action: refused in read-only mode, result or daemon error reported word for word, and recorded in the action log. */
+export async function perform(ctx: ActionContext, what: ActionDescription, work: () => Promise<void>, after?: () => void): Promise<boolean> {
   const now = ctx.now ?? Date.now;
+  const { description } = what;
+  const record = (result: string) => {
+    const entry: ActionRecord = { time: new Date(now()).toISOString(), endpoint: ctx.store.getSnapshot().endpoint, target: what.target, action: description, result, command: what.command };
+    ctx.log?.append(entry);
+    ctx.store.dispatch({ type: 'actions/append', record: entry });
+  };
   if (ctx.readOnly) {
     ctx.store.dispatch({ type: 'status', text: READ_ONLY_MESSAGE, kind: 'error', at: now() });
+    record('refused: read-only mode');
     return false;
   }
   ctx.store.dispatch({ type: 'status', text: `${description}...`, kind: 'info', at: now() });
   try {
     await work();
+    record('done');
     ctx.store.dispatch({ type: 'status', text: `${description}: done`, kind: 'success', at: now() });
     after?.();
     void ctx.sync.refreshServices();
@@ -56,6 +90,7 @@ export async function perform(ctx: ActionContext, description: string, work: () 
     void ctx.sync.refreshTasks();
     return true;
   } catch (error) {
+    record(`failed: ${(error as Error).message}`);
     ctx.store.dispatch({ type: 'status', text: `${description}: ${(error as Error).message}`, kind: 'error', at: now() });
     return false;
   }
@@ -89,14 +124,14 @@ async function withRetry(work: () => Promise<void>): Promise<void> {
 /** The swarm actions the keymap's commands call. */
 export const swarmActions = {
   scale: (ctx: ActionContext, service: SwarmService, replicas: number) =>
-    perform(ctx, `scale ${service.Spec.Name} to ${replicas}`, () =>
+    perform(ctx, serviceAction(service, `scale ${service.Spec.Name} to ${replicas}`, `service scale ${service.Spec.Name}=${replicas}`), () =>
       withRetry(async () => {
         const current = await fresh(ctx, service);
         await ctx.sync.client.updateService(current, (spec) => ({ ...spec, Mode: { Replicated: { Replicas: replicas } } }));
       }),
     ),
   forceUpdate: (ctx: ActionContext, service: SwarmService) =>
-    perform(ctx, `restart ${service.Spec.Name} (update --force)`, () =>
+    perform(ctx, serviceAction(service, `restart ${service.Spec.Name} (update --force)`, `service update --force ${service.Spec.Name}`), () =>
       withRetry(async () => {
         const current = await fresh(ctx, service);
         await ctx.sync.client.updateService(current, (spec) => ({
@@ -106,13 +141,23 @@ export const swarmActions = {
       }),
     ),
   rollback: (ctx: ActionContext, service: SwarmService) =>
-    perform(ctx, `roll back ${service.Spec.Name}`, () => withRetry(async () => ctx.sync.client.rollbackService(await fresh(ctx, service)))),
+    perform(ctx, serviceAction(service, `roll back ${service.Spec.Name}`, `service rollback ${service.Spec.Name}`), () =>
+      withRetry(async () => ctx.sync.client.rollbackService(await fresh(ctx, service))),
+    ),
   availability: (ctx: ActionContext, node: SwarmNode, availability: 'active' | 'pause' | 'drain') =>
-    perform(ctx, `${availability === 'active' ? 'activate' : availability} ${hostname(node)}`, () =>
+    perform(ctx, nodeAction(node, `${availability === 'active' ? 'activate' : availability} ${hostname(node)}`, `node update --availability ${availability} ${hostname(node)}`), () =>
       withRetry(async () => ctx.sync.client.updateNode(await ctx.sync.client.inspectNode(node.ID), { Availability: availability })),
     ),
   role: (ctx: ActionContext, node: SwarmNode, role: 'manager' | 'worker') =>
-    perform(ctx, `${role === 'manager' ? 'promote' : 'demote'} ${hostname(node)}`, () =>
+    perform(ctx, nodeAction(node, `${role === 'manager' ? 'promote' : 'demote'} ${hostname(node)}`, `node ${role === 'manager' ? 'promote' : 'demote'} ${hostname(node)}`), () =>
       withRetry(async () => ctx.sync.client.updateNode(await ctx.sync.client.inspectNode(node.ID), { Role: role })),
     ),
 };
+
+function serviceAction(service: SwarmService, description: string, args: string): ActionDescription {
+  return { description, target: `service ${service.Spec.Name ?? service.ID}`, command: `docker ${args}` };
+}
+
+function nodeAction(node: SwarmNode, description: string, args: string): ActionDescription {
+  return { description, target: `node ${hostname(node)}`, command: `docker ${args}` };
+}

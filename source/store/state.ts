@@ -1,4 +1,5 @@
 import type { LogEntry } from '../docker/demux.js';
+import { ACTION_LOG_SHOWN, type ActionRecord } from './action-log.js';
 import type { EngineInfo, SwarmNode, SwarmService, SwarmTask } from '../docker/types.js';
 
 /** Whose tasks or logs are shown. */
@@ -42,6 +43,8 @@ export interface ClusterState {
   logs: LogBuffer;
   /** Running tasks per node id, for the nodes in view (fetched only while the nodes view shows). */
   counts: Map<string, number>;
+  /** The action log's newest records, oldest first: read from the file when its view opens, then appended to. */
+  actions: ActionRecord[];
   /** The last result of an action or error, word for word. */
   status?: { text: string; kind: 'info' | 'success' | 'error'; at: number };
 }
@@ -50,6 +53,8 @@ export interface ClusterState {
 export type Action =
   | { type: 'connection'; connection: ConnectionState }
   | { type: 'endpoint'; endpoint: string }
+  | { type: 'actions/load'; records: ActionRecord[] }
+  | { type: 'actions/append'; record: ActionRecord }
   | { type: 'info'; info: EngineInfo }
   | { type: 'nodes'; nodes: SwarmNode[]; at: number }
   | { type: 'services'; services: SwarmService[]; at: number }
@@ -72,6 +77,7 @@ export function initialState(endpoint: string): ClusterState {
     tasks: { items: [], loaded: false },
     logs: { lines: [], dropped: 0, status: 'idle' },
     counts: new Map(),
+    actions: [],
   };
 }
 
@@ -84,6 +90,10 @@ export function reduce(state: ClusterState, action: Action): ClusterState {
       return { ...state, connection: action.connection };
     case 'endpoint':
       return { ...state, endpoint: action.endpoint };
+    case 'actions/load':
+      return { ...state, actions: action.records };
+    case 'actions/append':
+      return { ...state, actions: [...state.actions.slice(-(ACTION_LOG_SHOWN - 1)), action.record] };
     case 'info':
       return { ...state, info: action.info };
     case 'nodes':

@@ -2,7 +2,8 @@ import { useApp, useInput, useStdout } from 'ink';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { SwarmNode, SwarmService } from '../docker/types.js';
 import { match, type CommandId, BINDINGS } from '../keymap/bindings.js';
-import { demoteRefusal, hostname, parseReplicas, READ_ONLY_MESSAGE, scaleRefusal, swarmActions, type ActionContext } from '../store/actions.js';
+import { ActionLog } from '../store/action-log.js';
+import { demoteRefusal, hostname, quorumOf, quorumRisk, parseReplicas, READ_ONLY_MESSAGE, scaleRefusal, swarmActions, type ActionContext } from '../store/actions.js';
 import type { Scope } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import type { Sync } from '../store/sync.js';
@@ -39,6 +40,8 @@ export interface AppProps {
   /** The clock for "x ago" (tests pass the simulator's). */
   now?: () => number;
   initialView?: View;
+  /** Where actions are recorded (default: the XDG state directory). */
+  actionLog?: ActionLog;
 }
 
 function useTerminalSize(width?: number, height?: number) {
@@ -56,7 +59,8 @@ function useTerminalSize(width?: number, height?: number) {
 }
 
 /** The console: state from the store, keys through the keymap, actions through the store's actions. */
-export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHeight, now = Date.now, initialView }: AppProps) {
+export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHeight, now = Date.now, initialView, actionLog }: AppProps) {
+  const log = useMemo(() => actionLog ?? new ActionLog(), [actionLog]);
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const { exit } = useApp();
   const { width, height } = useTerminalSize(fixedWidth, fixedHeight);
@@ -67,7 +71,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
   const view = currentView(ui);
   const key = viewKey(view);
   const bodyHeight = Math.max(1, height - CHROME_ROWS);
-  const ctx: ActionContext = useMemo(() => ({ store, sync, readOnly, now }), [store, sync, readOnly, now]);
+  const ctx: ActionContext = useMemo(() => ({ store, sync, readOnly, now, log }), [store, sync, readOnly, now, log]);
 
   // Ages ("5 seconds ago"), the retry countdown and the status line's age move with time even when
   // no data changes; when none of them is on screen, nothing is redrawn on a timer.
@@ -86,7 +90,9 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
     else if (view.kind !== 'logs') sync.setTasksScope(undefined);
     if (view.kind === 'logs') sync.setLogs(view.scope, { follow: uiRef.current.logs.follow, tail: 200 });
     else sync.setLogs(undefined);
-  }, [view.kind, scopeId, sync]);
+    // The action log is read from its file when shown: it holds earlier sessions' actions too.
+    if (view.kind === 'actions') store.dispatch({ type: 'actions/load', records: log.read() });
+  }, [view.kind, scopeId, sync, store, log]);
 
   const handleKey = (input: string, keyInfo: Parameters<Parameters<typeof useInput>[0]>[1]) => {
     // Everything is derived from the latest UI state and store snapshot, not from the last render:
@@ -152,6 +158,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
       if (command === 'nodes' || command === 'no' || command === 'node') return goTo({ kind: 'nodes' });
       if (command === 'services' || command === 'svc' || command === 'service') return goTo({ kind: 'services' });
       if (command === 'help') return patch({ help: true });
+      if (command === 'actions' || command === 'history') return view.kind === 'actions' ? undefined : push({ kind: 'actions' });
       if (command === 'tasks' || command === 'logs') {
         const named = args[0];
         const service = named ? state.services.find((s) => s.Spec.Name === named || s.ID.startsWith(named)) : selectedService();
@@ -161,7 +168,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
         if (!scope) return status(`:${command} needs a service${command === 'tasks' ? ' or node' : ''}: select one first, or give its name (:${command} NAME)`);
         return push({ kind: command, scope });
       }
-      status(`unknown command ":${word}"; try :nodes, :services, :tasks [NAME], :logs [NAME], :help, :q`);
+      status(`unknown command ":${word}"; try :nodes, :services, :tasks [NAME], :logs [NAME], :actions, :help, :q`);
     };
 
     const submitPrompt = () => {
@@ -174,6 +181,10 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
       } else if (prompt.kind === 'search') {
         patch((u) => ({ prompt: undefined, logs: { ...u.logs, search: prompt.text, match: 0 } }));
         jumpToMatch(0, prompt.text);
+      } else if (prompt.kind === 'confirm') {
+        patch({ prompt: undefined });
+        if (prompt.text !== prompt.expected) return status(`"${prompt.text}" is not ${prompt.expected}: nothing was sent`);
+        runConfirmed(prompt.command!, prompt.target!);
       } else if (prompt.kind === 'scale') {
         const replicas = parseReplicas(prompt.text);
         if (typeof replicas === 'string') {
@@ -229,6 +240,8 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
           return goTo({ kind: 'nodes' });
         case 'view.services':
           return goTo({ kind: 'services' });
+        case 'view.actions':
+          return view.kind === 'actions' ? undefined : push({ kind: 'actions' });
         case 'up':
         case 'down':
         case 'pageUp':
@@ -292,8 +305,27 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
           if (!node) return;
           const refusal = demoteRefusal(node, state.nodes);
           if (refusal) return status(refusal);
+          const risk = quorumRisk(node, state.nodes);
+          if (risk) {
+            return patch({
+              confirm: {
+                title: `Demoting ${hostname(node)} breaks raft quorum`,
+                lines: [risk, `Bring the unreachable managers back first. To demote anyway: y, then type ${hostname(node)}.`],
+                command: id,
+                target: node.ID,
+                typeToConfirm: hostname(node),
+              },
+            });
+          }
+          const remain = state.nodes.filter((n) => n.Spec.Role === 'manager').length - 1;
+          const tolerate = Math.max(0, remain - quorumOf(remain));
           return patch({
-            confirm: { title: `Demote ${hostname(node)} to worker?`, lines: [`It leaves the raft; ${state.nodes.filter((n) => n.Spec.Role === 'manager').length - 1} managers remain.`], command: id, target: node.ID },
+            confirm: {
+              title: `Demote ${hostname(node)} to worker?`,
+              lines: [`It leaves the raft; ${remain} manager${remain === 1 ? '' : 's'} remain, which tolerate ${tolerate} lost.`],
+              command: id,
+              target: node.ID,
+            },
           });
         }
         case 'node.drain':
@@ -347,6 +379,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
       } catch (error) {
         lines = [`(could not list its tasks: ${(error as Error).message})`];
       }
+      if (node.ManagerStatus) lines.push(`${hostname(node)} stays a manager: a drain moves tasks only, raft membership and quorum do not change.`);
       patch({ confirm: { title: `Drain ${hostname(node)}?`, lines, command: 'node.drain', target: node.ID } });
     };
 
@@ -369,7 +402,12 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
       const press = { input, key: keyInfo };
       if (ui.confirm) {
         if (input === 'y' || input === 'Y' || keyInfo.return) {
-          const { command: id, target } = ui.confirm;
+          const { command: id, target, typeToConfirm } = ui.confirm;
+          if (typeToConfirm) {
+            // The second confirmation: typed, so that a bounced or repeated key cannot pass it.
+            patch({ confirm: undefined, prompt: { kind: 'confirm', label: `type ${typeToConfirm} to go ahead (Esc cancels): `, text: '', target, expected: typeToConfirm, command: id } });
+            return;
+          }
           patch({ confirm: undefined });
           runConfirmed(id, target);
         } else if (input === 'n' || input === 'N' || keyInfo.escape) {
@@ -383,6 +421,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
         if (keyInfo.escape) {
           if (prompt.kind === 'filter') patch((u) => ({ prompt: undefined, filters: { ...u.filters, [key]: '' } }));
           else patch({ prompt: undefined });
+          if (prompt.kind === 'confirm') status('cancelled: nothing was sent', 'info');
           return;
         }
         if (keyInfo.return) return submitPrompt();

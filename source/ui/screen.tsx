@@ -3,7 +3,7 @@ import type { LogEntry } from '../docker/demux.js';
 import { BINDINGS, bindingsFor, keyLabel, type Pane } from '../keymap/bindings.js';
 import type { ClusterState } from '../store/state.js';
 import { Table, windowStart } from './components/table.js';
-import { humanDuration } from './present/format.js';
+import { humanDuration, wrapWords } from './present/format.js';
 import { fit, inert, truncate } from './sanitize.js';
 import { theme } from './theme.js';
 import { currentView, viewKey, type UiState } from './ui-state.js';
@@ -109,7 +109,8 @@ function StatusLine({ state, ui, width, now }: Pick<ScreenProps, 'state' | 'ui' 
 function ConfirmBox({ ui, width, height }: { ui: UiState; width: number; height: number }) {
   const confirm = ui.confirm!;
   const inner = Math.max(10, Math.min(width - 4, 90));
-  const lines = confirm.lines.slice(0, Math.max(0, height - 5));
+  // Long lines wrap: a warning cut off mid-sentence is worse than none.
+  const lines = confirm.lines.flatMap((line) => wrapWords(inert(line), inner - 2)).slice(0, Math.max(0, height - 5));
   return (
     <Box flexDirection="column" height={height} width={width} alignItems="center" justifyContent="center">
       <Box flexDirection="column" borderStyle="round" borderColor={theme.warn} width={inner + 2} paddingX={1}>
@@ -118,11 +119,11 @@ function ConfirmBox({ ui, width, height }: { ui: UiState; width: number; height:
         </Text>
         {lines.map((line, i) => (
           <Text key={i} wrap="truncate">
-            {truncate(inert(line), inner - 2)}
+            {line}
           </Text>
         ))}
         <Text color={theme.dim} wrap="truncate">
-          {truncate('y or Enter: go ahead    n or Esc: cancel', inner - 2)}
+          {truncate(confirm.typeToConfirm ? `y: go on, then type ${inert(confirm.typeToConfirm)}    n or Esc: cancel` : 'y or Enter: go ahead    n or Esc: cancel', inner - 2)}
         </Text>
       </Box>
     </Box>

@@ -2,7 +2,7 @@ import type { CommandId } from '../keymap/bindings.js';
 import type { Scope } from '../store/state.js';
 
 /** The views the console shows. */
-export type ViewKind = 'nodes' | 'services' | 'tasks' | 'logs';
+export type ViewKind = 'nodes' | 'services' | 'tasks' | 'logs' | 'actions';
 
 /** One entry of the navigation stack. */
 export interface View {
@@ -12,11 +12,14 @@ export interface View {
 
 /** A prompt on the status line. */
 export interface Prompt {
-  kind: 'command' | 'filter' | 'scale' | 'search';
+  kind: 'command' | 'filter' | 'scale' | 'search' | 'confirm';
   label: string;
   text: string;
   /** The object the prompt acts on (a service id for scale). */
   target?: string;
+  /** For a typed confirmation: the text that confirms, and the command it runs. */
+  expected?: string;
+  command?: CommandId;
   error?: string;
 }
 
@@ -26,6 +29,8 @@ export interface Confirm {
   lines: string[];
   command: CommandId;
   target: string;
+  /** A second confirmation, by typing this name, before the command runs (actions that break quorum). */
+  typeToConfirm?: string;
 }
 
 /** Logs pane toggles and position. */

@@ -1,7 +1,7 @@
 import type { SwarmNode, SwarmService } from '../docker/types.js';
 import type { ClusterState } from '../store/state.js';
 import type { Column, Row } from './components/table.js';
-import { NODE_COLUMNS, nodeRow, SERVICE_COLUMNS, serviceRow, TASK_COLUMNS, taskRows } from './present/rows.js';
+import { ACTION_COLUMNS, actionRow, NODE_COLUMNS, nodeRow, SERVICE_COLUMNS, serviceRow, TASK_COLUMNS, taskRows } from './present/rows.js';
 import type { View } from './ui-state.js';
 
 /** What a list view shows. */
@@ -27,6 +27,7 @@ function cached<S extends object, T>(cache: WeakMap<S, T>, source: S, make: () =
 }
 const nodeRowsCache = new WeakMap<object, WeakMap<object, Row[]>>();
 const serviceRowsCache = new WeakMap<object, Row[]>();
+const actionRowsCache = new WeakMap<object, Row[]>();
 
 /** Applies a view's filter: a case-insensitive substring of any cell. */
 export function filterRows(rows: Row[], filter: string | undefined): Row[] {
@@ -70,6 +71,16 @@ export function listModel(view: View, state: ClusterState, now: number, counts?:
       columns: SERVICE_COLUMNS,
       rows,
       empty: state.loaded.services ? 'no services: create one with `docker service create`' : 'loading services...',
+    };
+  }
+  if (view.kind === 'actions') {
+    // Newest first: the question is usually "what did I just do".
+    const rows = cached(actionRowsCache, state.actions, () => state.actions.map(actionRow).reverse());
+    return {
+      title: `Action log (${rows.length})`,
+      columns: ACTION_COLUMNS,
+      rows,
+      empty: 'no actions yet: what this console changes in a swarm is recorded here, with the docker command for each',
     };
   }
   const services = new Map(state.services.map((s) => [s.ID, s]));

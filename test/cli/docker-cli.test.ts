@@ -108,7 +108,13 @@ describe.skipIf(!hasDockerCli)('the docker CLI drives the simulator', () => {
 
   test('docker stack ls, services and ps', async () => {
     expect((await run('stack', 'ls')).stdout).toMatch(/getstartedlab\s+1/);
-    expect((await run('stack', 'services', 'getstartedlab')).stdout).toMatch(/getstartedlab_web\s+replicated\s+5\/5/);
+    // On the wall clock a task may be between states at the moment of asking: ask until converged.
+    let services = '';
+    for (let i = 0; i < 20 && !/getstartedlab_web\s+replicated\s+5\/5/.test(services); i++) {
+      if (i) await new Promise((r) => setTimeout(r, 250));
+      services = (await run('stack', 'services', 'getstartedlab')).stdout;
+    }
+    expect(services).toMatch(/getstartedlab_web\s+replicated\s+5\/5/);
     expect((await run('stack', 'ps', 'getstartedlab')).stdout).toMatch(/getstartedlab_web\.1\s/);
     const missing = await run('stack', 'ps', 'nope');
     expect(missing.stderr).toContain('nothing found in stack: nope');

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { KEY, startConsole, type TestConsole } from '../helpers/console.js';
 
@@ -160,6 +162,47 @@ describe('node actions', () => {
     expect(c.swarm.sim.swarm.index).toBe(before);
   });
 
+  test('demoting a manager that would break quorum warns, and goes ahead only after y and the typed node name', async () => {
+    c = await startConsole();
+    const swarm = c.swarm.sim.swarm;
+    swarm.updateNode(node('core-02').id, node('core-02').version, { ...node('core-02').spec, Role: 'manager' });
+    swarm.nodeDown('core-02');
+    await openNodes();
+    await c.waitFor(/core-02 .*Down.*Unreachable/);
+    await selectRow('core-05');
+    await c.press('D');
+    const warning = await c.waitFor('Demoting core-05 breaks raft quorum');
+    expect(warning.replace(/\s+/g, ' ')).toContain('1 of the 2 remaining managers would be reachable; raft needs 2 for quorum');
+    const before = swarm.index;
+
+    await c.press('y');
+    await c.waitFor('type core-05 to go ahead (Esc cancels):');
+    await c.press(...'core-0', KEY.enter);
+    await c.waitFor('"core-0" is not core-05: nothing was sent');
+    expect(swarm.index).toBe(before);
+
+    await c.press('D', 'y', ...'core-05', KEY.enter);
+    // Sent: the manager itself refuses it, and says why.
+    await c.waitFor('demote core-05: rpc error');
+    expect(c.store.getSnapshot().status?.text).toBe("demote core-05: rpc error: code = FailedPrecondition desc = can't remove member from the raft: this would result in a loss of quorum");
+    expect(node('core-05').spec.Role).toBe('manager');
+    // The attempt is in the action log with the manager's answer.
+    await c.press('a');
+    await c.waitFor(/failed: rpc error: code = FailedPrecond\S*\s+node core-05\s+docker node demote core-05/);
+  });
+
+  test('a demotion that keeps quorum asks once and says how many losses the rest tolerate', async () => {
+    c = await startConsole();
+    c.swarm.sim.swarm.updateNode(node('core-02').id, node('core-02').version, { ...node('core-02').spec, Role: 'manager' });
+    await openNodes();
+    await c.waitFor(/core-02 .*Reachable/);
+    await selectRow('core-05');
+    await c.press('D');
+    await c.waitFor('It leaves the raft; 2 managers remain, which tolerate 0 lost.');
+    await c.press(KEY.escape);
+    await c.waitFor('cancelled: nothing was sent');
+  });
+
   test('r shows how many tasks will move, then drains the node', async () => {
     c = await startConsole();
     await openNodes();
@@ -256,7 +299,7 @@ describe('navigation', () => {
     c = await startConsole();
     await c.waitFor('flaskontesting');
     await c.press(':', 'x', 'y', KEY.enter);
-    await c.waitFor('unknown command ":xy"; try :nodes, :services, :tasks [NAME], :logs [NAME], :help, :q');
+    await c.waitFor('unknown command ":xy"; try :nodes, :services, :tasks [NAME], :logs [NAME], :actions, :help, :q');
   });
 
   test('? shows help rendered from the keymap', async () => {
@@ -319,5 +362,41 @@ describe('typing', () => {
     await c.press('7\r');
     await c.waitFor('scale flaskontesting to 7: done');
     expect(service('flaskontesting').spec.Mode?.Replicated?.Replicas).toBe(7);
+  });
+});
+
+describe('the action log', () => {
+  test('a shows each action with its result, target, endpoint and the docker command that does the same', async () => {
+    c = await startConsole();
+    await c.waitFor('flaskontesting');
+    await selectRow('redis');
+    await c.press('s', '3', KEY.enter);
+    await c.waitFor('scale redis to 3: done');
+    await selectRow('node-exporter');
+    await c.press(KEY.ctrlL);
+    await c.waitFor('node-exporter has no previous spec');
+    await c.press('a');
+    const log = await c.waitFor('Action log (1)');
+    expect(log).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+done\s+service redis\s+docker service scale redis=3\s+simulated swarm \(tutorial\)/);
+    await c.press(KEY.escape);
+    await c.waitFor('Services (');
+  });
+
+  test('the log is a file in the XDG state directory, and the next session shows it', async () => {
+    c = await startConsole();
+    await c.press(':', 'n', 'o', 'd', 'e', 's', KEY.enter);
+    await c.waitFor('Nodes (5)');
+    await selectRow('core-03');
+    await c.press('c', 'y');
+    await c.waitFor('pause core-03: done');
+    await c.close();
+
+    const file = join(process.env.XDG_STATE_HOME!, 'swarmdeck', 'actions.log');
+    const records = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(records.at(-1)).toMatchObject({ action: 'pause core-03', target: 'node core-03', result: 'done', command: 'docker node update --availability pause core-03' });
+
+    c = await startConsole();
+    await c.press(':', 'h', 'i', 's', 't', 'o', 'r', 'y', KEY.enter);
+    await c.waitFor(/done\s+node core-03\s+docker node update --availability pause core-03/);
   });
 });

@@ -41,3 +41,22 @@ export function cpus(nano: number | undefined): string {
 
 /** Capitalised, as the CLI shows states ("running" -> "Running"). */
 export const title = (s: string | undefined) => (s ? s[0].toUpperCase() + s.slice(1) : '');
+
+/** Splits text into lines of at most `width` columns at spaces (a word longer than that is cut). */
+export function wrapWords(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = '';
+    }
+    line = line ? `${line} ${word}` : word;
+    while (line.length > width) {
+      lines.push(line.slice(0, width));
+      line = line.slice(width);
+    }
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines;
+}

@@ -1,4 +1,5 @@
 import type { SwarmNode, SwarmService, SwarmTask } from '../../docker/types.js';
+import type { ActionRecord } from '../../store/action-log.js';
 import { inert } from '../sanitize.js';
 import type { Column, Row } from '../components/table.js';
 import { ago, bytes, cpus, title } from './format.js';
@@ -97,6 +98,24 @@ export function serviceRow(service: SwarmService): Row {
       update,
     ],
     color: failing ? 'red' : underReplicated(service) ? 'yellow' : undefined,
+  };
+}
+
+/** The action log's columns. */
+export const ACTION_COLUMNS: Column[] = [
+  { title: 'TIME', priority: 0, max: 19 },
+  { title: 'RESULT', priority: 1, max: 40, flex: true },
+  { title: 'TARGET', priority: 2, max: 24 },
+  { title: 'COMMAND', priority: 3, max: 48, flex: true },
+  { title: 'ENDPOINT', priority: 4, max: 40 },
+];
+
+/** One action log record as a row: failures red, refusals yellow. */
+export function actionRow(record: ActionRecord, index: number): Row {
+  return {
+    key: `${index}`,
+    cells: [record.time.slice(0, 19).replace('T', ' '), inert(record.result), inert(record.target), inert(record.command), inert(record.endpoint)],
+    color: record.result.startsWith('failed') ? 'red' : record.result.startsWith('refused') ? 'yellow' : undefined,
   };
 }
 
