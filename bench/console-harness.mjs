@@ -27,15 +27,18 @@ const writes = [];
 const terminal = Object.assign(new PassThrough(), { columns: 120, rows: 40, isTTY: true });
 const writer = new ScreenWriter({ write: (data) => writes.push({ at: performance.now(), bytes: Buffer.byteLength(data), data }) });
 let inkFrame = '';
+/** Called with every frame Ink renders (the flood mode watches for a key's effect). */
+let frameSeen;
 const frames = new FrameStdout(terminal, (frame) => {
   inkFrame = frame;
+  frameSeen?.(frame);
   writer.frame(frame);
 });
 const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode() {}, ref() {}, unref() {} });
 
 await client.checkManager();
 await sync.start();
-const instance = render(React.createElement(App, { client, store, sync, readOnly: false }), {
+const instance = render(React.createElement(App, { store, sync, readOnly: false }), {
   stdout: frames,
   stdin,
   debug: true,
@@ -91,6 +94,39 @@ if (mode === 'keys') {
     scroll: { n: scroll.length, p50: pct(scroll, 50), p95: pct(scroll, 95) },
     views: { n: views.length, p50: pct(views, 50), p95: pct(views, 95) },
   });
+} else if (mode === 'flood') {
+  // The logs of a service writing 10,000 lines/s: how long until a key's effect is on screen
+  // (t toggles timestamps), and whether memory stays flat while the flood goes on.
+  for (const ch of ':logs noisy\r') {
+    stdin.write(ch);
+    await sleep(5);
+  }
+  await waitFor(() => plain().logs.lines.length > 1000);
+  const stamped = (frame) => /^\d{4}-\d\d-\d\dT\S+ noisy/m.test(frame);
+  const keys = [];
+  const rss = [];
+  const end = performance.now() + seconds * 1000;
+  let next = performance.now() + 5000;
+  while (performance.now() < end) {
+    const want = !stamped(inkFrame);
+    const t0 = performance.now();
+    const seen = new Promise((resolve) => {
+      frameSeen = (frame) => {
+        if (stamped(frame) === want) resolve(performance.now());
+      };
+    });
+    stdin.write('t');
+    const at = await Promise.race([seen, sleep(2000).then(() => undefined)]);
+    frameSeen = undefined;
+    if (at !== undefined) keys.push(at - t0);
+    if (performance.now() >= next) {
+      rss.push(Math.round(process.memoryUsage().rss / 1048576));
+      next += 5000;
+    }
+    await sleep(100);
+  }
+  const logs = plain().logs;
+  Object.assign(result, { keys: { n: keys.length, p50: pct(keys, 50), p95: pct(keys, 95) }, rss, lines: logs.lines.length, dropped: logs.dropped });
 } else if (mode === 'idle') {
   await sleep(seconds * 1000);
 } else if (mode === 'bytes') {

@@ -199,14 +199,19 @@ export class SwarmClient {
       | (NodeJS.ReadableStream & { destroy(): void });
     const demuxer = new LogDemuxer(options.tty, !options.tty, true);
     if (Buffer.isBuffer(result)) {
-      onLines(demuxer.push(result));
+      onLines([...demuxer.push(result), ...demuxer.end()]);
       onEnd();
       return () => {};
     }
-result.on('data', (chunk: Buffer) => {
+    result.on('data', (chunk: Buffer) => {
       const lines = demuxer.push(chunk);
       if (lines.length > 0) onLines(lines);
     });
-    return this.watchEnd(result, onEnd);
+    const ended: typeof onEnd = (error) => {
+      const rest = demuxer.end();
+      if (rest.length > 0) onLines(rest);
+      onEnd(error);
+    };
+    return this.watchEnd(result, ended);
   }
 }

@@ -1,3 +1,5 @@
+import { StringDecoder } from 'node:string_decoder';
+
 /** One log line as the console shows it. */
 export interface LogEntry {
   stream: 'stdout' | 'stderr';
@@ -12,13 +14,23 @@ export interface LogEntry {
 /** Lines longer than this are cut (with a marker) so one runaway line cannot eat the buffer. */
 export const MAX_LINE = 64 * 1024;
 
+/** What a cut line ends with. */
+export const CUT_MARKER = ' [line cut at 64 KB]';
+
 /**
  * Splits Docker's log stream into lines: multiplexed frames (8-byte headers) or, for TTY services,
  * raw text. Feed it chunks as they arrive; it keeps a partial frame between chunks.
+ *
+ * The engine writes a line longer than 16 KB as several frames, each with its own timestamp and
+ * details, and only the last ends in a newline: those are joined back into one line (cut at 64 KB).
+ * Bytes that are not UTF-8 become U+FFFD; a character split across chunks of a TTY stream is kept whole.
  */
 export class LogDemuxer {
   private pending: Buffer = Buffer.alloc(0);
+  private readonly decoder = new StringDecoder('utf8');
   private partial = '';
+  /** A line still being written, per stream (frames without a newline yet). */
+  private open: Partial<Record<LogEntry['stream'], LogEntry>> = {};
 
   constructor(
     private readonly tty: boolean,
@@ -33,24 +45,67 @@ export class LogDemuxer {
     const out: LogEntry[] = [];
     let at = 0;
     while (this.pending.length - at >= 8) {
-      const stream = this.pending[at];
+      const stream = this.pending[at] === 2 ? 'stderr' : 'stdout';
       const length = this.pending.readUInt32BE(at + 4);
       if (this.pending.length - at - 8 < length) break;
       const payload = this.pending.subarray(at + 8, at + 8 + length).toString('utf8');
       at += 8 + length;
-      for (const line of payload.split('\n')) {
-        if (line === '' ) continue;
-        out.push(this.parse(line, stream === 2 ? 'stderr' : 'stdout'));
+      const pieces = payload.split('\n');
+      // After the last newline: the start (or middle) of a line continued in the next frame.
+      const tail = pieces.pop()!;
+      for (const piece of pieces) {
+        const entry = this.join(stream, piece);
+        if (entry && entry.text !== '') out.push(entry);
       }
+      if (tail !== '') this.continueLine(stream, tail);
     }
     this.pending = this.pending.subarray(at);
     return out;
   }
 
+  /** Ends the stream: a line left without its newline is returned too. */
+  end(): LogEntry[] {
+    const out: LogEntry[] = [];
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const entry = this.open[stream];
+      if (entry) out.push(entry);
+      delete this.open[stream];
+    }
+    const rest = this.partial + this.decoder.end();
+    this.partial = '';
+    if (rest !== '') out.push(this.parse(rest.replace(/\r$/, ''), 'stdout'));
+    return out;
+  }
+
+  /** A complete piece: a line on its own, or the end of one begun in earlier frames. */
+  private join(stream: LogEntry['stream'], piece: string): LogEntry | undefined {
+    const begun = this.open[stream];
+    if (!begun) return this.parse(piece, stream);
+    delete this.open[stream];
+    return this.extend(begun, this.parse(piece, stream).text);
+  }
+
+  private continueLine(stream: LogEntry['stream'], piece: string): void {
+    const begun = this.open[stream];
+    const text = this.parse(piece, stream);
+    this.open[stream] = begun ? this.extend(begun, text.text) : text;
+  }
+
+  private extend(entry: LogEntry, more: string): LogEntry {
+    if (entry.text.endsWith(CUT_MARKER)) return entry;
+    return { ...entry, text: this.cut(entry.text + more) };
+  }
+
+  private cut(text: string): string {
+    return text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)}${CUT_MARKER}` : text;
+  }
+
   private raw(chunk: Buffer): LogEntry[] {
-    const text = this.partial + chunk.toString('utf8');
+    const text = this.partial + this.decoder.write(chunk);
     const lines = text.split('\n');
     this.partial = lines.pop() ?? '';
+    // A runaway line without newlines is cut here too, rather than held whole.
+    if (this.partial.length > MAX_LINE * 2) this.partial = this.partial.slice(0, MAX_LINE + 1);
     return lines.filter((l) => l !== '').map((l) => this.parse(l.replace(/\r$/, ''), 'stdout'));
   }
 
@@ -78,7 +133,7 @@ export class LogDemuxer {
         rest = space >= 0 ? rest.slice(space + 1) : '';
       }
     }
-    entry.text = rest.length > MAX_LINE ? `${rest.slice(0, MAX_LINE)} [line cut at 64 KB]` : rest;
+    entry.text = this.cut(rest);
     return entry;
   }
 }

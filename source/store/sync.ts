@@ -1,4 +1,5 @@
 import type { DockerError, SwarmClient } from '../docker/client.js';
+import type { LogEntry } from '../docker/demux.js';
 import type { EngineInfo, SwarmEvent } from '../docker/types.js';
 import type { Scope } from './state.js';
 import type { Store } from './store.js';
@@ -12,6 +13,9 @@ export const INTERVALS = { converging: 1000, quiet: 60_000, tasks: 2000, maxBack
 
 /** The bound on the log buffer: older lines are dropped (and counted) beyond it. */
 export const LOG_LIMIT = 5000;
+
+/** How often queued log lines are handed to the store, ms. */
+export const LOG_FLUSH_MS = 50;
 
 /** Log options the logs pane controls. */
 export interface LogOptions {
@@ -79,7 +83,7 @@ export class Sync {
     this.stopped = true;
     this.stopEvents?.();
     this.stopLogs?.();
-    for (const timer of [this.servicesTimer, this.tasksTimer, this.countsTimer, this.reconnectTimer, this.refreshTimer]) {
+    for (const timer of [this.servicesTimer, this.tasksTimer, this.countsTimer, this.reconnectTimer, this.refreshTimer, this.flushTimer]) {
       if (timer) clearTimeout(timer);
     }
     for (const timer of this.timers) clearTimeout(timer);
@@ -265,8 +269,37 @@ export class Sync {
     this.stopLogs?.();
     this.stopLogs = undefined;
     this.lastLogTime = undefined;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.queued = [];
     this.store.dispatch({ type: 'logs/reset', scope, status: scope ? 'loading' : 'idle' });
     if (scope) this.openLogs();
+  }
+
+  private queued: LogEntry[] = [];
+  private flushTimer?: NodeJS.Timeout;
+
+  /**
+   * Lines arrive in as many chunks as the engine writes (thousands a second from a noisy service):
+   * they are handed to the store at most every LOG_FLUSH_MS, so that the screen redraws a few
+   * times a second, not once per chunk, and keys are answered in between. Beyond the buffer's
+   * bound, older lines are dropped here already (and counted).
+   */
+  private queueLines(scope: Scope, lines: LogEntry[], status: 'streaming' | 'ended'): void {
+    for (const line of lines) this.queued.push(line);
+    if (this.queued.length > LOG_LIMIT * 2) this.flushLogs(scope, status);
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => this.flushLogs(scope, status), LOG_FLUSH_MS);
+  }
+
+  private flushLogs(scope: Scope, status: 'streaming' | 'ended'): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const lines = this.queued;
+    this.queued = [];
+    if (this.store.getSnapshot().logs.scope !== scope) return;
+    this.store.dispatch({ type: 'logs/append', lines, limit: LOG_LIMIT });
+    this.store.dispatch({ type: 'logs/status', status });
   }
 
   private openLogs(since?: number): void {
@@ -285,8 +318,7 @@ export class Sync {
           const fresh = since === undefined || last === undefined ? lines : lines.filter((l) => (l.time ?? 0) / 1000 > last);
           const newest = lines.at(-1)?.time;
           if (newest !== undefined) this.lastLogTime = newest / 1000;
-          this.store.dispatch({ type: 'logs/append', lines: fresh, limit: LOG_LIMIT });
-          this.store.dispatch({ type: 'logs/status', status: options.follow ? 'streaming' : 'ended' });
+          this.queueLines(scope, fresh, options.follow ? 'streaming' : 'ended');
         },
         (error) => {
           if (this.store.getSnapshot().logs.scope !== scope || this.stopped) return;

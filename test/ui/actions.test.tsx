@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import { LOG_LIMIT } from '../../source/store/sync.js';
 import { KEY, startConsole, type TestConsole } from '../helpers/console.js';
 
 let c: TestConsole;
@@ -351,6 +352,34 @@ describe('logs', () => {
     // Three tasks, about a line a second each.
     await c.waitFor(/60[1-9] lines/);
   });
+});
+
+describe('a log flood', () => {
+  test('a service writing 10,000 lines a second keeps the buffer bounded, says how much was dropped, and the view stays current', async () => {
+    c = await startConsole();
+    await c.waitFor('flaskontesting');
+    await c.swarm.docker.createService({ Name: 'noisy', TaskTemplate: { ContainerSpec: { Image: 'swarmdeck/log-flood:1' } }, Mode: { Replicated: { Replicas: 1 } } } as any);
+    c.swarm.advance(2000);
+    await c.waitFor(/noisy\s+replicated\s+1\/1/);
+    await selectRow('noisy');
+    await c.press('l');
+    await c.waitFor('request handled');
+    // Twenty seconds of flood: 200,000 lines through the socket.
+    for (let second = 0; second < 20; second++) {
+      c.swarm.advance(1000);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    const frame = await c.waitFor((f) => /5000 lines \((\d+) older dropped\)/.test(f) && Number(/(\d+) older dropped/.exec(f)![1]) > 190_000, 20_000);
+    const { lines, dropped } = c.store.getSnapshot().logs;
+    expect(lines).toHaveLength(LOG_LIMIT);
+    expect(lines.length + dropped).toBeGreaterThan(190_000);
+    // Following: the newest line received is the last one on screen.
+    const newest = /"seq":(\d+)/.exec(lines.at(-1)!.text)![1];
+    expect(frame.split('\n').filter((l) => l.includes('"seq"')).at(-1)).toContain(`"seq":${newest},`);
+    // Keys are still answered.
+    await c.press('t');
+    await c.waitFor(/^2026-11-22T\d\d:\d\d:\d\d\.\d{3}Z noisy\.1/m);
+  }, 60_000);
 });
 
 describe('typing', () => {

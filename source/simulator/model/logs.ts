@@ -76,6 +76,17 @@ function voiceOf(image: string): Voice {
       }),
     };
   }
+  if (/flood/.test(image)) {
+    // A service gone noisy: 10,000 lines a second, for testing that the console keeps up.
+    return {
+      every: 0.1,
+      startup: () => [{ stream: 'stdout', text: 'flood: writing 10000 lines/s' }],
+      line: (task, n) => {
+        const h = hashString(`${task.id}:${n}`);
+        return { stream: h % 7 === 0 ? 'stderr' : 'stdout', text: `{"level":"${h % 7 === 0 ? 'warn' : 'info'}","seq":${n},"msg":"request handled","latency_ms":${h % 250}}` };
+      },
+    };
+  }
   return {
     every: 5000,
     startup: () => [{ stream: 'stdout', text: 'starting' }],
