@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import type { Endpoint } from './connection.js';
 import { LogDemuxer, type LogEntry } from './demux.js';
-import type { EngineInfo, ServiceSpec, SwarmEvent, SwarmNode, SwarmService, SwarmTask } from './types.js';
+import type { EngineInfo, ResourceKind, ServiceSpec, SwarmEvent, SwarmInfo, SwarmNode, SwarmObject, SwarmService, SwarmTask } from './types.js';
 
 /** An error from the daemon or the connection, with the daemon's words kept as they were. */
 export class DockerError extends Error {
@@ -96,6 +96,46 @@ export class SwarmClient {
     return this.call(this.docker.listTasks({ filters })) as Promise<SwarmTask[]>;
   }
 
+  /** GET /networks, /configs or /secrets (secrets: metadata only; the engine never returns their data). */
+  listResources(kind: ResourceKind): Promise<SwarmObject[]> {
+    const call = { networks: () => this.docker.listNetworks(), configs: () => this.docker.listConfigs(), secrets: () => this.docker.listSecrets() }[kind];
+    return this.call(call() as Promise<unknown>) as Promise<SwarmObject[]>;
+  }
+
+  /** GET /swarm. */
+  inspectSwarm(): Promise<SwarmInfo> {
+    return this.call(this.docker.swarmInspect() as Promise<unknown>) as Promise<SwarmInfo>;
+  }
+
+  /** GET /tasks/{id}. */
+  inspectTask(id: string): Promise<SwarmTask> {
+    return this.call(this.docker.getTask(id).inspect() as Promise<unknown>) as Promise<SwarmTask>;
+  }
+
+  /**
+   * A practice drill on a simulated swarm: POST /swarmdeck/drills/{name}. A real engine has no
+   * such route and answers 404, which is reported as such.
+   */
+  async drill(name: string, target?: string): Promise<string> {
+    const modem = this.docker.modem as unknown as {
+      dial: (options: Record<string, unknown>, callback: (error: unknown, data: unknown) => void) => void;
+    };
+    const result = (await this.call(
+      new Promise<unknown>((resolve, reject) =>
+        modem.dial(
+          {
+            path: `/swarmdeck/drills/${encodeURIComponent(name)}?`,
+            method: 'POST',
+            options: { _query: target ? { target } : {} },
+            statusCodes: { 200: true, 400: 'bad parameter', 404: 'not a simulated swarm', 500: 'server error' },
+          },
+          (error, data) => (error ? reject(error) : resolve(data)),
+        ),
+      ),
+    )) as { message?: string };
+    return result?.message ?? 'done';
+  }
+
   /** GET /services/{id}. */
   inspectService(id: string): Promise<SwarmService> {
     return this.call(this.docker.getService(id).inspect()) as Promise<SwarmService>;
@@ -155,9 +195,9 @@ export class SwarmClient {
     };
   }
 
-  /** Streams swarm events (services and nodes) until stopped; reports the end so the caller can reconnect. */
+  /** Streams swarm events (services, nodes, networks, secrets, configs) until stopped; reports the end so the caller can reconnect. */
   async events(since: number | undefined, onEvent: (event: SwarmEvent) => void, onEnd: (error?: DockerError) => void): Promise<() => void> {
-    const options: Record<string, unknown> = { filters: { type: ['service', 'node'] } };
+    const options: Record<string, unknown> = { filters: { type: ['service', 'node', 'network', 'secret', 'config'] } };
     if (since !== undefined) options.since = since;
     const stream = (await this.call(this.docker.getEvents(options))) as NodeJS.ReadableStream & { destroy(): void };
     let buffered = '';

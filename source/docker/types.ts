@@ -90,3 +90,35 @@ export interface SwarmEvent {
   time?: number;
   timeNano?: number;
 }
+
+/** A network, config or secret: listed by name, inspected whole. The console reads these fields. */
+export interface SwarmObject {
+  ID?: string;
+  Id?: string;
+  Name?: string;
+  CreatedAt?: string;
+  Created?: string;
+  UpdatedAt?: string;
+  Driver?: string;
+  Scope?: string;
+  Attachable?: boolean;
+  Ingress?: boolean;
+  Labels?: Record<string, string>;
+  IPAM?: { Config?: { Subnet?: string; Gateway?: string }[] };
+  Spec?: { Name?: string; Labels?: Record<string, string>; Driver?: { Name?: string }; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** The kinds of swarm objects the resource views list. */
+export type ResourceKind = 'networks' | 'configs' | 'secrets';
+
+/** GET /swarm: the cluster's own object, with its join tokens. */
+export interface SwarmInfo {
+  ID: string;
+  Version?: { Index: number };
+  CreatedAt?: string;
+  UpdatedAt?: string;
+  Spec?: Record<string, unknown>;
+  JoinTokens?: { Worker?: string; Manager?: string };
+  [key: string]: unknown;
+}

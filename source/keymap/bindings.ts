@@ -1,5 +1,21 @@
+/** The views the console shows; each is a pane with its own keys. */
+export type ViewKind =
+  | 'nodes'
+  | 'services'
+  | 'tasks'
+  | 'logs'
+  | 'actions'
+  | 'stacks'
+  | 'networks'
+  | 'configs'
+  | 'secrets'
+  | 'events'
+  | 'map'
+  | 'inspect'
+  | 'contexts';
+
 /** The panes a binding can belong to; 'global' works everywhere. */
-export type Pane = 'global' | 'nodes' | 'services' | 'tasks' | 'logs' | 'actions';
+export type Pane = 'global' | ViewKind;
 
 /** One command: what it is, its keys, where it applies, and whether it can harm the swarm. */
 export interface Binding {
@@ -13,6 +29,8 @@ export interface Binding {
   mutates?: boolean;
   /** Shown in the footer of its pane, with this short label. */
   hint?: string;
+  /** A practice drill: only on the simulated swarm (`--sim`), listed in help only there. */
+  sim?: boolean;
 }
 
 /** Every command id. */
@@ -32,6 +50,22 @@ export type CommandId =
   | 'view.nodes'
   | 'view.services'
   | 'view.actions'
+  | 'view.stacks'
+  | 'view.map'
+  | 'view.events'
+  | 'inspect'
+  | 'events'
+  | 'inspect.format'
+  | 'inspect.reveal'
+  | 'inspect.search'
+  | 'inspect.next'
+  | 'inspect.previous'
+  | 'map.left'
+  | 'map.right'
+  | 'tasks.rollback'
+  | 'drill.node'
+  | 'drill.image'
+  | 'drill.quorum'
   | 'service.scale'
   | 'service.restart'
   | 'service.rollback'
@@ -55,7 +89,7 @@ export type CommandId =
  */
 export const BINDINGS: readonly Binding[] = [
   { id: 'quit', keys: ['q', 'ctrl+c'], pane: 'global', description: 'quit', hint: 'quit' },
-  { id: 'command', keys: [':'], pane: 'global', description: 'command line (:nodes, :services, :tasks, :logs, :actions, :q)', hint: 'command' },
+  { id: 'command', keys: [':'], pane: 'global', description: 'command line: a view (:nodes, :stacks, :map, ... see below), or :q', hint: 'command' },
   { id: 'filter', keys: ['/'], pane: 'global', description: 'filter the list', hint: 'filter' },
   { id: 'help', keys: ['?'], pane: 'global', description: 'help: every key', hint: 'help' },
   { id: 'back', keys: ['escape'], pane: 'global', description: 'back, or clear the filter' },
@@ -68,6 +102,11 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'open', keys: ['return'], pane: 'global', description: 'drill down: service or node to its tasks, task to its logs', hint: 'open' },
   { id: 'view.nodes', keys: ['1'], pane: 'global', description: 'nodes view' },
   { id: 'view.services', keys: ['2'], pane: 'global', description: 'services view' },
+  { id: 'view.stacks', keys: ['3'], pane: 'global', description: 'stacks view' },
+  { id: 'view.map', keys: ['4'], pane: 'global', description: 'cluster map: a column per node, its tasks as blocks' },
+  { id: 'view.events', keys: ['5'], pane: 'global', description: 'events timeline, live' },
+  { id: 'inspect', keys: ['i'], pane: 'global', description: 'inspect the selected object (YAML or JSON); the swarm itself when nothing is selected', hint: 'inspect' },
+  { id: 'events', keys: ['e'], pane: 'global', description: 'events of the selected object' },
   { id: 'view.actions', keys: ['a'], pane: 'global', description: 'action log: what this console changed, when, where, and the docker command for each', hint: 'action log' },
   { id: 'service.scale', keys: ['s'], pane: 'services', description: 'scale (replicas)', mutates: true, hint: 'scale' },
   { id: 'service.restart', keys: ['r'], pane: 'services', description: 'restart: update --force', mutates: true, dangerous: true, hint: 'restart' },
@@ -85,14 +124,56 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'logs.search', keys: ['/'], pane: 'logs', description: 'search (highlight matches)', hint: 'search' },
   { id: 'logs.next', keys: ['n'], pane: 'logs', description: 'next match', hint: 'next match' },
   { id: 'logs.previous', keys: ['N'], pane: 'logs', description: 'previous match' },
+  { id: 'inspect.format', keys: ['J'], pane: 'inspect', description: 'JSON or YAML', hint: 'json/yaml' },
+  { id: 'inspect.reveal', keys: ['x'], pane: 'inspect', description: 'reveal or mask secret-looking env values and join tokens', hint: 'reveal' },
+  { id: 'inspect.search', keys: ['/'], pane: 'inspect', description: 'search (highlight matches)', hint: 'search' },
+  { id: 'inspect.next', keys: ['n'], pane: 'inspect', description: 'next match', hint: 'next match' },
+  { id: 'inspect.previous', keys: ['N'], pane: 'inspect', description: 'previous match' },
+  { id: 'map.left', keys: ['h', 'left'], pane: 'map', description: 'node to the left', hint: 'move' },
+  { id: 'map.right', keys: ['l', 'right'], pane: 'map', description: 'node to the right' },
+  { id: 'tasks.rollback', keys: ['ctrl+l'], pane: 'tasks', description: "roll back this service (from its rollout)", mutates: true, dangerous: true, hint: 'rollback' },
+  { id: 'drill.node', keys: ['X'], pane: 'nodes', description: 'practice: take the node down, or bring it back', sim: true, hint: 'node down/up' },
+  { id: 'drill.image', keys: ['B'], pane: 'services', description: "practice: make the service's image fail to pull, or work again", sim: true, hint: 'break image' },
+  { id: 'drill.quorum', keys: ['Q'], pane: 'global', description: 'practice: lose raft quorum (managers down), or regain it', sim: true },
 ];
 
-/** The bindings that apply in a pane: its own first, then the global ones it does not override. */
-export function bindingsFor(pane: Exclude<Pane, 'global'>): Binding[] {
-  const own = BINDINGS.filter((b) => b.pane === pane);
+/** The bindings that apply in a pane: its own first, then the global ones it does not override. Drills only on the simulator. */
+export function bindingsFor(pane: Exclude<Pane, 'global'>, sim = false): Binding[] {
+  const own = BINDINGS.filter((b) => b.pane === pane && (sim || !b.sim));
   const taken = new Set(own.flatMap((b) => b.keys));
-  return [...own, ...BINDINGS.filter((b) => b.pane === 'global' && !b.keys.some((k) => taken.has(k)))];
+  return [...own, ...BINDINGS.filter((b) => b.pane === 'global' && (sim || !b.sim) && !b.keys.some((k) => taken.has(k)))];
 }
+
+/** One view on the command line: `:name` (or an alias), and whether it takes a NAME. */
+export interface ViewCommand {
+  name: string;
+  aliases: string[];
+  view: ViewKind;
+  description: string;
+  /** Takes the name of a service or node (else the selection). */
+  target?: 'service' | 'service or node' | 'object';
+}
+
+/** The command line's views, in help order. The command line, help and README read this table. */
+export const VIEW_COMMANDS: readonly ViewCommand[] = [
+  { name: 'nodes', aliases: ['no', 'node'], view: 'nodes', description: 'nodes' },
+  { name: 'services', aliases: ['svc', 'service'], view: 'services', description: 'services' },
+  { name: 'stacks', aliases: ['stack'], view: 'stacks', description: 'stacks (services by com.docker.stack.namespace); Enter lists a stack\'s services' },
+  { name: 'tasks', aliases: ['ps'], view: 'tasks', description: 'tasks of a service or node, with history', target: 'service or node' },
+  { name: 'logs', aliases: ['log'], view: 'logs', description: 'logs of a service or task', target: 'service' },
+  { name: 'map', aliases: [], view: 'map', description: 'cluster map: a column per node, tasks as blocks by service' },
+  { name: 'networks', aliases: ['net', 'network'], view: 'networks', description: 'networks' },
+  { name: 'configs', aliases: ['config'], view: 'configs', description: 'configs' },
+  { name: 'secrets', aliases: ['secret'], view: 'secrets', description: 'secrets (metadata only)' },
+  { name: 'events', aliases: ['ev'], view: 'events', description: 'events, live; of the selection when there is one', target: 'object' },
+  { name: 'inspect', aliases: ['describe'], view: 'inspect', description: 'YAML/JSON of the selection (or of NAME, or of the swarm)', target: 'object' },
+  { name: 'swarm', aliases: [], view: 'inspect', description: 'the swarm itself: join tokens (masked), raft and CA settings' },
+  { name: 'ctx', aliases: ['context', 'contexts'], view: 'contexts', description: 'docker contexts; Enter switches to one' },
+  { name: 'actions', aliases: ['history'], view: 'actions', description: 'the action log' },
+];
+
+/** The command a `:word` names, if any. */
+export const viewCommand = (word: string) => VIEW_COMMANDS.find((c) => c.name === word || c.aliases.includes(word));
 
 /** A key press as Ink reports it. */
 export interface KeyPress {
@@ -129,9 +210,9 @@ export function keyName({ input, key }: KeyPress): string {
 }
 
 /** The command a key press means in a pane, if any. */
-export function match(pane: Exclude<Pane, 'global'>, press: KeyPress): Binding | undefined {
+export function match(pane: Exclude<Pane, 'global'>, press: KeyPress, sim = false): Binding | undefined {
   const name = keyName(press);
-  return bindingsFor(pane).find((b) => b.keys.includes(name));
+  return bindingsFor(pane, sim).find((b) => b.keys.includes(name));
 }
 
 const pretty = (key: string) =>
@@ -144,7 +225,9 @@ export const keyLabel = (binding: Binding) => binding.keys.map(pretty).join(' ')
 /** The README's key table, in Markdown, generated from the bindings. */
 export function keyTableMarkdown(): string {
   const rows = BINDINGS.map(
-    (b) => `| ${b.pane} | ${keyLabel(b).replace(/\|/g, '\\|')} | ${b.description}${b.dangerous ? ' (confirms)' : ''}${b.mutates ? ' (refused with --read-only)' : ''} |`,
+    (b) =>
+      `| ${b.pane} | ${keyLabel(b).replace(/\|/g, '\\|')} | ${b.description}${b.dangerous ? ' (confirms)' : ''}${b.mutates ? ' (refused with --read-only)' : ''}${b.sim ? ' (with --sim only)' : ''} |`,
   );
-  return ['| pane | keys | does |', '|---|---|---|', ...rows].join('\n');
+  const views = VIEW_COMMANDS.map((c) => `| \`:${c.name}${c.target ? ' [NAME]' : ''}\` | ${c.aliases.map((a) => `\`:${a}\``).join(' ')} | ${c.description} |`);
+  return ['| pane | keys | does |', '|---|---|---|', ...rows, '', '| command | aliases | view |', '|---|---|---|', ...views].join('\n');
 }

@@ -1,10 +1,10 @@
 import type { LogEntry } from '../docker/demux.js';
 import { ACTION_LOG_SHOWN, type ActionRecord } from './action-log.js';
-import type { EngineInfo, SwarmNode, SwarmService, SwarmTask } from '../docker/types.js';
+import type { EngineInfo, ResourceKind, SwarmEvent, SwarmNode, SwarmObject, SwarmService, SwarmTask } from '../docker/types.js';
 
-/** Whose tasks or logs are shown. */
+/** Whose tasks, logs, services, events or inspect output are shown. */
 export interface Scope {
-  kind: 'service' | 'node' | 'task';
+  kind: 'service' | 'node' | 'task' | 'stack' | 'network' | 'config' | 'secret' | 'swarm';
   id: string;
   /** The name shown on screen. */
   name: string;
@@ -43,6 +43,16 @@ export interface ClusterState {
   logs: LogBuffer;
   /** Running tasks per node id, for the nodes in view (fetched only while the nodes view shows). */
   counts: Map<string, number>;
+  /** The running tasks of those same nodes (the cluster map draws them). */
+  nodeTasks: Map<string, SwarmTask[]>;
+  /** Networks, configs and secrets: loaded when their view opens, kept current by events. */
+  resources: Partial<Record<ResourceKind, SwarmObject[]>>;
+  /** Swarm events as they arrived (and the last minutes' before connecting), newest last, bounded. */
+  events: SwarmEvent[];
+  /** The docker contexts on this machine, read when the contexts view opens. */
+  contexts: { name: string; host: string; current: boolean }[];
+  /** The object the inspect view shows, read fresh when it opens. */
+  inspect?: { scope: Scope; object?: unknown; error?: string };
   /** The action log's newest records, oldest first: read from the file when its view opens, then appended to. */
   actions: ActionRecord[];
   /** The last result of an action or error, word for word. */
@@ -54,17 +64,25 @@ export type Action =
   | { type: 'connection'; connection: ConnectionState }
   | { type: 'endpoint'; endpoint: string }
   | { type: 'actions/load'; records: ActionRecord[] }
+  | { type: 'resource'; kind: ResourceKind; items: SwarmObject[] }
+  | { type: 'events'; events: SwarmEvent[] }
+  | { type: 'inspect'; scope: Scope; object?: unknown; error?: string }
+  | { type: 'reset'; endpoint: string }
+  | { type: 'contexts'; items: ClusterState['contexts'] }
   | { type: 'actions/append'; record: ActionRecord }
   | { type: 'info'; info: EngineInfo }
   | { type: 'nodes'; nodes: SwarmNode[]; at: number }
   | { type: 'services'; services: SwarmService[]; at: number }
   | { type: 'tasks'; scope: Scope; items: SwarmTask[]; at: number }
   | { type: 'tasks/scope'; scope?: Scope }
-  | { type: 'counts'; counts: Map<string, number> }
+  | { type: 'counts'; counts: Map<string, number>; tasks?: Map<string, SwarmTask[]> }
   | { type: 'logs/reset'; scope?: Scope; status: LogBuffer['status'] }
   | { type: 'logs/append'; lines: LogEntry[]; limit: number }
   | { type: 'logs/status'; status: LogBuffer['status']; error?: string }
   | { type: 'status'; text: string; kind: 'info' | 'success' | 'error'; at: number };
+
+/** The most events the timeline keeps. */
+export const EVENT_LIMIT = 1000;
 
 /** The state before anything is known. */
 export function initialState(endpoint: string): ClusterState {
@@ -77,7 +95,11 @@ export function initialState(endpoint: string): ClusterState {
     tasks: { items: [], loaded: false },
     logs: { lines: [], dropped: 0, status: 'idle' },
     counts: new Map(),
+    nodeTasks: new Map(),
     actions: [],
+    resources: {},
+    events: [],
+    contexts: [],
   };
 }
 
@@ -90,6 +112,19 @@ export function reduce(state: ClusterState, action: Action): ClusterState {
       return { ...state, connection: action.connection };
     case 'endpoint':
       return { ...state, endpoint: action.endpoint };
+    case 'resource':
+      return { ...state, resources: { ...state.resources, [action.kind]: action.items } };
+    case 'events': {
+      const events = state.events.concat(action.events);
+      return { ...state, events: events.length > EVENT_LIMIT ? events.slice(-EVENT_LIMIT) : events };
+    }
+    case 'inspect':
+      return { ...state, inspect: { scope: action.scope, object: action.object, error: action.error } };
+    case 'contexts':
+      return { ...state, contexts: action.items };
+    case 'reset':
+      // Another swarm (a context switch): nothing of the last one may be shown as this one's.
+      return { ...initialState(action.endpoint), actions: state.actions, contexts: state.contexts };
     case 'actions/load':
       return { ...state, actions: action.records };
     case 'actions/append':
@@ -118,7 +153,7 @@ export function reduce(state: ClusterState, action: Action): ClusterState {
       if (sameScope(action.scope, state.tasks.scope)) return state;
       return { ...state, tasks: { scope: action.scope, items: [], loaded: false } };
     case 'counts':
-      return { ...state, counts: action.counts };
+      return { ...state, counts: action.counts, nodeTasks: action.tasks ?? state.nodeTasks };
     case 'logs/reset':
       return { ...state, logs: { scope: action.scope, lines: [], dropped: 0, status: action.status } };
     case 'logs/append': {
@@ -135,3 +170,6 @@ export function reduce(state: ClusterState, action: Action): ClusterState {
       return { ...state, status: { text: action.text, kind: action.kind, at: action.at } };
   }
 }
+
+/** True when the manager is swarmdeck's simulator (its engine version says so): the practice drills work there only. */
+export const onSimulator = (state: ClusterState) => Boolean(state.info?.ServerVersion?.endsWith('swarmdeck-sim'));

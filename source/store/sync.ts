@@ -1,6 +1,7 @@
-import type { DockerError, SwarmClient } from '../docker/client.js';
+import { type DockerError, SwarmClient } from '../docker/client.js';
+import { listContexts, resolveEndpoints } from '../docker/connection.js';
 import type { LogEntry } from '../docker/demux.js';
-import type { EngineInfo, SwarmEvent } from '../docker/types.js';
+import type { EngineInfo, ResourceKind, SwarmEvent } from '../docker/types.js';
 import type { Scope } from './state.js';
 import type { Store } from './store.js';
 
@@ -39,10 +40,21 @@ export class Sync {
   private tasksTimer?: NodeJS.Timeout;
   private countsTimer?: NodeJS.Timeout;
   private visibleNodes: string[] = [];
+  private pollCounts = false;
   private reconnectTimer?: NodeJS.Timeout;
   private backoff = 1000;
   private lastEventNano?: number;
-  private pendingRefresh = { services: false, nodes: false, tasks: false };
+  private pendingRefresh = { services: false, nodes: false, tasks: false, resource: false };
+  /** The networks, configs or secrets view on screen, if any: only that list is fetched and kept current. */
+  private resourceShown?: ResourceKind;
+  /** Events waiting to be handed to the timeline with the next refresh. */
+  private eventQueue: SwarmEvent[] = [];
+  /** Events older than this (ns) are replayed history: they fill the timeline but trigger no refetch. */
+  private liveFromNano = 0;
+  /** True from a re-subscription until its first event. */
+  private resuming = false;
+  /** How far back the timeline starts on the first connection, seconds. */
+  static readonly HISTORY_SECONDS = 15 * 60;
   private refreshTimer?: NodeJS.Timeout;
   private logOptions: LogOptions = { follow: true, tail: 200 };
   /** The time of the newest log line received (seconds), to re-attach after it. */
@@ -147,7 +159,10 @@ export class Sync {
 
   private async subscribe(): Promise<void> {
     this.stopEvents?.();
-    const since = this.lastEventNano !== undefined ? this.lastEventNano / 1e9 : undefined;
+    // The first subscription replays the last minutes, so the events view opens with history.
+    this.liveFromNano = this.now() * 1e6;
+    this.resuming = this.lastEventNano !== undefined;
+    const since = this.lastEventNano !== undefined ? this.lastEventNano / 1e9 : Math.floor(this.now() / 1000) - Sync.HISTORY_SECONDS;
     this.stopEvents = await this.client.events(
       since,
       (event) => this.onEvent(event),
@@ -158,7 +173,35 @@ export class Sync {
   }
 
   private onEvent(event: SwarmEvent): void {
+    // After a reconnect the stream starts again at the last event seen: that one is not repeated.
+    if (event.timeNano !== undefined && this.lastEventNano !== undefined && event.timeNano <= this.lastEventNano && this.resuming) return;
+    this.resuming = false;
     if (event.timeNano) this.lastEventNano = event.timeNano;
+    this.eventQueue.push(event);
+    // Replayed history fills the timeline but needs no refetch: the first load is newer.
+    const replayed = event.timeNano !== undefined && event.timeNano < this.liveFromNano;
+    if (!replayed) this.markStale(event);
+    // Bursts of events (a rolling update emits several) are folded into one refetch.
+    if (!this.refreshTimer) {
+      this.refreshTimer = setTimeout(() => {
+        this.refreshTimer = undefined;
+        const pending = this.pendingRefresh;
+        this.pendingRefresh = { services: false, nodes: false, tasks: false, resource: false };
+        if (this.eventQueue.length > 0) {
+          this.store.dispatch({ type: 'events', events: this.eventQueue });
+          this.eventQueue = [];
+        }
+        if (pending.resource) void this.refreshResource();
+        if (pending.services) void this.refreshServices();
+        if (pending.nodes) void this.refreshNodes().then(() => this.refreshInfo());
+        if (pending.tasks) void this.refreshTasks();
+        if (pending.nodes || pending.services) void this.refreshCounts();
+      }, 50);
+    }
+  }
+
+  /** Marks what an event changed, for the next refetch. */
+  private markStale(event: SwarmEvent): void {
     const tasks = this.store.getSnapshot().tasks.scope;
     if (event.Type === 'service') {
       this.pendingRefresh.services = true;
@@ -168,18 +211,7 @@ export class Sync {
       this.pendingRefresh.nodes = true;
       if (tasks?.kind === 'node') this.pendingRefresh.tasks = true;
     }
-    // Bursts of events (a rolling update emits several) are folded into one refetch.
-    if (!this.refreshTimer) {
-      this.refreshTimer = setTimeout(() => {
-        this.refreshTimer = undefined;
-        const pending = this.pendingRefresh;
-        this.pendingRefresh = { services: false, nodes: false, tasks: false };
-        if (pending.services) void this.refreshServices();
-        if (pending.nodes) void this.refreshNodes().then(() => this.refreshInfo());
-        if (pending.tasks) void this.refreshTasks();
-        if (pending.nodes || pending.services) void this.refreshCounts();
-      }, 50);
-    }
+    if (this.resourceShown && event.Type === this.resourceShown.slice(0, -1)) this.pendingRefresh.resource = true;
   }
 
   private async guarded(work: () => Promise<void>): Promise<void> {
@@ -233,8 +265,13 @@ export class Sync {
     }
   }
 
-  /** The nodes on screen (none when the nodes view is hidden): task counts are fetched for these only. */
-  setVisibleNodes(ids: string[]): void {
+  /**
+   * The nodes on screen (none when neither the nodes view nor the map shows): their tasks are
+   * fetched for the counts and the map, these only. `poll` keeps them current (the map: Swarm
+   * sends no event when a task dies).
+   */
+  setVisibleNodes(ids: string[], poll = false): void {
+    this.pollCounts = poll;
     const same = ids.length === this.visibleNodes.length && ids.every((id, i) => id === this.visibleNodes[i]);
     this.visibleNodes = ids;
     if (same) return;
@@ -243,18 +280,123 @@ export class Sync {
     if (ids.length > 0) this.countsTimer = setTimeout(() => void this.refreshCounts(), 100);
   }
 
-  /** Counts running tasks on the visible nodes with one filtered listing. */
+  /** Lists the running tasks of the visible nodes with one filtered listing: counts per node, and the map's blocks. */
   async refreshCounts(): Promise<void> {
     if (this.countsTimer) clearTimeout(this.countsTimer);
     const nodes = this.visibleNodes;
     if (nodes.length === 0) return;
+    if (this.pollCounts) this.countsTimer = setTimeout(() => void this.refreshCounts(), INTERVALS.tasks);
     await this.guarded(async () => {
       const tasks = await this.client.listTasks({ node: nodes, desired: 'running' });
       const counts = new Map(this.store.getSnapshot().counts);
-      for (const id of nodes) counts.set(id, 0);
-      for (const task of tasks) if (task.NodeID && task.Status.State === 'running') counts.set(task.NodeID, (counts.get(task.NodeID) ?? 0) + 1);
-      this.store.dispatch({ type: 'counts', counts });
+      const byNode = new Map(this.store.getSnapshot().nodeTasks);
+      for (const id of nodes) {
+        counts.set(id, 0);
+        byNode.set(id, []);
+      }
+      for (const task of tasks) {
+        if (!task.NodeID) continue;
+        byNode.get(task.NodeID)?.push(task);
+        if (task.Status.State === 'running') counts.set(task.NodeID, (counts.get(task.NodeID) ?? 0) + 1);
+      }
+      this.store.dispatch({ type: 'counts', counts, tasks: byNode });
     });
+  }
+
+  /** Shows the networks, configs or secrets view (or none): that list is fetched now and on its events. */
+  setResourceView(kind: ResourceKind | undefined): void {
+    this.resourceShown = kind;
+    if (kind) void this.refreshResource();
+  }
+
+  private async refreshResource(): Promise<void> {
+    const kind = this.resourceShown;
+    if (!kind) return;
+    await this.guarded(async () => this.store.dispatch({ type: 'resource', kind, items: await this.client.listResources(kind) }));
+  }
+
+  /** Reads the object the inspect view shows, fresh from the manager. */
+  async loadInspect(scope: Scope): Promise<void> {
+    const client = this.client;
+    try {
+      const object =
+        scope.kind === 'service'
+          ? await client.inspectService(scope.id)
+          : scope.kind === 'node'
+            ? await client.inspectNode(scope.id)
+            : scope.kind === 'task'
+              ? await client.inspectTask(scope.id)
+              : scope.kind === 'swarm'
+                ? await client.inspectSwarm()
+                : (await client.listResources(`${scope.kind}s` as ResourceKind)).find((o) => (o.ID ?? o.Id) === scope.id);
+      if (object === undefined) throw new Error(`no ${scope.kind} ${scope.name}`);
+      this.store.dispatch({ type: 'inspect', scope, object });
+    } catch (error) {
+      this.store.dispatch({ type: 'inspect', scope, error: (error as Error).message });
+    }
+  }
+
+  /**
+   * Moves to another swarm (a context switch): forgets everything of the last one, and connects to
+   * the new managers as at start-up. The view is the caller's to reset.
+   */
+  async switchTo(clients: SwarmClient[]): Promise<void> {
+    this.stopEvents?.();
+    this.stopEvents = undefined;
+    this.stopLogs?.();
+    this.stopLogs = undefined;
+    for (const timer of [this.servicesTimer, this.tasksTimer, this.countsTimer, this.reconnectTimer, this.refreshTimer, this.flushTimer]) {
+      if (timer) clearTimeout(timer);
+    }
+    this.reconnectTimer = undefined;
+    this.refreshTimer = undefined;
+    this.clients = clients;
+    this.current = 0;
+    this.failures = 0;
+    this.backoff = 1000;
+    this.lastEventNano = undefined;
+    this.eventQueue = [];
+    this.store.dispatch({ type: 'reset', endpoint: this.client.endpoint.label });
+    await this.connect();
+  }
+
+  /** The docker contexts on this machine (as `docker context ls`), the one in use marked. */
+  contexts(): { name: string; host: string; current: boolean }[] {
+    return listContexts().map((c) => ({ ...c, current: c.host === this.client.endpoint.url }));
+  }
+
+  /** Switches to a docker context without restarting; a context that cannot be used is reported and nothing changes. */
+  async switchContext(name: string): Promise<void> {
+    let endpoints;
+    try {
+      endpoints = resolveEndpoints({ context: name });
+    } catch (error) {
+      this.store.dispatch({ type: 'status', text: `context ${name}: ${(error as Error).message}`, kind: 'error', at: this.now() });
+      return;
+    }
+    const clients = endpoints.map((e) => new SwarmClient(e));
+    try {
+      await clients[0].checkManager();
+    } catch (error) {
+      // Stay where we are: a context we cannot use must not cost the view we have.
+      this.store.dispatch({ type: 'status', text: `context ${name}: ${(error as Error).message} (still on ${this.client.endpoint.label})`, kind: 'error', at: this.now() });
+      return;
+    }
+    await this.switchTo(clients);
+    this.store.dispatch({ type: 'status', text: `switched to context ${name}`, kind: 'success', at: this.now() });
+  }
+
+  /** Runs a practice drill on the simulated swarm (the simulator's own API, through the same socket). */
+  async drill(name: 'node-down' | 'node-up' | 'break-image' | 'fix-image' | 'lose-quorum' | 'regain-quorum', target?: string): Promise<void> {
+    try {
+      const result = await this.client.drill(name, target);
+      this.store.dispatch({ type: 'status', text: `drill: ${result}`, kind: 'info', at: this.now() });
+    } catch (error) {
+      this.store.dispatch({ type: 'status', text: `drill ${name}: ${(error as Error).message}`, kind: 'error', at: this.now() });
+    }
+    void this.refreshNodes();
+    void this.refreshServices();
+    void this.refreshInfo();
   }
 
   /** Shows the tasks of a service or node (or nothing): polling follows what is on screen. */

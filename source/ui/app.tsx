@@ -1,20 +1,25 @@
 import { useApp, useInput, useStdout } from 'ink';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { SwarmNode, SwarmService } from '../docker/types.js';
-import { match, type CommandId, BINDINGS } from '../keymap/bindings.js';
+import { match, type CommandId, BINDINGS, VIEW_COMMANDS, viewCommand } from '../keymap/bindings.js';
 import { ActionLog } from '../store/action-log.js';
 import { demoteRefusal, hostname, quorumOf, quorumRisk, parseReplicas, READ_ONLY_MESSAGE, scaleRefusal, swarmActions, type ActionContext } from '../store/actions.js';
-import type { Scope } from '../store/state.js';
+import { onSimulator, type Scope } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import type { Sync } from '../store/sync.js';
 import { rollbackChanges } from './present/diff.js';
 import { taskName } from './present/rows.js';
 import { CHROME_ROWS, Screen } from './screen.js';
+import { inspectText, mapColumns, mapNodes, mapOffset } from './panes.js';
 import { windowStart } from './components/table.js';
 import { currentView, initialUi, viewKey, type UiState, type View } from './ui-state.js';
-import { filterRows, listModel } from './views.js';
+import { filterRows, isListView, listModel } from './views.js';
 
 type InkKey = Parameters<Parameters<typeof useInput>[0]>[1];
+
+/** The swarm itself, as the inspect view names it. */
+const SWARM_SCOPE: Scope = { kind: 'swarm', id: 'swarm', name: 'the swarm' };
+
 
 /** Splits a chunk of typed characters into key presses as Ink would have reported them one by one. */
 export function splitKeys(chunk: string): { input: string; key: Partial<InkKey> }[] {
@@ -68,6 +73,8 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
   const [tick, setTick] = useState(0);
   // The key handler reads and writes this ref synchronously; `ui` follows it on the next render.
   const uiRef = useRef(ui);
+  // Images this session's drill made fail: the same key makes them work again.
+  const brokenImages = useRef(new Set<string>());
   const view = currentView(ui);
   const key = viewKey(view);
   const bodyHeight = Math.max(1, height - CHROME_ROWS);
@@ -92,6 +99,9 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
     else sync.setLogs(undefined);
     // The action log is read from its file when shown: it holds earlier sessions' actions too.
     if (view.kind === 'actions') store.dispatch({ type: 'actions/load', records: log.read() });
+    sync.setResourceView(view.kind === 'networks' || view.kind === 'configs' || view.kind === 'secrets' ? view.kind : undefined);
+    if (view.kind === 'inspect' && view.scope) void sync.loadInspect(view.scope);
+    if (view.kind === 'contexts') store.dispatch({ type: 'contexts', items: sync.contexts() });
   }, [view.kind, scopeId, sync, store, log]);
 
   const handleKey = (input: string, keyInfo: Parameters<Parameters<typeof useInput>[0]>[1]) => {
@@ -101,7 +111,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
     const state = store.getSnapshot();
     const view = currentView(ui);
     const key = viewKey(view);
-    const list = view.kind === 'logs' ? undefined : listModel(view, state, now(), state.counts);
+    const list = isListView(view.kind) ? listModel(view, state, now(), state.counts) : undefined;
     const rows = list ? filterRows(list.rows, ui.filters[key]) : [];
     const selectedIndex = Math.max(0, rows.findIndex((r) => r.key === ui.selection[key]));
     const selectedKey = rows[selectedIndex]?.key;
@@ -125,6 +135,30 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
     const selectedNode = (): SwarmNode | undefined => (view.kind === 'nodes' ? state.nodes.find((n) => n.ID === selectedKey) : undefined);
     const serviceScope = (s: SwarmService): Scope => ({ kind: 'service', id: s.ID, name: s.Spec.Name ?? s.ID });
     const nodeScope = (n: SwarmNode): Scope => ({ kind: 'node', id: n.ID, name: hostname(n) });
+    /** The object under the cursor, as inspect and events name it. */
+    const selectedScope = (): Scope | undefined => {
+      if (view.kind === 'services') return selectedService() && serviceScope(selectedService()!);
+      if (view.kind === 'nodes') return selectedNode() && nodeScope(selectedNode()!);
+      if (view.kind === 'tasks') return taskScope();
+      if (view.kind === 'map') {
+        const node = state.nodes.find((n) => n.ID === ui.selection.map);
+        return node && nodeScope(node);
+      }
+      if (view.kind === 'networks' || view.kind === 'configs' || view.kind === 'secrets') {
+        const row = rows[selectedIndex];
+        return row && { kind: view.kind.slice(0, -1) as Scope['kind'], id: row.key, name: row.cells[0].replace(/ \(ingress\)$/, '') };
+      }
+      if (view.kind === 'events') {
+        const event = eventAt(selectedKey);
+        if (event && (event.Type === 'service' || event.Type === 'node')) return { kind: event.Type, id: event.Actor.ID, name: event.Actor.Attributes?.name ?? event.Actor.ID };
+      }
+      if (view.kind === 'logs' || view.kind === 'inspect') return view.scope;
+      return undefined;
+    };
+    const eventAt = (key: string | undefined) => {
+      const index = key ? Number(key.split(':').at(-1)) : NaN;
+      return Number.isInteger(index) ? state.events[index] : undefined;
+    };
     const taskScope = (): Scope | undefined => {
       const task = view.kind === 'tasks' ? state.tasks.items.find((t) => t.ID === selectedKey) : undefined;
       if (!task) return undefined;
@@ -151,24 +185,51 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
       if (command === 'node.pause' && node) void swarmActions.availability(ctx, node, 'pause');
     };
 
+    /** Finds a service, node or task by name, id or id prefix, as the docker CLI does. */
+    const findScope = (name: string): Scope | undefined => {
+      const service = state.services.find((s) => s.Spec.Name === name) ?? state.services.find((s) => s.ID.startsWith(name));
+      if (service) return serviceScope(service);
+      const node = state.nodes.find((n) => hostname(n) === name) ?? state.nodes.find((n) => n.ID.startsWith(name));
+      if (node) return nodeScope(node);
+      return undefined;
+    };
+
     const openCommand = (text: string) => {
       const [word, ...args] = text.trim().replace(/^:/, '').split(/\s+/);
-      const command = word.toLowerCase();
-      if (command === 'q' || command === 'quit' || command === 'q!') return exit();
-      if (command === 'nodes' || command === 'no' || command === 'node') return goTo({ kind: 'nodes' });
-      if (command === 'services' || command === 'svc' || command === 'service') return goTo({ kind: 'services' });
-      if (command === 'help') return patch({ help: true });
-      if (command === 'actions' || command === 'history') return view.kind === 'actions' ? undefined : push({ kind: 'actions' });
-      if (command === 'tasks' || command === 'logs') {
-        const named = args[0];
-        const service = named ? state.services.find((s) => s.Spec.Name === named || s.ID.startsWith(named)) : selectedService();
-        const node = named ? state.nodes.find((n) => hostname(n) === named) : selectedNode();
-        const task = command === 'logs' && !named ? taskScope() : undefined;
-        const scope = task ?? (service ? serviceScope(service) : node && command === 'tasks' ? nodeScope(node) : view.scope);
-        if (!scope) return status(`:${command} needs a service${command === 'tasks' ? ' or node' : ''}: select one first, or give its name (:${command} NAME)`);
-        return push({ kind: command, scope });
+      const name = word.toLowerCase();
+      if (name === 'q' || name === 'quit' || name === 'q!') return exit();
+      if (name === 'help') return patch({ help: true });
+      const found = viewCommand(name);
+      if (!found) return status(`unknown command ":${word}"; try ${VIEW_COMMANDS.map((c) => `:${c.name}`).join(', ')}, :help, :q`);
+      const named = args[0];
+      const target = named ? findScope(named) : undefined;
+      if (named && !target && found.target) return status(`no service or node named "${named}"`);
+      const open = (next: View) => (view.kind === next.kind && view.scope?.id === next.scope?.id ? undefined : push(next));
+      switch (found.view) {
+        case 'tasks': {
+          const scope = target ?? selectedScope() ?? view.scope;
+          if (!scope || (scope.kind !== 'service' && scope.kind !== 'node')) return status(':tasks needs a service or node: select one first, or give its name (:tasks NAME)');
+          return open({ kind: 'tasks', scope });
+        }
+        case 'logs': {
+          const scope = target ?? (view.kind === 'tasks' ? taskScope() : undefined) ?? selectedScope() ?? view.scope;
+          if (!scope || (scope.kind !== 'service' && scope.kind !== 'task')) return status(':logs needs a service or task: select one first, or give its name (:logs NAME)');
+          return open({ kind: 'logs', scope });
+        }
+        case 'events': {
+          const scope = target ?? (named ? undefined : selectedScope());
+          return open({ kind: 'events', scope: scope && scope.kind !== 'swarm' ? scope : undefined });
+        }
+        case 'inspect': {
+          const scope = found.name === 'swarm' ? SWARM_SCOPE : target ?? selectedScope() ?? SWARM_SCOPE;
+          return open({ kind: 'inspect', scope });
+        }
+        case 'nodes':
+        case 'services':
+          return goTo({ kind: found.view });
+        default:
+          return open({ kind: found.view });
       }
-      status(`unknown command ":${word}"; try :nodes, :services, :tasks [NAME], :logs [NAME], :actions, :help, :q`);
     };
 
     const submitPrompt = () => {
@@ -178,6 +239,9 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
         openCommand(prompt.text);
       } else if (prompt.kind === 'filter') {
         patch({ prompt: undefined });
+      } else if (prompt.kind === 'search' && view.kind === 'inspect') {
+        patch((u) => ({ prompt: undefined, inspect: { ...u.inspect, search: prompt.text, match: 0 } }));
+        jumpToInspectMatch(0, prompt.text);
       } else if (prompt.kind === 'search') {
         patch((u) => ({ prompt: undefined, logs: { ...u.logs, search: prompt.text, match: 0 } }));
         jumpToMatch(0, prompt.text);
@@ -240,6 +304,51 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
           return goTo({ kind: 'nodes' });
         case 'view.services':
           return goTo({ kind: 'services' });
+        case 'view.stacks':
+          return goTo({ kind: 'stacks' });
+        case 'view.map':
+          return goTo({ kind: 'map' });
+        case 'view.events':
+          return goTo({ kind: 'events' });
+        case 'inspect':
+          return push({ kind: 'inspect', scope: selectedScope() ?? SWARM_SCOPE });
+        case 'events': {
+          const scope = selectedScope();
+          return push({ kind: 'events', scope: scope && scope.kind !== 'swarm' ? scope : undefined });
+        }
+        case 'inspect.format':
+          return patch((u) => ({ inspect: { ...u.inspect, format: u.inspect.format === 'yaml' ? 'json' : 'yaml', scroll: 0 } }));
+        case 'inspect.reveal':
+          status(ui.inspect.reveal ? 'secret-looking values masked again' : 'secret-looking values revealed: x masks them again', 'info');
+          return patch((u) => ({ inspect: { ...u.inspect, reveal: !u.inspect.reveal } }));
+        case 'inspect.search':
+          return patch({ prompt: { kind: 'search', label: 'search /', text: ui.inspect.search } });
+        case 'inspect.next':
+          return jumpToInspectMatch(ui.inspect.match + 1);
+        case 'inspect.previous':
+          return jumpToInspectMatch(ui.inspect.match - 1);
+        case 'map.left':
+        case 'map.right':
+          return moveOnMap(id === 'map.left' ? -1 : 1);
+        case 'tasks.rollback': {
+          const scoped = view.scope?.kind === 'service' ? state.services.find((s) => s.ID === view.scope!.id) : undefined;
+          if (!scoped) return status('Ctrl+L here rolls back the service whose tasks these are: open a service\'s tasks');
+          if (!scoped.PreviousSpec) return status(`${scoped.Spec.Name} has no previous spec: there is nothing to roll back to`);
+          return patch({ confirm: { title: `Roll back ${scoped.Spec.Name} to its previous spec?`, lines: rollbackChanges(scoped), command: 'service.rollback', target: scoped.ID } });
+        }
+        case 'drill.node':
+          if (!node) return;
+          return void sync.drill(node.Status.State === 'ready' ? 'node-down' : 'node-up', node.ID);
+        case 'drill.image': {
+          if (!service) return;
+          const image = service.Spec.TaskTemplate?.ContainerSpec?.Image ?? '';
+          const broken = brokenImages.current.has(image);
+          if (broken) brokenImages.current.delete(image);
+          else brokenImages.current.add(image);
+          return void sync.drill(broken ? 'fix-image' : 'break-image', service.ID);
+        }
+        case 'drill.quorum':
+          return void sync.drill(state.nodes.some((n) => n.ManagerStatus?.Leader) ? 'lose-quorum' : 'regain-quorum');
         case 'view.actions':
           return view.kind === 'actions' ? undefined : push({ kind: 'actions' });
         case 'up':
@@ -251,6 +360,19 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
           return move(id);
         case 'open':
           if (view.kind === 'services' && service) return push({ kind: 'tasks', scope: serviceScope(service) });
+          if (view.kind === 'stacks' && selectedKey) return push({ kind: 'services', scope: { kind: 'stack', id: selectedKey, name: selectedKey } });
+          if (view.kind === 'contexts' && selectedKey) {
+            void sync.switchContext(selectedKey).then(() => goTo({ kind: 'services' }));
+            return status(`switching to context ${selectedKey}...`, 'info');
+          }
+          if (view.kind === 'map') {
+            const scope = selectedScope();
+            return scope ? push({ kind: 'tasks', scope }) : undefined;
+          }
+          if (view.kind === 'networks' || view.kind === 'configs' || view.kind === 'secrets' || view.kind === 'events') {
+            const scope = selectedScope();
+            return scope ? push({ kind: 'inspect', scope }) : undefined;
+          }
           if (view.kind === 'nodes' && node) return push({ kind: 'tasks', scope: nodeScope(node) });
           if (view.kind === 'tasks') {
             const scope = taskScope();
@@ -383,7 +505,46 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
       patch({ confirm: { title: `Drain ${hostname(node)}?`, lines, command: 'node.drain', target: node.ID } });
     };
 
+    const inspectMatches = (search: string) => {
+      const needle = search.toLowerCase();
+      const { lines } = inspectText(store.getSnapshot(), uiRef.current);
+      const out: number[] = [];
+      if (needle) lines.forEach((line, i) => line.toLowerCase().includes(needle) && out.push(i));
+      return out;
+    };
+    const jumpToInspectMatch = (index: number, search = ui.inspect.search) => {
+      const found = inspectMatches(search);
+      if (found.length === 0) {
+        if (search) status(`nothing matches /${search}`);
+        return;
+      }
+      const i = ((index % found.length) + found.length) % found.length;
+      // The match a few lines below the top, with its context above it.
+      patch((u) => ({ inspect: { ...u.inspect, match: i, scroll: Math.max(0, found[i] - 3) } }));
+      status(`match ${i + 1} of ${found.length} for /${search}`, 'info');
+    };
+
+    const moveOnMap = (delta: number) => {
+      const nodes = mapNodes(state);
+      if (nodes.length === 0) return;
+      const at = Math.max(0, nodes.findIndex((n) => n.ID === ui.selection.map));
+      const next = nodes[Math.max(0, Math.min(nodes.length - 1, at + delta))];
+      patch((u) => ({ selection: { ...u.selection, map: next.ID } }));
+    };
+
     const move = (id: 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom') => {
+      if (view.kind === 'inspect') {
+        const total = inspectText(state, ui).lines.length;
+        const page = Math.max(1, bodyHeight - 1);
+        const scroll = ui.inspect.scroll;
+        const next = { up: scroll - 1, down: scroll + 1, pageUp: scroll - page, pageDown: scroll + page, top: 0, bottom: total - bodyHeight }[id];
+        return patch((u) => ({ inspect: { ...u.inspect, scroll: Math.max(0, Math.min(Math.max(0, total - bodyHeight), next)) } }));
+      }
+      if (view.kind === 'map') {
+        const columns = mapColumns(width);
+        const delta = { up: -1, down: 1, pageUp: -columns, pageDown: columns, top: -Infinity, bottom: Infinity }[id];
+        return moveOnMap(Number.isFinite(delta) ? delta : delta < 0 ? -1e9 : 1e9);
+      }
       if (view.kind === 'logs') {
         const total = state.logs.lines.length;
         const page = Math.max(1, bodyHeight - 1);
@@ -436,7 +597,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
         return;
       }
       if (keyInfo.ctrl && input === 'c') return exit();
-      const binding = match(view.kind, press);
+      const binding = match(view.kind, press, onSimulator(state));
       if (binding) command(binding.id);
   };
 
@@ -449,7 +610,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
 
   // The frame is derived at render time from the same state the key handler reads.
   const list = useMemo(
-    () => (view.kind === 'logs' ? undefined : listModel(view, state, now(), state.counts)),
+    () => (isListView(view.kind) ? listModel(view, state, now(), state.counts) : undefined),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [view, state.nodes, state.services, state.tasks, state.loaded, state.counts, tick],
   );
@@ -458,12 +619,21 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
   const selectedKey = rows[selectedIndex]?.key;
 
   // Per-node task counts are fetched for the rows on screen only: at 1,000 nodes, not 50,000 tasks.
-  const visibleNodes =
-    view.kind === 'nodes' ? rows.slice(windowStart(selectedIndex, rows.length, bodyHeight - 1), windowStart(selectedIndex, rows.length, bodyHeight - 1) + bodyHeight - 1).map((r) => r.key) : [];
+  let visibleNodes: string[] = [];
+  if (view.kind === 'nodes') {
+    const start = windowStart(selectedIndex, rows.length, bodyHeight - 1);
+    visibleNodes = rows.slice(start, start + bodyHeight - 1).map((r) => r.key);
+  } else if (view.kind === 'map') {
+    const nodes = mapNodes(state);
+    const columns = mapColumns(width);
+    const start = mapOffset(Math.max(0, nodes.findIndex((n) => n.ID === ui.selection.map)), nodes.length, columns);
+    visibleNodes = nodes.slice(start, start + columns).map((n) => n.ID);
+  }
   const visibleKey = visibleNodes.join(',');
+  const pollNodes = view.kind === 'map';
   useEffect(() => {
-    sync.setVisibleNodes(visibleKey ? visibleKey.split(',') : []);
-  }, [visibleKey, sync]);
+    sync.setVisibleNodes(visibleKey ? visibleKey.split(',') : [], pollNodes);
+  }, [visibleKey, pollNodes, sync]);
 
   return (
     <Screen

@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import type { LogEntry } from '../docker/demux.js';
-import { BINDINGS, bindingsFor, keyLabel, type Pane } from '../keymap/bindings.js';
-import type { ClusterState } from '../store/state.js';
+import { BINDINGS, bindingsFor, keyLabel, VIEW_COMMANDS, type Pane } from '../keymap/bindings.js';
+import { onSimulator, type ClusterState } from '../store/state.js';
+import { InspectPane, MapPane } from './panes.js';
 import { Table, windowStart } from './components/table.js';
 import { humanDuration, wrapWords } from './present/format.js';
 import { fit, inert, truncate } from './sanitize.js';
@@ -73,10 +74,12 @@ function Header({ state, width, now, readOnly }: Pick<ScreenProps, 'state' | 'wi
   );
 }
 
-function Footer({ pane, width }: { pane: Exclude<Pane, 'global'>; width: number }) {
-  const hints = bindingsFor(pane)
+function Footer({ pane, width, sim }: { pane: Exclude<Pane, 'global'>; width: number; sim: boolean }) {
+  const hints = bindingsFor(pane, sim)
     // Enter opens nothing in the logs pane.
     .filter((b) => b.hint && !(pane === 'logs' && b.id === 'open'))
+    // "? help" first: on a narrow terminal the rest may be cut, and help lists them all.
+    .sort((a, b) => Number(b.id === 'help') - Number(a.id === 'help'))
     .map((b) => `${keyLabel(b).split(' ')[0]} ${b.hint}`);
   return (
     <Text color={theme.dim} wrap="truncate">
@@ -130,25 +133,45 @@ function ConfirmBox({ ui, width, height }: { ui: UiState; width: number; height:
   );
 }
 
-function HelpPane({ pane, width, height }: { pane: Exclude<Pane, 'global'>; width: number; height: number }) {
-  const own = BINDINGS.filter((b) => b.pane === pane);
-  const global = BINDINGS.filter((b) => b.pane === 'global');
+function HelpPane({ pane, width, height, sim }: { pane: Exclude<Pane, 'global'>; width: number; height: number; sim: boolean }) {
+  const own = BINDINGS.filter((b) => b.pane === pane && (sim || !b.sim));
+  const global = BINDINGS.filter((b) => b.pane === 'global' && (sim || !b.sim));
   const rows = [
     `Keys for ${pane}`,
     ...own.map((b) => `  ${keyLabel(b).padEnd(14)} ${b.description}${b.dangerous ? ' (asks first)' : ''}`),
     'Everywhere',
     ...global.map((b) => `  ${keyLabel(b).padEnd(14)} ${b.description}`),
+    'Views on the command line (:)',
+    ...VIEW_COMMANDS.map((c) => `  ${`:${c.name}${c.target ? ' [NAME]' : ''}`.padEnd(14)} ${c.description}`),
     'Esc or ? closes this help',
   ];
   return (
-    <Box flexDirection="column" height={height}>
-      {rows.slice(0, height).map((row, i) => (
-        <Text key={i} bold={!row.startsWith(' ')} color={row.startsWith(' ') ? undefined : theme.accent} wrap="truncate">
-          {fit(row, width)}
-        </Text>
+    // Too long for one column: as many columns side by side as it takes (and the width allows).
+    <Box flexDirection="row" height={height}>
+      {helpColumns(rows, height, width).map((column, c, all) => (
+        <Box key={c} flexDirection="column" width={Math.floor(width / all.length)}>
+          {column.map((row, i) => (
+            <Text key={i} bold={!row.startsWith(' ')} color={row.startsWith(' ') ? undefined : theme.accent} wrap="truncate">
+              {fit(row, Math.floor(width / all.length) - 1)}
+            </Text>
+          ))}
+        </Box>
       ))}
     </Box>
   );
+}
+
+/** Splits help rows into columns of `height`, no more than fit at 40 characters each; the last row says when some are cut. */
+export function helpColumns(rows: string[], height: number, width: number): string[][] {
+  const most = Math.max(1, Math.floor(width / 40));
+  const columns: string[][] = [];
+  for (let at = 0; at < rows.length && columns.length < most; at += height) columns.push(rows.slice(at, at + height));
+  const shown = columns.reduce((n, c) => n + c.length, 0);
+  if (shown < rows.length) {
+    const last = columns[columns.length - 1];
+    last[last.length - 1] = `  ... ${rows.length - shown + 1} more: a bigger terminal shows them all (the README lists every key)`;
+  }
+  return columns;
 }
 
 /** The prefix of a log line: task@node, as `docker service logs` writes it. */
@@ -288,6 +311,17 @@ export function Screen(props: ScreenProps) {
     ].filter(Boolean);
     right = flags.join(', ');
     body = <LogsPane state={state} ui={ui} width={width} height={bodyHeight} />;
+  } else if (view.kind === 'inspect') {
+    title = ` Inspect ${view.scope?.kind ?? ''} ${inert(view.scope?.name ?? '')} `;
+    right = [ui.inspect.format, ui.inspect.reveal ? 'secrets revealed' : 'secrets masked', ui.inspect.search ? `/${ui.inspect.search}` : ''].filter(Boolean).join(', ');
+    body = <InspectPane state={state} ui={ui} width={width} height={bodyHeight} />;
+  } else if (view.kind === 'map') {
+    const nodes = state.nodes;
+    const down = nodes.filter((n) => n.Status.State !== 'ready').length;
+    const drained = nodes.filter((n) => n.Spec.Availability !== 'active').length;
+    title = ` Cluster map (${nodes.length} nodes${down ? `, ${down} down` : ''}${drained ? `, ${drained} drained or paused` : ''}) `;
+    right = 'h/l move, Enter tasks';
+    body = <MapPane state={state} ui={ui} width={width} height={bodyHeight} />;
   } else {
     const model = listModel(view, state, now, counts);
     const rows = filterRows(model.rows, filter);
@@ -298,7 +332,8 @@ export function Screen(props: ScreenProps) {
     if (filter) right = `filter: /${filter} (${rows.length} of ${model.rows.length})`;
     body = <Table columns={model.columns} rows={rows} selected={selected} height={bodyHeight - 1} width={width} offset={offset} empty={filter ? `nothing matches /${filter}` : model.empty} />;
   }
-  if (ui.help) body = <HelpPane pane={view.kind} width={width} height={bodyHeight} />;
+  const sim = onSimulator(state);
+  if (ui.help) body = <HelpPane pane={view.kind} width={width} height={bodyHeight} sim={sim} />;
   if (ui.confirm) body = <ConfirmBox ui={ui} width={width} height={bodyHeight} />;
   return (
     <Box flexDirection="column" width={width} height={height}>
@@ -308,7 +343,7 @@ export function Screen(props: ScreenProps) {
         {body}
       </Box>
       <StatusLine state={state} ui={ui} width={width} now={now} />
-      <Footer pane={view.kind} width={width} />
+      <Footer pane={view.kind} width={width} sim={sim} />
     </Box>
   );
 }

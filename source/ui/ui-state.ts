@@ -1,8 +1,8 @@
-import type { CommandId } from '../keymap/bindings.js';
+import type { CommandId, ViewKind } from '../keymap/bindings.js';
 import type { Scope } from '../store/state.js';
 
-/** The views the console shows. */
-export type ViewKind = 'nodes' | 'services' | 'tasks' | 'logs' | 'actions';
+/** The views the console shows (defined with the keymap, whose panes they are). */
+export type { ViewKind };
 
 /** One entry of the navigation stack. */
 export interface View {
@@ -45,6 +45,17 @@ export interface LogView {
   scroll: number;
 }
 
+/** The inspect view's format, masking, position and search. */
+export interface InspectView {
+  format: 'yaml' | 'json';
+  /** Secret-looking env values and join tokens are shown as they are. */
+  reveal: boolean;
+  /** First line shown. */
+  scroll: number;
+  search: string;
+  match: number;
+}
+
 /** Everything about the screen that is not cluster data. */
 export interface UiState {
   stack: View[];
@@ -55,6 +66,7 @@ export interface UiState {
   confirm?: Confirm;
   help: boolean;
   logs: LogView;
+  inspect: InspectView;
 }
 
 /** A view's key, for per-view selection and filters. */
@@ -68,6 +80,7 @@ export function initialUi(view: View = { kind: 'services' }): UiState {
     filters: {},
     help: false,
     logs: { follow: true, timestamps: false, wrap: false, search: '', match: 0, scroll: 0 },
+    inspect: { format: 'yaml', reveal: false, scroll: 0, search: '', match: 0 },
   };
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { BINDINGS, bindingsFor, keyTableMarkdown, match, type Pane } from '../../source/keymap/bindings.js';
+import { BINDINGS, bindingsFor, keyTableMarkdown, match, VIEW_COMMANDS } from '../../source/keymap/bindings.js';
 
 describe('the keymap', () => {
   test('no two bindings of one pane share a key', () => {
@@ -32,8 +32,17 @@ describe('the keymap', () => {
     expect(block).toBe(keyTableMarkdown());
   });
 
-  test('every pane has bindings', () => {
-    const panes = new Set<Pane>(BINDINGS.map((b) => b.pane));
-    expect([...panes].sort()).toEqual(['global', 'logs', 'nodes', 'services', 'tasks']);
+  test('no two command-line views share a name or alias', () => {
+    const words = VIEW_COMMANDS.flatMap((c) => [c.name, ...c.aliases]);
+    expect(new Set(words).size).toBe(words.length);
+  });
+
+  test('practice drills are bound only on the simulator', () => {
+    const drills = BINDINGS.filter((b) => b.sim).map((b) => b.id);
+    expect(drills.length).toBeGreaterThan(0);
+    for (const pane of ['nodes', 'services'] as const) {
+      expect(bindingsFor(pane, false).some((b) => drills.includes(b.id))).toBe(false);
+      expect(bindingsFor(pane, true).some((b) => drills.includes(b.id))).toBe(true);
+    }
   });
 });

@@ -300,7 +300,8 @@ describe('navigation', () => {
     c = await startConsole();
     await c.waitFor('flaskontesting');
     await c.press(':', 'x', 'y', KEY.enter);
-    await c.waitFor('unknown command ":xy"; try :nodes, :services, :tasks [NAME], :logs [NAME], :actions, :help, :q');
+    await c.waitFor('unknown command ":xy"; try :nodes, :services, :stacks, :tasks, :logs, :map, :networks');
+    expect(c.store.getSnapshot().status?.text).toMatch(/:ctx, :actions, :help, :q$/);
   });
 
   test('? shows help rendered from the keymap', async () => {
@@ -308,7 +309,12 @@ describe('navigation', () => {
     await c.waitFor('flaskontesting');
     await c.press('?');
     const help = await c.waitFor('Keys for services');
-    expect(help).toMatch(/Ctrl\+L\s+roll back to the previous spec \(asks first\)/);
+    expect(help).toMatch(/Ctrl\+L\s+roll back to the previous s/);
+    // The views of the command line are listed too, from the same table.
+    expect(help).toMatch(/:stacks\s+stacks/);
+    expect(help).toMatch(/:inspect \[NAME\]/);
+    // On the simulator, the practice drills are listed.
+    expect(help).toMatch(/B\s+practice: make the service's image fail/);
     await c.press(KEY.escape);
     await c.waitFor('flaskontesting');
   });
