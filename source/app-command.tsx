@@ -1,9 +1,11 @@
 import { ConfigError, parseHost, resolveEndpoints, type Endpoint } from './docker/connection.js';
 import { type DockerError, SwarmClient } from './docker/client.js';
-import type { EngineInfo, SwarmNode, SwarmService } from './docker/types.js';
+import type { EngineInfo, SwarmNode, SwarmService, SwarmTask } from './docker/types.js';
+import { ActionLog } from './store/action-log.js';
+import { readObject } from './store/inspect.js';
 import { createStore, type Store } from './store/store.js';
 import type { View } from './ui/ui-state.js';
-import type { Scope } from './store/state.js';
+import { EVENT_HISTORY_SECONDS, SWARM_SCOPE, type Scope } from './store/state.js';
 
 type UiModule = typeof import('./app-ui.js');
 type FrameModule = typeof import('./once-frame.js');
@@ -28,7 +30,8 @@ export interface AppFlags {
   as?: string;
 }
 
-const VIEWS = ['nodes', 'services', 'tasks', 'logs'];
+// Every view --once can print: the command line's (contexts aside: they are this machine's, not the swarm's).
+const VIEWS = ['nodes', 'services', 'stacks', 'tasks', 'logs', 'map', 'networks', 'configs', 'secrets', 'events', 'inspect', 'swarm', 'actions'];
 const fail = (message: string, code = 2) => {
   process.stderr.write(`swarmdeck: ${message}\n`);
   return code;
@@ -134,26 +137,46 @@ async function once(endpoints: Endpoint[], flags: AppFlags, frameModule: Promise
     store.dispatch({ type: 'info', info });
     store.dispatch({ type: 'nodes', nodes, at: Date.now() });
     store.dispatch({ type: 'services', services, at: Date.now() });
-    const kind = (flags.view ?? 'services') as View['kind'];
-    const scope = scopeFromFlags(flags, store);
+    const name = flags.view ?? 'services';
+    const kind = (name === 'swarm' ? 'inspect' : name) as View['kind'];
+    const scope = name === 'swarm' ? SWARM_SCOPE : scopeFromFlags(flags, store);
     if (typeof scope === 'string') return fail(scope);
     if ((kind === 'tasks' || kind === 'logs') && !scope) return fail(`--view ${kind} needs --service NAME${kind === 'tasks' ? ' or --node NAME' : ''}`);
     if (kind === 'logs' && scope?.kind !== 'service') return fail('--view logs needs --service NAME');
+    const width = flags.width ?? 120;
+    const height = flags.height ?? 40;
     if (scope && (kind === 'tasks' || kind === 'logs')) {
       store.dispatch({ type: 'tasks/scope', scope });
       const items = await client.listTasks(scope.kind === 'service' ? { service: scope.id } : { node: scope.id });
       store.dispatch({ type: 'tasks', scope, items, at: Date.now() });
     }
-    if (kind === 'nodes') {
-      // Counts for the rows the frame shows only, as the live console does.
-      const shown = [...nodes].sort((a, b) => (a.Description?.Hostname ?? '').localeCompare(b.Description?.Hostname ?? '', undefined, { numeric: true })).slice(0, (flags.height ?? 40) - 6);
+    if (kind === 'nodes' || kind === 'map') {
+      // The tasks of the nodes the frame shows only, as the live console does.
+      const sorted = [...nodes].sort((a, b) => (a.Description?.Hostname ?? '').localeCompare(b.Description?.Hostname ?? '', undefined, { numeric: true }));
+      const shown = sorted.slice(0, kind === 'map' ? Math.max(1, Math.floor(width / 20)) : height - 6);
       const tasks = await client.listTasks({ node: shown.map((n) => n.ID), desired: 'running' });
       const counts = new Map<string, number>(shown.map((n) => [n.ID, 0]));
-      for (const t of tasks) if (t.NodeID && t.Status.State === 'running') counts.set(t.NodeID, (counts.get(t.NodeID) ?? 0) + 1);
-      store.dispatch({ type: 'counts', counts });
+      const byNode = new Map<string, SwarmTask[]>(shown.map((n) => [n.ID, []]));
+      for (const t of tasks) {
+        if (!t.NodeID) continue;
+        byNode.get(t.NodeID)?.push(t);
+        if (t.Status.State === 'running') counts.set(t.NodeID, (counts.get(t.NodeID) ?? 0) + 1);
+      }
+      store.dispatch({ type: 'counts', counts, tasks: byNode });
     }
-    const width = flags.width ?? 120;
-    const height = flags.height ?? 40;
+    if (kind === 'networks' || kind === 'configs' || kind === 'secrets') {
+      store.dispatch({ type: 'resource', kind, items: await client.listResources(kind) });
+    }
+    if (kind === 'events') {
+      // The engine's clock, not ours: the two may disagree, and events carry the engine's times.
+      const now = Math.floor((Date.parse(info.SystemTime ?? '') || Date.now()) / 1000);
+      store.dispatch({ type: 'events', events: await client.eventsBetween(now - EVENT_HISTORY_SECONDS, now) });
+    }
+    if (kind === 'inspect') {
+      const target = scope ?? SWARM_SCOPE;
+      store.dispatch({ type: 'inspect', scope: target, object: await readObject(client, target) });
+    }
+    if (kind === 'actions') store.dispatch({ type: 'actions/load', records: new ActionLog().read() });
     if (kind === 'logs' && scope) {
       store.dispatch({ type: 'logs/reset', scope, status: 'loading' });
       await new Promise<void>((resolve, reject) => {
@@ -164,7 +187,7 @@ async function once(endpoints: Endpoint[], flags: AppFlags, frameModule: Promise
       store.dispatch({ type: 'logs/status', status: 'ended' });
     }
     const { onceFrame } = await frameModule;
-    const frame = onceFrame(store.getSnapshot(), { kind, scope }, width, height, Boolean(flags.readOnly));
+    const frame = onceFrame(store.getSnapshot(), { kind, scope: kind === 'inspect' ? scope ?? SWARM_SCOPE : scope }, width, height, Boolean(flags.readOnly));
     process.stdout.write(`${stripAnsi(frame).split('\n').map((l) => l.trimEnd()).join('\n')}\n`);
     return 0;
   } catch (error) {

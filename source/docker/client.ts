@@ -196,9 +196,10 @@ export class SwarmClient {
   }
 
   /** Streams swarm events (services, nodes, networks, secrets, configs) until stopped; reports the end so the caller can reconnect. */
-  async events(since: number | undefined, onEvent: (event: SwarmEvent) => void, onEnd: (error?: DockerError) => void): Promise<() => void> {
+  async events(since: number | undefined, onEvent: (event: SwarmEvent) => void, onEnd: (error?: DockerError) => void, until?: number): Promise<() => void> {
     const options: Record<string, unknown> = { filters: { type: ['service', 'node', 'network', 'secret', 'config'] } };
     if (since !== undefined) options.since = since;
+    if (until !== undefined) options.until = until;
     const stream = (await this.call(this.docker.getEvents(options))) as NodeJS.ReadableStream & { destroy(): void };
     let buffered = '';
     stream.on('data', (chunk: Buffer) => {
@@ -215,6 +216,14 @@ export class SwarmClient {
       }
     });
     return this.watchEnd(stream, onEnd);
+  }
+
+  /** The events between two times (seconds): the stream ends at `until`. */
+  eventsBetween(since: number, until: number): Promise<SwarmEvent[]> {
+    return new Promise((resolve, reject) => {
+      const events: SwarmEvent[] = [];
+      this.events(since, (e) => events.push(e), (error) => (error ? reject(error) : resolve(events)), until).catch(reject);
+    });
   }
 
   /** Streams the logs of a service or a task as lines; returns the stopper. */

@@ -71,6 +71,8 @@ export interface SwarmTask {
 /** The parts of /info the header shows. */
 export interface EngineInfo {
   ServerVersion?: string;
+  /** The engine's clock: event times are the engine's, not ours. */
+  SystemTime?: string;
   Name?: string;
   Swarm?: {
     NodeID?: string;

@@ -81,6 +81,9 @@ export type Action =
   | { type: 'logs/status'; status: LogBuffer['status']; error?: string }
   | { type: 'status'; text: string; kind: 'info' | 'success' | 'error'; at: number };
 
+/** How far back the events timeline starts when the console connects, seconds. */
+export const EVENT_HISTORY_SECONDS = 3 * 60 * 60;
+
 /** The most events the timeline keeps. */
 export const EVENT_LIMIT = 1000;
 
@@ -173,3 +176,6 @@ export function reduce(state: ClusterState, action: Action): ClusterState {
 
 /** True when the manager is swarmdeck's simulator (its engine version says so): the practice drills work there only. */
 export const onSimulator = (state: ClusterState) => Boolean(state.info?.ServerVersion?.endsWith('swarmdeck-sim'));
+
+/** The swarm itself, as the inspect view names it. */
+export const SWARM_SCOPE: Scope = { kind: 'swarm', id: 'swarm', name: 'the swarm' };

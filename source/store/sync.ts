@@ -1,8 +1,9 @@
 import { type DockerError, SwarmClient } from '../docker/client.js';
 import { listContexts, resolveEndpoints } from '../docker/connection.js';
+import { readObject } from './inspect.js';
 import type { LogEntry } from '../docker/demux.js';
 import type { EngineInfo, ResourceKind, SwarmEvent } from '../docker/types.js';
-import type { Scope } from './state.js';
+import { EVENT_HISTORY_SECONDS, type Scope } from './state.js';
 import type { Store } from './store.js';
 
 /**
@@ -53,8 +54,7 @@ export class Sync {
   private liveFromNano = 0;
   /** True from a re-subscription until its first event. */
   private resuming = false;
-  /** How far back the timeline starts on the first connection, seconds. */
-  static readonly HISTORY_SECONDS = 15 * 60;
+
   private refreshTimer?: NodeJS.Timeout;
   private logOptions: LogOptions = { follow: true, tail: 200 };
   /** The time of the newest log line received (seconds), to re-attach after it. */
@@ -162,7 +162,7 @@ export class Sync {
     // The first subscription replays the last minutes, so the events view opens with history.
     this.liveFromNano = this.now() * 1e6;
     this.resuming = this.lastEventNano !== undefined;
-    const since = this.lastEventNano !== undefined ? this.lastEventNano / 1e9 : Math.floor(this.now() / 1000) - Sync.HISTORY_SECONDS;
+    const since = this.lastEventNano !== undefined ? this.lastEventNano / 1e9 : Math.floor(this.now() / 1000) - EVENT_HISTORY_SECONDS;
     this.stopEvents = await this.client.events(
       since,
       (event) => this.onEvent(event),
@@ -317,20 +317,8 @@ export class Sync {
 
   /** Reads the object the inspect view shows, fresh from the manager. */
   async loadInspect(scope: Scope): Promise<void> {
-    const client = this.client;
     try {
-      const object =
-        scope.kind === 'service'
-          ? await client.inspectService(scope.id)
-          : scope.kind === 'node'
-            ? await client.inspectNode(scope.id)
-            : scope.kind === 'task'
-              ? await client.inspectTask(scope.id)
-              : scope.kind === 'swarm'
-                ? await client.inspectSwarm()
-                : (await client.listResources(`${scope.kind}s` as ResourceKind)).find((o) => (o.ID ?? o.Id) === scope.id);
-      if (object === undefined) throw new Error(`no ${scope.kind} ${scope.name}`);
-      this.store.dispatch({ type: 'inspect', scope, object });
+      this.store.dispatch({ type: 'inspect', scope, object: await readObject(this.client, scope) });
     } catch (error) {
       this.store.dispatch({ type: 'inspect', scope, error: (error as Error).message });
     }

@@ -4,7 +4,7 @@ import type { SwarmNode, SwarmService } from '../docker/types.js';
 import { match, type CommandId, BINDINGS, VIEW_COMMANDS, viewCommand } from '../keymap/bindings.js';
 import { ActionLog } from '../store/action-log.js';
 import { demoteRefusal, hostname, quorumOf, quorumRisk, parseReplicas, READ_ONLY_MESSAGE, scaleRefusal, swarmActions, type ActionContext } from '../store/actions.js';
-import { onSimulator, type Scope } from '../store/state.js';
+import { onSimulator, SWARM_SCOPE, type Scope } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import type { Sync } from '../store/sync.js';
 import { rollbackChanges } from './present/diff.js';
@@ -17,8 +17,6 @@ import { filterRows, isListView, listModel } from './views.js';
 
 type InkKey = Parameters<Parameters<typeof useInput>[0]>[1];
 
-/** The swarm itself, as the inspect view names it. */
-const SWARM_SCOPE: Scope = { kind: 'swarm', id: 'swarm', name: 'the swarm' };
 
 
 /** Splits a chunk of typed characters into key presses as Ink would have reported them one by one. */
@@ -347,8 +345,11 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
           else brokenImages.current.add(image);
           return void sync.drill(broken ? 'fix-image' : 'break-image', service.ID);
         }
-        case 'drill.quorum':
-          return void sync.drill(state.nodes.some((n) => n.ManagerStatus?.Leader) ? 'lose-quorum' : 'regain-quorum');
+        case 'drill.quorum': {
+          // Without a leader the node list cannot be read (it shows the last one): the manager's error says it.
+          const leaderless = /does not have a leader/.test(state.connection.error ?? '') || !state.nodes.some((n) => n.ManagerStatus?.Leader);
+          return void sync.drill(leaderless ? 'regain-quorum' : 'lose-quorum');
+        }
         case 'view.actions':
           return view.kind === 'actions' ? undefined : push({ kind: 'actions' });
         case 'up':

@@ -9,7 +9,9 @@ import type { UiState } from './ui-state.js';
 /** The inspect view's lines as shown (format and masking from the UI state), or why there are none. */
 export function inspectText(state: ClusterState, ui: UiState): { lines: string[]; note?: string } {
   const inspect = state.inspect;
-  if (!inspect) return { lines: [], note: 'loading...' };
+  const view = ui.stack[ui.stack.length - 1];
+  // What was inspected before is not shown as this object while it loads.
+  if (!inspect || inspect.scope.kind !== view.scope?.kind || inspect.scope.id !== view.scope?.id) return { lines: [], note: 'loading...' };
   if (inspect.error) return { lines: [], note: `cannot inspect ${inspect.scope.kind} ${inspect.scope.name}: ${inspect.error}` };
   if (inspect.object === undefined) return { lines: [], note: 'loading...' };
   return { lines: inspectLines(inspect.object, ui.inspect.format, ui.inspect.reveal).map(inert) };

@@ -7,7 +7,7 @@ import { FrameStdout } from './screen-writer.js';
 export function renderFrame(element: ReactElement, width: number, height: number): string {
   let frame = '';
   const size = Object.assign(new EventEmitter(), { columns: width, rows: height + 1 });
-  const stdout = new FrameStdout(size as unknown as NodeJS.WriteStream, (text) => (frame = text));
+  const stdout = new FrameStdout(size as unknown as NodeJS.WriteStream, (text) => (frame = text), false);
   const stdin = Object.assign(new EventEmitter(), { isTTY: false, setRawMode() {}, setEncoding() {}, read: () => null, ref() {}, unref() {} });
   const instance = render(element, {
     stdout: stdout as unknown as NodeJS.WriteStream,

@@ -225,11 +225,11 @@ const sameCells = (a: Cell[], b: Cell[]) => a.length === b.length && a.every((ce
  * screen writer instead of writing it.
  */
 export class FrameStdout extends EventEmitter {
-  readonly isTTY = true;
-
   constructor(
     private readonly terminal: NodeJS.WriteStream,
     private readonly onFrame: (frame: string) => void,
+    /** False for frames that never reach a terminal (--once): Ink then leaves the cursor alone, and nothing restores it at exit. */
+    readonly isTTY = true,
   ) {
     super();
     terminal.on('resize', () => this.emit('resize'));

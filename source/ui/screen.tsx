@@ -312,7 +312,7 @@ export function Screen(props: ScreenProps) {
     right = flags.join(', ');
     body = <LogsPane state={state} ui={ui} width={width} height={bodyHeight} />;
   } else if (view.kind === 'inspect') {
-    title = ` Inspect ${view.scope?.kind ?? ''} ${inert(view.scope?.name ?? '')} `;
+    title = view.scope?.kind === 'swarm' ? ' Inspect the swarm ' : ` Inspect ${view.scope?.kind ?? ''} ${inert(view.scope?.name ?? '')} `;
     right = [ui.inspect.format, ui.inspect.reveal ? 'secrets revealed' : 'secrets masked', ui.inspect.search ? `/${ui.inspect.search}` : ''].filter(Boolean).join(', ');
     body = <InspectPane state={state} ui={ui} width={width} height={bodyHeight} />;
   } else if (view.kind === 'map') {

@@ -1,10 +1,9 @@
 import type { SwarmNode, SwarmService } from '../docker/types.js';
-import type { ClusterState } from '../store/state.js';
+import { EVENT_HISTORY_SECONDS, type ClusterState } from '../store/state.js';
 import type { Column, Row } from './components/table.js';
 import { ACTION_COLUMNS, actionRow, NODE_COLUMNS, nodeRow, SERVICE_COLUMNS, serviceRow, TASK_COLUMNS, taskRows } from './present/rows.js';
 import type { View } from './ui-state.js';
 import { inert } from './sanitize.js';
-import { Sync } from '../store/sync.js';
 import { CONFIG_COLUMNS, configRow, EVENT_COLUMNS, eventRows, NETWORK_COLUMNS, networkRow, STACK_COLUMNS, stackOf, stackRows } from './present/resources.js';
 
 /** What a list view shows. */
@@ -122,7 +121,7 @@ export function listModel(view: View, state: ClusterState, now: number, counts?:
       title: scope ? `Events of ${scope.kind} ${scope.name} (${list.length})` : `Events (${list.length}, live)`,
       columns: EVENT_COLUMNS,
       rows: list,
-      empty: scope ? `no events for ${scope.name} in the last ${Sync.HISTORY_SECONDS / 60} minutes; new ones appear as they happen` : 'no events yet; they appear as they happen',
+      empty: scope ? `no events for ${scope.name} in the last ${EVENT_HISTORY_SECONDS / 60} minutes; new ones appear as they happen` : 'no events yet; they appear as they happen',
     };
   }
   if (view.kind === 'contexts') {

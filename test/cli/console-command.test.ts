@@ -64,7 +64,32 @@ describe('--once', () => {
   test('refuses an unknown view with the valid ones, exit 2', async () => {
     const { code, stderr } = await run(['--once', '--view', 'bogus'], { DOCKER_HOST: sim.host });
     expect(code).toBe(2);
-    expect(stderr).toContain('--view must be one of nodes, services, tasks, logs, not "bogus"');
+    expect(stderr).toContain('--view must be one of nodes, services, stacks, tasks, logs, map, networks, configs, secrets, events, inspect, swarm, actions, not "bogus"');
+  });
+
+  test('prints every other view: stacks, map, networks, configs, secrets, events', async () => {
+    const frames = await Promise.all(['stacks', 'map', 'networks', 'configs', 'secrets', 'events'].map((view) => run(['--once', '--view', view, '--width', '100'], { DOCKER_HOST: sim.host })));
+    const [stacks, map, networks, configs, secrets, events] = frames.map((f) => (expect(f.code).toBe(0), f.stdout));
+    expect(stacks).toMatch(/getstartedlab\s+1\s+5\/5\s+Swarm/);
+    expect(map).toMatch(/^core-01\s+core-02\s+core-03\s+core-04\s+core-05$/m);
+    expect(map).toMatch(/## flaskontesting\.1/);
+    expect(networks).toMatch(/backend\s+\w{12}\s+overlay\s+swarm\s+yes/);
+    expect(configs).toMatch(/nginx_conf\s+\w{12}/);
+    expect(secrets).toMatch(/redis_password\s+\w{12}/);
+    expect(events).toMatch(/service\s+update\s+web\s+updatestate updating -> completed/);
+  });
+
+  test('--view inspect --service NAME prints its YAML with secret-looking env values masked; --view swarm the join tokens masked', async () => {
+    const service = await run(['--once', '--view', 'inspect', '--service', 'counter', '--height', '60'], { DOCKER_HOST: sim.host });
+    expect(service.code).toBe(0);
+    expect(service.stdout).toContain('Inspect service counter');
+    expect(service.stdout).toContain('- "REDIS_PASSWORD=******"');
+    expect(service.stdout).not.toContain('counter-demo-pass');
+    const swarm = await run(['--once', '--view', 'swarm', '--height', '60'], { DOCKER_HOST: sim.host });
+    expect(swarm.stdout).toMatch(/Worker: "\*{6}"/);
+    expect(swarm.stdout).not.toContain('SWMTKN');
+    // Nothing but the frame: no cursor codes left on stderr for scripts.
+    expect(swarm.stderr).toBe('');
   });
 
   test('a tasks view without a service or node says what it needs', async () => {

@@ -126,7 +126,7 @@ function tutorial(swarm: Swarm, now: number) {
   swarm.createService(replicated('flaskontesting', 'p0bailey/docker-flask:latest', 5, { ports: [[80, 80]] }));
   swarm.createService(replicated('redis', 'redis:latest', 1, { networks: [backend] }));
   swarm.createService(
-    replicated('counter', 'subicura/counter:latest', 3, { env: ['REDIS_HOST=redis'], ports: [[4568, 4567]], networks: [backend] }),
+    replicated('counter', 'subicura/counter:latest', 3, { env: ['REDIS_HOST=redis', 'REDIS_PASSWORD=counter-demo-pass'], ports: [[4568, 4567]], networks: [backend] }),
   );
   swarm.createService(
     replicated('getstartedlab_web', 'p0bailey/get-started:part2', 5, {
