@@ -8,6 +8,7 @@ import { onSimulator, SWARM_SCOPE, type Scope } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import type { Sync } from '../store/sync.js';
 import { rollbackChanges } from './present/diff.js';
+import { placesFor } from './present/rollout.js';
 import { taskName } from './present/rows.js';
 import { CHROME_ROWS, Screen } from './screen.js';
 import { inspectText, mapColumns, mapNodes, mapOffset } from './panes.js';
@@ -498,6 +499,20 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
         const stopping = tasks.filter(global);
         lines = [`${moving.length} task${moving.length === 1 ? '' : 's'} will move to other nodes${moving.length ? ':' : '.'}`];
         if (moving.length) lines.push(list(moving));
+        // Per service: whether constraints and capacity leave anywhere for them to go.
+        const byService = new Map<string, number>();
+        for (const t of moving) byService.set(t.ServiceID, (byService.get(t.ServiceID) ?? 0) + 1);
+        const nodes = store.getSnapshot().nodes;
+        const stuck: string[] = [];
+        let fewest = Infinity;
+        for (const [id, count] of byService) {
+          const places = placesFor(services.get(id), nodes, node.ID);
+          const name = services.get(id)?.Spec.Name ?? id.slice(0, 12);
+          if (places.problem) stuck.push(`${name} (${count}): ${places.problem}`);
+          else fewest = Math.min(fewest, places.count);
+        }
+        for (const line of stuck) lines.push(`! ${line}`);
+        if (moving.length && stuck.length === 0) lines.push(`Every one has somewhere to go: ${fewest === Infinity ? 0 : fewest}+ other nodes fit each service's constraints and reservations.`);
         if (stopping.length) lines.push(`${stopping.length} global task${stopping.length === 1 ? '' : 's'} will stop here: ${list(stopping)}`);
       } catch (error) {
         lines = [`(could not list its tasks: ${(error as Error).message})`];

@@ -7,7 +7,8 @@ import { Table, windowStart } from './components/table.js';
 import { humanDuration, wrapWords } from './present/format.js';
 import { fit, inert, truncate } from './sanitize.js';
 import { theme } from './theme.js';
-import { currentView, viewKey, type UiState } from './ui-state.js';
+import { currentView, viewKey, type UiState, type View } from './ui-state.js';
+import { serviceBanners } from './present/rollout.js';
 import { filterRows, listModel, type TaskCounts } from './views.js';
 
 /** What the screen draws: cluster state, UI state, the terminal size and the clock. */
@@ -289,6 +290,15 @@ function TitleBar({ title, width, right }: { title: string; width: number; right
   );
 }
 
+/** The banner rows over a service's tasks (rollout, why not running), at most half the body. */
+export function bannerLines(view: View, state: ClusterState, now: number, width: number, bodyHeight: number): { text: string; color: string }[] {
+  if (view.kind !== 'tasks' || view.scope?.kind !== 'service') return [];
+  const service = state.services.find((s) => s.ID === view.scope!.id);
+  if (!service || state.tasks.scope?.id !== service.ID) return [];
+  const lines = serviceBanners(service, state.tasks.items, now).flatMap((b) => b.lines.flatMap((l) => wrapWords(l, width)).map((text) => ({ text, color: b.color })));
+  return lines.slice(0, Math.max(0, Math.floor((bodyHeight - 1) / 2)));
+}
+
 /** The whole frame, exactly `height` rows: a pure function of its props. */
 export function Screen(props: ScreenProps) {
   const { state, ui, width, height, now, readOnly, counts } = props;
@@ -327,10 +337,22 @@ export function Screen(props: ScreenProps) {
     const rows = filterRows(model.rows, filter);
     const found = rows.findIndex((r) => r.key === ui.selection[key]);
     const selected = found >= 0 ? found : 0;
-    const offset = windowStart(selected, rows.length, bodyHeight - 1);
+    // A service's tasks lead with its rollout and with why tasks are missing, when there is either.
+    const banner = bannerLines(view, state, now, width, bodyHeight);
+    const tableHeight = bodyHeight - 1 - banner.length;
+    const offset = windowStart(selected, rows.length, tableHeight);
     title = ` ${inert(model.title)} `;
     if (filter) right = `filter: /${filter} (${rows.length} of ${model.rows.length})`;
-    body = <Table columns={model.columns} rows={rows} selected={selected} height={bodyHeight - 1} width={width} offset={offset} empty={filter ? `nothing matches /${filter}` : model.empty} />;
+    body = (
+      <>
+        {banner.map((line, i) => (
+          <Text key={i} color={line.color} wrap="truncate">
+            {fit(line.text, width)}
+          </Text>
+        ))}
+        <Table columns={model.columns} rows={rows} selected={selected} height={tableHeight} width={width} offset={offset} empty={filter ? `nothing matches /${filter}` : model.empty} />
+      </>
+    );
   }
   const sim = onSimulator(state);
   if (ui.help) body = <HelpPane pane={view.kind} width={width} height={bodyHeight} sim={sim} />;

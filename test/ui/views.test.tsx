@@ -220,3 +220,67 @@ describe('contexts', () => {
     }
   });
 });
+
+describe('a service that is not all right', () => {
+  test('while it updates, its tasks lead with the rollout: tasks on the new spec, failures against the ratio, the config; Ctrl+L rolls it back', async () => {
+    c = await startConsole();
+    await c.waitFor('flaskontesting');
+    await c.swarm.docker.createService({
+      Name: 'slow',
+      TaskTemplate: { ContainerSpec: { Image: 'nginx:1.25-alpine' } },
+      Mode: { Replicated: { Replicas: 4 } },
+      UpdateConfig: { Parallelism: 1, Delay: 20e9, Monitor: 5e9, MaxFailureRatio: 0.25, FailureAction: 'rollback' },
+    } as any);
+    c.swarm.advance(3000);
+    const slow = await c.swarm.docker.getService('slow').inspect();
+    await c.swarm.docker.getService('slow').update({ ...slow.Spec, version: slow.Version.Index, TaskTemplate: { ...slow.Spec.TaskTemplate, ContainerSpec: { Image: 'nginx:1.27-alpine' } } });
+    c.swarm.advance(2000);
+    await command('tasks slow');
+    const frame = await c.waitFor(/Update in progress \(started .* ago\): 1\/4 tasks on the new spec, 0 failed \(max failure ratio 0\.25: 1 allowed\)/);
+    expect(frame).toContain('parallelism 1, delay 20s, monitor 5s, order stop-first, on failure rollback; Ctrl+L rolls back');
+    await c.press(KEY.ctrlL);
+    await c.waitFor('Roll back slow to its previous spec?');
+    await c.press('y');
+    await c.waitFor('roll back slow: done');
+    await c.waitFor(/Rollback in progress/);
+  });
+
+  test('when tasks cannot be placed, its tasks lead with why: the scheduler\'s reason, how often, and when last', async () => {
+    c = await startConsole();
+    await c.waitFor('flaskontesting');
+    await c.swarm.docker.createService({
+      Name: 'nowhere',
+      TaskTemplate: { ContainerSpec: { Image: 'nginx:1.27-alpine' }, Placement: { Constraints: ['node.labels.disk==ssd'] } },
+      Mode: { Replicated: { Replicas: 2 } },
+    } as any);
+    c.swarm.advance(2000);
+    await command('tasks nowhere');
+    await c.waitFor('0 of 2 tasks running. Why:');
+    await c.waitFor(/^ {2}2x no suitable node \(scheduling constraints not satisfied on 5 nodes\) \(latest .* ago\)/m);
+  });
+
+  test('the drain preview says when a service\'s tasks have nowhere else to go', async () => {
+    c = await startConsole();
+    await c.waitFor('flaskontesting');
+    await c.swarm.docker.createService({
+      Name: 'pinned',
+      TaskTemplate: { ContainerSpec: { Image: 'nginx:1.27-alpine' }, Placement: { Constraints: ['node.hostname==core-02'] } },
+      Mode: { Replicated: { Replicas: 1 } },
+    } as any);
+    c.swarm.advance(2000);
+    await c.press('1');
+    await c.waitFor('Nodes (5)');
+    await selectRow('core-02');
+    await c.press('r');
+    const dialog = await c.waitFor('Drain core-02?');
+    // (The line wraps inside the dialog's border.)
+    expect(dialog).toMatch(/! pinned \(1\): no other node satisfies node\.hostname==core-02: they/);
+    expect(dialog).toMatch(/will stay pending/);
+    await c.press('n');
+    await c.press(KEY.escape);
+    await selectRow('core-03');
+    await c.press('r');
+    const fine = await c.waitFor('Drain core-03?');
+    expect(fine.replace(/\s+/g, ' ')).toMatch(/Every one has somewhere to go: \d\+ other nodes fit each service's constraints/);
+  });
+});

@@ -1,5 +1,5 @@
 import { errors } from '../errors.js';
-import { matchesConstraints, parseConstraints, type Constraint } from './constraints.js';
+import { matchesConstraints, parseConstraints, type Constraint } from '../../docker/constraints.js';
 import { Random } from './random.js';
 import {
   clone,

@@ -44,6 +44,9 @@ export const title = (s: string | undefined) => (s ? s[0].toUpperCase() + s.slic
 
 /** Splits text into lines of at most `width` columns at spaces (a word longer than that is cut). */
 export function wrapWords(text: string, width: number): string[] {
+  // A leading indent is kept, on every line the text wraps to.
+  const indent = /^ */.exec(text)![0];
+  if (indent) return wrapWords(text.slice(indent.length), Math.max(1, width - indent.length)).map((l) => indent + l);
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {

@@ -1,4 +1,4 @@
-/** Placement constraints (`node.role==manager`, `node.labels.zone!=b`, ...), parsed and matched as swarmkit does. */
+/** Placement constraints (`node.role==manager`, `node.labels.zone!=b`, ...), parsed and matched as swarmkit does: shared by the simulator's scheduler and the console's drain preview (pure, no dockerode). */
 
 /** A node as far as constraints can see it. */
 export interface ConstraintTarget {

@@ -1,0 +1,115 @@
+import { matchesConstraints, parseConstraint, type Constraint } from '../../docker/constraints.js';
+import type { SwarmNode, SwarmService, SwarmTask } from '../../docker/types.js';
+import { inert } from '../sanitize.js';
+import { ago } from './format.js';
+
+/** Lines shown above a service's tasks: its rollout, and why tasks are missing. */
+export interface Banner {
+  lines: string[];
+  color: 'yellow' | 'red' | 'cyan';
+}
+
+const seconds = (ns: number | undefined) => (ns === undefined ? undefined : `${Math.round(ns / 1e9)}s`);
+
+/** The fields that make a task "of the current spec" for the tracker. */
+const specKey = (template: unknown) => {
+  const t = (template ?? {}) as { ContainerSpec?: { Image?: string; Env?: string[]; Args?: string[] }; ForceUpdate?: number };
+  return JSON.stringify([t.ContainerSpec?.Image, t.ContainerSpec?.Env ?? [], t.ContainerSpec?.Args ?? [], t.ForceUpdate ?? 0]);
+};
+
+const ROLLING = ['updating', 'paused', 'rollback_started', 'rollback_paused'];
+
+/**
+ * The rollout tracker: for a service updating or rolling back, how many tasks run the new spec,
+ * failures against the allowed ratio, the monitor window, and paused states with their reason.
+ */
+export function rolloutLines(service: SwarmService, tasks: SwarmTask[], now: number): Banner | undefined {
+  const status = service.UpdateStatus;
+  if (!status || !ROLLING.includes(status.State)) return undefined;
+  const rollback = status.State.startsWith('rollback');
+  const config = ((rollback ? service.Spec.RollbackConfig : undefined) ?? service.Spec.UpdateConfig ?? {}) as NonNullable<SwarmService['Spec']['UpdateConfig']>;
+  const target = specKey(service.Spec.TaskTemplate);
+  const current = tasks.filter((t) => t.DesiredState === 'running');
+  const updated = current.filter((t) => specKey(t.Spec) === target);
+  const started = Date.parse(status.StartedAt ?? '') || 0;
+  const failed = tasks.filter((t) => ['failed', 'rejected'].includes(t.Status.State) && specKey(t.Spec) === target && Date.parse(t.CreatedAt ?? '') >= started);
+  const desired = service.ServiceStatus?.DesiredTasks ?? current.length;
+  const ratio = config.MaxFailureRatio ?? 0;
+  const paused = status.State.endsWith('paused');
+  const what = rollback ? 'Rollback' : 'Update';
+  const lines = [
+    `${what} ${paused ? 'PAUSED' : 'in progress'}${started ? ` (started ${ago(started, now)})` : ''}: ${updated.length}/${desired} tasks on the ${rollback ? 'previous' : 'new'} spec, ${failed.length} failed (max failure ratio ${ratio}: ${Math.floor(ratio * desired)} allowed)`,
+    `parallelism ${config.Parallelism ?? 1}, delay ${seconds(config.Delay) ?? '0s'}, monitor ${seconds(config.Monitor) ?? '5s'}, order ${config.Order ?? 'stop-first'}, on failure ${config.FailureAction ?? 'pause'}${rollback ? '' : '; Ctrl+L rolls back'}`,
+  ];
+  if (status.Message) lines.splice(1, 0, `manager says: ${inert(status.Message)}`);
+  return { lines, color: paused ? 'red' : 'cyan' };
+}
+
+/**
+ * "Why isn't it running?": when fewer tasks run than are wanted, the reasons from the tasks (pending
+ * ones and recent failures), grouped, with how many and the latest time, most frequent first.
+ */
+export function whyNotRunning(service: SwarmService, tasks: SwarmTask[], now: number): Banner | undefined {
+  const status = service.ServiceStatus;
+  if (!status || status.RunningTasks >= status.DesiredTasks) return undefined;
+  const reasons = new Map<string, { count: number; latest: number }>();
+  for (const task of tasks) {
+    if (task.Status.State === 'running' || task.Status.State === 'shutdown' || task.Status.State === 'complete') continue;
+    const reason = task.Status.Err || (task.Status.State === 'pending' ? task.Status.Message : '') || '';
+    if (!reason) continue;
+    const entry = reasons.get(reason) ?? { count: 0, latest: 0 };
+    entry.count += 1;
+    entry.latest = Math.max(entry.latest, Date.parse(task.Status.Timestamp ?? '') || 0);
+    reasons.set(reason, entry);
+  }
+  const sorted = [...reasons.entries()].sort((a, b) => b[1].count - a[1].count || b[1].latest - a[1].latest);
+  const lines = [`${status.RunningTasks} of ${status.DesiredTasks} tasks running. Why:`];
+  if (sorted.length === 0) lines.push('  no task reports an error yet (starting, or waiting for a node)');
+  for (const [reason, { count, latest }] of sorted.slice(0, 3)) lines.push(`  ${count}x ${inert(reason)} (latest ${ago(latest, now)})`);
+  if (sorted.length > 3) lines.push(`  and ${sorted.length - 3} other reasons in the task history below`);
+  return { lines, color: 'yellow' };
+}
+
+/** The banners over a service's tasks, rollout first. */
+export function serviceBanners(service: SwarmService, tasks: SwarmTask[], now: number): Banner[] {
+  return [rolloutLines(service, tasks, now), whyNotRunning(service, tasks, now)].filter((b): b is Banner => b !== undefined);
+}
+
+/**
+ * Where a service's tasks could go if they left `leaving`: the other nodes that are ready, active,
+ * satisfy its constraints, and are big enough for its reservations; or why there are none.
+ */
+export function placesFor(service: SwarmService | undefined, nodes: SwarmNode[], leaving: string): { count: number; problem?: string } {
+  const template = service?.Spec.TaskTemplate as
+    | { Placement?: { Constraints?: string[] }; Resources?: { Reservations?: { NanoCPUs?: number; MemoryBytes?: number } } }
+    | undefined;
+  const constraints: Constraint[] = [];
+  for (const expression of template?.Placement?.Constraints ?? []) {
+    const parsed = parseConstraint(expression);
+    if (typeof parsed !== 'string') constraints.push(parsed);
+  }
+  const reserve = template?.Resources?.Reservations ?? {};
+  const up = nodes.filter((n) => n.ID !== leaving && n.Status.State === 'ready' && n.Spec.Availability === 'active');
+  if (up.length === 0) return { count: 0, problem: 'no other node is ready and active: they will stay pending' };
+  const allowed = up.filter((n) =>
+    matchesConstraints(
+      {
+        id: n.ID,
+        hostname: n.Description?.Hostname ?? '',
+        role: n.Spec.Role,
+        labels: n.Spec.Labels ?? {},
+        os: n.Description?.Platform?.OS,
+        arch: n.Description?.Platform?.Architecture,
+      },
+      constraints,
+    ),
+  );
+  if (allowed.length === 0) {
+    return { count: 0, problem: `no other node satisfies ${(template?.Placement?.Constraints ?? []).join(', ')}: they will stay pending` };
+  }
+  const big = allowed.filter(
+    (n) => (reserve.NanoCPUs ?? 0) <= (n.Description?.Resources?.NanoCPUs ?? Infinity) && (reserve.MemoryBytes ?? 0) <= (n.Description?.Resources?.MemoryBytes ?? Infinity),
+  );
+  if (big.length === 0) return { count: 0, problem: 'no other node is big enough for their reservations: they will stay pending' };
+  return { count: big.length };
+}
