@@ -69,29 +69,47 @@ ${parts.join('\n')}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function shoot(name, keys, ready, { width = 120, height = 32 } = {}) {
+/** One console on a fresh simulator: press keys, run steps against the simulator, take pictures. */
+async function session({ width = 120, height = 32 } = {}) {
   const sim = await startSimulator({ clock: 'manual' });
   const client = new SwarmClient({ ...parseHost(sim.host, {}, undefined), label: 'simulated swarm (tutorial)' });
   const store = createStore('simulated swarm (tutorial)');
   const now = () => sim.swarm.now;
   const sync = new Sync(client, store, now);
   await sync.start();
-  const ui = render(React.createElement(App, { client, store, sync, readOnly: false, width, height: height - 1, now }));
+  const ui = render(React.createElement(App, { store, sync, readOnly: false, width, height: height - 1, now }));
   const plain = () => (ui.lastFrame() ?? '').replace(/\u001b\[[0-9;]*m/g, '');
   for (let i = 0; i < 200 && !plain().includes('flaskontesting'); i++) await sleep(20);
-  for (const key of keys) {
-    if (typeof key === 'function') await key(sim);
-    else ui.stdin.write(key);
-    await sleep(60);
-  }
-  for (let i = 0; i < 200 && !ready(plain()); i++) await sleep(20);
-  if (!ready(plain())) throw new Error(`${name}: the frame never got ready:\n${plain()}`);
-  writeFileSync(new URL(`../media/${name}.svg`, import.meta.url), toSvg(ui.lastFrame(), width, height - 1));
-  writeFileSync(new URL(`../media/${name}.txt`, import.meta.url), `${plain()}\n`);
-  ui.unmount();
-  sync.stop();
-  await sim.close();
-  console.log(`media/${name}.svg`);
+  return {
+    sim,
+    async keys(keys) {
+      for (const key of keys) {
+        if (typeof key === 'function') await key(sim);
+        else ui.stdin.write(key);
+        await sleep(60);
+      }
+    },
+    async picture(name, ready) {
+      for (let i = 0; i < 200 && !ready(plain()); i++) await sleep(20);
+      if (!ready(plain())) throw new Error(`${name}: the frame never got ready:\n${plain()}`);
+      writeFileSync(new URL(`../media/${name}.svg`, import.meta.url), toSvg(ui.lastFrame(), width, height - 1));
+      writeFileSync(new URL(`../media/${name}.txt`, import.meta.url), `${plain()}\n`);
+      console.log(`media/${name}.svg`);
+    },
+    async close() {
+      ui.unmount();
+      sync.stop();
+      await sim.close();
+    },
+  };
+}
+
+/** One picture from a fresh console after some keys. */
+async function shoot(name, keys, ready, size) {
+  const s = await session(size);
+  await s.keys(keys);
+  await s.picture(name, ready);
+  await s.close();
 }
 
 mkdirSync(new URL('../media/', import.meta.url), { recursive: true });
@@ -102,3 +120,20 @@ await shoot('logs', ['l'], (f) => f.includes('600 lines'));
 await shoot('scale', ['j', 's', '9', '\r', (sim) => sim.advance(600)], (f) => /flaskontesting\s+replicated\s+[5-8]\/9/.test(f));
 await shoot('rollback', ['G', '\u000c'], (f) => f.includes('Roll back web'));
 await shoot('drain', [':nodes\r', 'j', 'r'], (f) => f.includes('Drain core-02?'));
+await shoot('stacks', ['3'], (f) => f.includes('getstartedlab'));
+await shoot('map', ['4'], (f) => /## flaskontesting/.test(f));
+await shoot('events', ['5'], (f) => f.includes('updatestate updating -> completed'));
+await shoot('inspect', ['g', 'i'], (f) => f.includes('REDIS_PASSWORD=******'), { width: 120, height: 40 });
+
+// A rehearsed incident, step by step: a node goes down, a bad image stalls a rollout, a rollback
+// saves it. The same keys work on the simulator for anyone who wants to practise.
+const drill = await session();
+await drill.keys(['4']);
+await drill.picture('drill-1-map', (f) => /## flaskontesting/.test(f));
+await drill.keys(['l', 'l', 'X', (sim) => sim.advance(15_000)]);
+await drill.picture('drill-2-node-down', (f) => f.includes('core-03 is down') && /DOWN/.test(f) && !/DOWN\s+[\s\S]*##.*\n.*core-03/.test(f));
+await drill.keys(['2', 'G', 'B', 'r', 'y', (sim) => sim.advance(4000), '\r']);
+await drill.picture('drill-3-bad-image', (f) => /Update (PAUSED|in progress)/.test(f) && /No such image/.test(f));
+await drill.keys(['\u000c', 'y', (sim) => sim.advance(4000)]);
+await drill.picture('drill-4-rolled-back', (f) => f.includes('roll back web: done'));
+await drill.close();

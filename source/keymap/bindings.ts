@@ -133,6 +133,7 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'map.right', keys: ['l', 'right'], pane: 'map', description: 'node to the right' },
   { id: 'tasks.rollback', keys: ['ctrl+l'], pane: 'tasks', description: "roll back this service (from its rollout)", mutates: true, dangerous: true, hint: 'rollback' },
   { id: 'drill.node', keys: ['X'], pane: 'nodes', description: 'practice: take the node down, or bring it back', sim: true, hint: 'node down/up' },
+  { id: 'drill.node', keys: ['X'], pane: 'map', description: 'practice: take the node down, or bring it back', sim: true, hint: 'node down/up' },
   { id: 'drill.image', keys: ['B'], pane: 'services', description: "practice: make the service's image fail to pull, or work again", sim: true, hint: 'break image' },
   { id: 'drill.quorum', keys: ['Q'], pane: 'global', description: 'practice: lose raft quorum (managers down), or regain it', sim: true },
 ];
@@ -226,7 +227,7 @@ export const keyLabel = (binding: Binding) => binding.keys.map(pretty).join(' ')
 export function keyTableMarkdown(): string {
   const rows = BINDINGS.map(
     (b) =>
-      `| ${b.pane} | ${keyLabel(b).replace(/\|/g, '\\|')} | ${b.description}${b.dangerous ? ' (confirms)' : ''}${b.mutates ? ' (refused with --read-only)' : ''}${b.sim ? ' (with --sim only)' : ''} |`,
+      `| ${b.pane} | ${keyLabel(b).replace(/\|/g, '\\|')} | ${b.description}${b.dangerous ? ' (confirms)' : ''}${b.mutates ? ' (refused with --read-only)' : ''}${b.sim ? ' (on the simulator only)' : ''} |`,
   );
   const views = VIEW_COMMANDS.map((c) => `| \`:${c.name}${c.target ? ' [NAME]' : ''}\` | ${c.aliases.map((a) => `\`:${a}\``).join(' ')} | ${c.description} |`);
   return ['| pane | keys | does |', '|---|---|---|', ...rows, '', '| command | aliases | view |', '|---|---|---|', ...views].join('\n');

@@ -335,9 +335,12 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
           if (!scoped.PreviousSpec) return status(`${scoped.Spec.Name} has no previous spec: there is nothing to roll back to`);
           return patch({ confirm: { title: `Roll back ${scoped.Spec.Name} to its previous spec?`, lines: rollbackChanges(scoped), command: 'service.rollback', target: scoped.ID } });
         }
-        case 'drill.node':
-          if (!node) return;
-          return void sync.drill(node.Status.State === 'ready' ? 'node-down' : 'node-up', node.ID);
+        case 'drill.node': {
+          const nodes = mapNodes(state);
+          const target = node ?? (view.kind === 'map' ? nodes[Math.max(0, nodes.findIndex((n) => n.ID === ui.selection.map))] : undefined);
+          if (!target) return;
+          return void sync.drill(target.Status.State === 'ready' ? 'node-down' : 'node-up', target.ID);
+        }
         case 'drill.image': {
           if (!service) return;
           const image = service.Spec.TaskTemplate?.ContainerSpec?.Image ?? '';
