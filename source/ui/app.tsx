@@ -492,6 +492,11 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
       try {
         const tasks = (await sync.client.listTasks({ node: node.ID })).filter((t) => t.DesiredState === 'running');
         const services = new Map(store.getSnapshot().services.map((s) => [s.ID, s]));
+        // A service created a moment ago may not be in the list yet: its spec decides where its tasks can go.
+        for (const id of new Set(tasks.map((t) => t.ServiceID))) {
+          const fetched = services.has(id) ? undefined : await sync.client.inspectService(id).catch(() => undefined);
+          if (fetched) services.set(id, fetched);
+        }
         // Replicated tasks are rescheduled elsewhere; a global service's task just stops on a drained node.
         const global = (t: (typeof tasks)[number]) => Boolean(services.get(t.ServiceID)?.Spec.Mode?.Global);
         const list = (items: typeof tasks) => {
