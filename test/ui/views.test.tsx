@@ -284,3 +284,33 @@ describe('a service that is not all right', () => {
     expect(fine.replace(/\s+/g, ' ')).toMatch(/Every one has somewhere to go: \d\+ other nodes fit each service's constraints/);
   });
 });
+
+describe('bad input on the command line', () => {
+  test('a name that matches nothing is said plainly, and the view stays as it was', async () => {
+    c = await startConsole();
+    await c.waitFor('flaskontesting');
+    const before = c.swarm.sim.swarm.index;
+    for (const text of ['tasks nosuch', 'logs nosuch', 'inspect nosuch', 'events nosuch']) {
+      c.store.dispatch({ type: 'status', text: 'cleared', kind: 'info', at: 0 });
+      await command(text);
+      await c.waitFor('no service or node named "nosuch"');
+      expect(c.frame()).toContain('Services (6)');
+    }
+    // With a node selected, :logs has nothing it can show.
+    await c.press('1');
+    await c.waitFor('Nodes (5)');
+    await command('logs');
+    await c.waitFor(':logs needs a service or task: select one first, or give its name (:logs NAME)');
+    expect(c.swarm.sim.swarm.index).toBe(before);
+  });
+
+  test('a search that matches nothing says so and moves nothing', async () => {
+    c = await startConsole({ height: 20 });
+    await c.waitFor('flaskontesting');
+    await c.press('i');
+    await c.waitFor((f) => f.includes('Inspect service counter') && f.includes('ID:'));
+    await c.press('/', ...'zzzz', KEY.enter);
+    await c.waitFor('nothing matches /zzzz');
+    expect(c.frame()).toMatch(/^ID: /m);
+  });
+});
