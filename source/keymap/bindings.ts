@@ -125,7 +125,7 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'logs.next', keys: ['n'], pane: 'logs', description: 'next match', hint: 'next match' },
   { id: 'logs.previous', keys: ['N'], pane: 'logs', description: 'previous match' },
   { id: 'inspect.format', keys: ['J'], pane: 'inspect', description: 'JSON or YAML', hint: 'json/yaml' },
-  { id: 'inspect.reveal', keys: ['x'], pane: 'inspect', description: 'reveal or mask secret-looking env values and join tokens', hint: 'reveal' },
+  { id: 'inspect.reveal', keys: ['x'], pane: 'inspect', description: 'reveal or mask secret-looking env values and join tokens (here and in rollback previews)', hint: 'reveal' },
   { id: 'inspect.search', keys: ['/'], pane: 'inspect', description: 'search (highlight matches)', hint: 'search' },
   { id: 'inspect.next', keys: ['n'], pane: 'inspect', description: 'next match', hint: 'next match' },
   { id: 'inspect.previous', keys: ['N'], pane: 'inspect', description: 'previous match' },

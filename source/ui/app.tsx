@@ -333,7 +333,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
           const scoped = view.scope?.kind === 'service' ? state.services.find((s) => s.ID === view.scope!.id) : undefined;
           if (!scoped) return status('Ctrl+L here rolls back the service whose tasks these are: open a service\'s tasks');
           if (!scoped.PreviousSpec) return status(`${scoped.Spec.Name} has no previous spec: there is nothing to roll back to`);
-          return patch({ confirm: { title: `Roll back ${scoped.Spec.Name} to its previous spec?`, lines: rollbackChanges(scoped), command: 'service.rollback', target: scoped.ID } });
+          return patch({ confirm: { title: `Roll back ${scoped.Spec.Name} to its previous spec?`, lines: rollbackChanges(scoped, ui.inspect.reveal), command: 'service.rollback', target: scoped.ID } });
         }
         case 'drill.node': {
           const nodes = mapNodes(state);
@@ -410,7 +410,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
           return patch({
             confirm: {
               title: `Roll back ${service.Spec.Name} to its previous spec?`,
-              lines: rollbackChanges(service),
+              lines: rollbackChanges(service, ui.inspect.reveal),
               command: id,
               target: service.ID,
             },

@@ -16,8 +16,9 @@ const envOf = (spec: ServiceSpec) => spec.TaskTemplate?.ContainerSpec?.Env ?? []
 const portsOf = (spec: ServiceSpec) =>
   (spec.EndpointSpec?.Ports ?? []).map((p) => `${p.PublishedPort ?? ''}:${p.TargetPort}/${p.Protocol ?? 'tcp'}`).join(', ') || 'none';
 
-/** What a rollback will change, line by line: "image: nginx:1.27 -> nginx:1.25", env added and removed, ... */
-export function rollbackChanges(service: SwarmService): string[] {
+/** What a rollback will change, line by line: "image: nginx:1.27 -> nginx:1.25", env added and removed, ... Secret-looking env values masked unless `reveal`. */
+export function rollbackChanges(service: SwarmService, reveal = false): string[] {
+  const mask = reveal ? (e: string) => e : maskEnv;
   const now = service.Spec;
   const back = service.PreviousSpec!;
   const lines: string[] = [];
@@ -28,8 +29,8 @@ export function rollbackChanges(service: SwarmService): string[] {
   change('replicas', replicasOf(now), replicasOf(back));
   const envNow = new Set(envOf(now));
   const envBack = new Set(envOf(back));
-  for (const e of envBack) if (!envNow.has(e)) lines.push(`env: + ${inert(maskEnv(e))}`);
-  for (const e of envNow) if (!envBack.has(e)) lines.push(`env: - ${inert(maskEnv(e))}`);
+  for (const e of envBack) if (!envNow.has(e)) lines.push(`env: + ${inert(mask(e))}`);
+  for (const e of envNow) if (!envBack.has(e)) lines.push(`env: - ${inert(mask(e))}`);
   change('ports', portsOf(now), portsOf(back));
   change('args', (now.TaskTemplate?.ContainerSpec?.Args ?? []).join(' '), (back.TaskTemplate?.ContainerSpec?.Args ?? []).join(' '));
   change('constraints', (now.TaskTemplate?.Placement?.Constraints ?? []).join(', '), (back.TaskTemplate?.Placement?.Constraints ?? []).join(', '));
