@@ -2,6 +2,7 @@ import { ConfigError, parseHost, resolveEndpoints, type Endpoint } from './docke
 import { type DockerError, SwarmClient } from './docker/client.js';
 import type { EngineInfo, SwarmNode, SwarmService, SwarmTask } from './docker/types.js';
 import { ActionLog } from './store/action-log.js';
+import { naturalCompare } from './ui/present/format.js';
 import { readObject } from './store/inspect.js';
 import { createStore, type Store } from './store/store.js';
 import type { View } from './ui/ui-state.js';
@@ -152,7 +153,7 @@ async function once(endpoints: Endpoint[], flags: AppFlags, frameModule: Promise
     }
     if (kind === 'nodes' || kind === 'map') {
       // The tasks of the nodes the frame shows only, as the live console does.
-      const sorted = [...nodes].sort((a, b) => (a.Description?.Hostname ?? '').localeCompare(b.Description?.Hostname ?? '', undefined, { numeric: true }));
+      const sorted = [...nodes].sort((a, b) => naturalCompare(a.Description?.Hostname ?? '', b.Description?.Hostname ?? ''));
       const shown = sorted.slice(0, kind === 'map' ? Math.max(1, Math.floor(width / 20)) : height - 6);
       const tasks = await client.listTasks({ node: shown.map((n) => n.ID), desired: 'running' });
       const counts = new Map<string, number>(shown.map((n) => [n.ID, 0]));

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { SwarmNode, SwarmService, SwarmTask } from '../docker/types.js';
 import type { ClusterState } from '../store/state.js';
+import { naturalCompare } from './present/format.js';
 import { inspectLines } from './present/yaml.js';
 import { fit, inert, truncate } from './sanitize.js';
 import { theme } from './theme.js';
@@ -54,8 +55,7 @@ export const MAP_COLUMN = 20;
 
 /** The nodes in map order (by hostname, as the nodes view). */
 export function mapNodes(state: ClusterState): SwarmNode[] {
-  const collator = new Intl.Collator(undefined, { numeric: true });
-  return [...state.nodes].sort((a, b) => collator.compare(a.Description?.Hostname ?? a.ID, b.Description?.Hostname ?? b.ID));
+  return [...state.nodes].sort((a, b) => naturalCompare(a.Description?.Hostname ?? a.ID, b.Description?.Hostname ?? b.ID));
 }
 
 /** The first node column shown, so that the selected one is on screen. */

@@ -3,6 +3,7 @@ import { EVENT_HISTORY_SECONDS, type ClusterState } from '../store/state.js';
 import type { Column, Row } from './components/table.js';
 import { ACTION_COLUMNS, actionRow, NODE_COLUMNS, nodeRow, SERVICE_COLUMNS, serviceRow, TASK_COLUMNS, taskRows } from './present/rows.js';
 import type { View } from './ui-state.js';
+import { naturalCompare } from './present/format.js';
 import { inert } from './sanitize.js';
 import { CONFIG_COLUMNS, configRow, EVENT_COLUMNS, eventRows, NETWORK_COLUMNS, networkRow, STACK_COLUMNS, stackOf, stackRows } from './present/resources.js';
 
@@ -14,9 +15,7 @@ export interface ListModel {
   empty: string;
 }
 
-// One collator for every comparison: String#localeCompare with options builds one per call.
-const collator = new Intl.Collator(undefined, { numeric: true });
-const byName = <T>(name: (t: T) => string) => (a: T, b: T) => collator.compare(name(a), name(b));
+const byName = <T>(name: (t: T) => string) => (a: T, b: T) => naturalCompare(name(a), name(b));
 
 /** Caches a value per source array, so that a list is sorted and turned into rows once per change, not per key. */
 function cached<S extends object, T>(cache: WeakMap<S, T>, source: S, make: () => T): T {

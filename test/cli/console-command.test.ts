@@ -49,6 +49,14 @@ describe('--once', () => {
     expect(stdout).toMatch(/flaskontesting\s+replicated\s+5\/5/);
   });
 
+  test('a short list prints as tall as its content, not a terminal\'s worth of blank rows', async () => {
+    const { stdout } = await run(['--once', '--view', 'services', '--width', '100', '--height', '40'], { DOCKER_HOST: sim.host });
+    const lines = stdout.trimEnd().split('\n');
+    // Header (2), title, column names, 6 services, status line, footer.
+    expect(lines).toHaveLength(12);
+    expect(lines.at(-1)).toMatch(/^\? help/);
+  });
+
   test('shows the tasks of a node', async () => {
     const { code, stdout } = await run(['--once', '--view', 'tasks', '--node', 'core-02'], { DOCKER_HOST: sim.host });
     expect(code).toBe(0);

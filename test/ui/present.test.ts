@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { maskEnv, rollbackChanges } from '../../source/ui/present/diff.js';
+import { naturalCompare } from '../../source/ui/present/format.js';
 import { inert } from '../../source/ui/sanitize.js';
 
 describe('hostile text is shown inert', () => {
@@ -40,5 +41,12 @@ describe('secrets', () => {
     const spec = (env: string[]) => ({ Name: 'x', TaskTemplate: { ContainerSpec: { Image: 'a', Env: env } } });
     const lines = rollbackChanges({ ID: 'x', Version: { Index: 1 }, Spec: spec(['SECRET_KEY=new']), PreviousSpec: spec(['SECRET_KEY=old']) });
     expect(lines).toEqual(['env: + SECRET_KEY=******', 'env: - SECRET_KEY=******']);
+  });
+});
+
+describe('natural order', () => {
+  test('numbers in names sort by value, letters without regard to case', () => {
+    const names = ['core-10', 'Core-2', 'core-1', 'web', 'api', 'core-02b', 'stack001_svc0010', 'stack001_svc0009'];
+    expect([...names].sort(naturalCompare)).toEqual(['api', 'core-1', 'Core-2', 'core-02b', 'core-10', 'stack001_svc0009', 'stack001_svc0010', 'web']);
   });
 });

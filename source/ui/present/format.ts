@@ -63,3 +63,39 @@ export function wrapWords(text: string, width: number): string[] {
   if (line || lines.length === 0) lines.push(line);
   return lines;
 }
+
+/**
+ * Natural order ("core-2" before "core-10"), case-insensitive: what `Intl.Collator` with `numeric`
+ * gives for the names the console sorts, without it. Creating an ICU collator costs milliseconds
+ * at start-up, and String#localeCompare with options builds one per call.
+ */
+export function naturalCompare(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let i = 0;
+  let j = 0;
+  while (i < x.length && j < y.length) {
+    const cx = x.charCodeAt(i);
+    const cy = y.charCodeAt(j);
+    const dx = cx >= 48 && cx <= 57;
+    const dy = cy >= 48 && cy <= 57;
+    if (dx && dy) {
+      // Compare whole numbers: skip leading zeros, then the longer number is larger.
+      let ei = i;
+      let ej = j;
+      while (ei < x.length && x.charCodeAt(ei) >= 48 && x.charCodeAt(ei) <= 57) ei++;
+      while (ej < y.length && y.charCodeAt(ej) >= 48 && y.charCodeAt(ej) <= 57) ej++;
+      const nx = x.slice(i, ei).replace(/^0+(?=\d)/, '');
+      const ny = y.slice(j, ej).replace(/^0+(?=\d)/, '');
+      if (nx.length !== ny.length) return nx.length - ny.length;
+      if (nx !== ny) return nx < ny ? -1 : 1;
+      i = ei;
+      j = ej;
+      continue;
+    }
+    if (cx !== cy) return cx - cy;
+    i++;
+    j++;
+  }
+  return x.length - i - (y.length - j) || (a < b ? -1 : a > b ? 1 : 0);
+}

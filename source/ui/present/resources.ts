@@ -1,7 +1,7 @@
 import type { SwarmEvent, SwarmObject, SwarmService } from '../../docker/types.js';
 import type { Column, Row } from '../components/table.js';
 import { inert } from '../sanitize.js';
-import { ago } from './format.js';
+import { ago, naturalCompare } from './format.js';
 
 /** The label docker stack deploy puts on everything it creates. */
 export const STACK_LABEL = 'com.docker.stack.namespace';
@@ -30,7 +30,7 @@ export function stackRows(services: SwarmService[]): Row[] {
     stacks.set(name, stack);
   }
   return [...stacks.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => naturalCompare(a, b))
     .map(([name, s]) => ({
       key: name,
       cells: [inert(name), String(s.services), `${s.running}/${s.desired}`, 'Swarm'],

@@ -2,7 +2,7 @@ import type { SwarmNode, SwarmService, SwarmTask } from '../../docker/types.js';
 import type { ActionRecord } from '../../store/action-log.js';
 import { inert } from '../sanitize.js';
 import type { Column, Row } from '../components/table.js';
-import { ago, bytes, cpus, title } from './format.js';
+import { ago, bytes, cpus, naturalCompare, title } from './format.js';
 
 /** A service's image without the digest pin. */
 export const imageOf = (spec: SwarmService['Spec'] | SwarmTask['Spec'] | undefined) =>
@@ -151,7 +151,7 @@ export function taskRows(tasks: SwarmTask[], services: Map<string, SwarmService>
   const ordered = [...groups.entries()].sort(([a, ta], [b, tb]) => {
     const na = taskName(ta[0], services);
     const nb = taskName(tb[0], services);
-    return na.localeCompare(nb, undefined, { numeric: true }) || a.localeCompare(b);
+    return naturalCompare(na, nb) || (a < b ? -1 : a > b ? 1 : 0);
   });
   const rows: Row[] = [];
   for (const [, group] of ordered) {
