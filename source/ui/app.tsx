@@ -293,7 +293,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
         case 'filter':
           return patch({ prompt: { kind: 'filter', label: '/', text: ui.filters[key] ?? '' } });
         case 'help':
-          return patch((u) => ({ help: !u.help }));
+          return patch((u) => ({ help: !u.help, helpScroll: 0 }));
         case 'back':
           if (ui.help) return patch({ help: false });
           if (ui.filters[key]) return patch((u) => ({ filters: { ...u.filters, [key]: '' } }));
@@ -362,6 +362,12 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
         case 'pageDown':
         case 'top':
         case 'bottom':
+          if (ui.help) {
+            // Help longer than the screen scrolls; the view under it stays where it was.
+            const page = Math.max(1, bodyHeight - 2);
+            const step = { up: -1, down: 1, pageUp: -page, pageDown: page, top: -1e6, bottom: 1e6 }[id];
+            return patch((u) => ({ helpScroll: Math.max(0, Math.min(200, u.helpScroll + step)) }));
+          }
           return move(id);
         case 'open':
           if (view.kind === 'services' && service) return push({ kind: 'tasks', scope: serviceScope(service) });

@@ -134,7 +134,7 @@ function ConfirmBox({ ui, width, height }: { ui: UiState; width: number; height:
   );
 }
 
-function HelpPane({ pane, width, height, sim }: { pane: Exclude<Pane, 'global'>; width: number; height: number; sim: boolean }) {
+function HelpPane({ pane, width, height, sim, scroll }: { pane: Exclude<Pane, 'global'>; width: number; height: number; sim: boolean; scroll: number }) {
   const own = BINDINGS.filter((b) => b.pane === pane && (sim || !b.sim));
   const global = BINDINGS.filter((b) => b.pane === 'global' && (sim || !b.sim));
   const rows = [
@@ -149,7 +149,7 @@ function HelpPane({ pane, width, height, sim }: { pane: Exclude<Pane, 'global'>;
   return (
     // Too long for one column: as many columns side by side as it takes (and the width allows).
     <Box flexDirection="row" height={height}>
-      {helpColumns(rows, height, width).map((column, c, all) => (
+      {helpColumns(rows, height, width, scroll).map((column, c, all) => (
         <Box key={c} flexDirection="column" width={Math.floor(width / all.length)}>
           {column.map((row, i) => (
             <Text key={i} bold={!row.startsWith(' ')} color={row.startsWith(' ') ? undefined : theme.accent} wrap="truncate">
@@ -162,17 +162,22 @@ function HelpPane({ pane, width, height, sim }: { pane: Exclude<Pane, 'global'>;
   );
 }
 
-/** Splits help rows into columns of `height`, no more than fit at 40 characters each; the last row says when some are cut. */
-export function helpColumns(rows: string[], height: number, width: number): string[][] {
-  const most = Math.max(1, Math.floor(width / 40));
-  const columns: string[][] = [];
-  for (let at = 0; at < rows.length && columns.length < most; at += height) columns.push(rows.slice(at, at + height));
-  const shown = columns.reduce((n, c) => n + c.length, 0);
-  if (shown < rows.length) {
-    const last = columns[columns.length - 1];
-    last[last.length - 1] = `  ... ${rows.length - shown + 1} more: a bigger terminal shows them all (the README lists every key)`;
+/**
+ * Lays help rows out: side by side in columns of `height` when they all fit (40 characters at
+ * least each); else one column, scrolled by `scroll`, its last row saying how to see the rest.
+ */
+export function helpColumns(rows: string[], height: number, width: number, scroll = 0): string[][] {
+  const needed = Math.ceil(rows.length / Math.max(1, height));
+  if (needed <= Math.max(1, Math.floor(width / 40))) {
+    const columns: string[][] = [];
+    for (let at = 0; at < rows.length; at += height) columns.push(rows.slice(at, at + height));
+    return columns;
   }
-  return columns;
+  const top = Math.max(0, Math.min(scroll, rows.length - (height - 1)));
+  const shown = rows.slice(top, top + height - 1);
+  const below = rows.length - top - shown.length;
+  shown.push(`  -- j/k scroll: ${top} above, ${below} below --`);
+  return [shown];
 }
 
 /** The prefix of a log line: task@node, as `docker service logs` writes it. */
@@ -355,7 +360,7 @@ export function Screen(props: ScreenProps) {
     );
   }
   const sim = onSimulator(state);
-  if (ui.help) body = <HelpPane pane={view.kind} width={width} height={bodyHeight} sim={sim} />;
+  if (ui.help) body = <HelpPane pane={view.kind} width={width} height={bodyHeight} sim={sim} scroll={ui.helpScroll} />;
   if (ui.confirm) body = <ConfirmBox ui={ui} width={width} height={bodyHeight} />;
   return (
     <Box flexDirection="column" width={width} height={height}>

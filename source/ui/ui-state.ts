@@ -65,6 +65,8 @@ export interface UiState {
   prompt?: Prompt;
   confirm?: Confirm;
   help: boolean;
+  /** First help row shown, when help is longer than the screen. */
+  helpScroll: number;
   logs: LogView;
   inspect: InspectView;
 }
@@ -79,6 +81,7 @@ export function initialUi(view: View = { kind: 'services' }): UiState {
     selection: {},
     filters: {},
     help: false,
+    helpScroll: 0,
     logs: { follow: true, timestamps: false, wrap: false, search: '', match: 0, scroll: 0 },
     inspect: { format: 'yaml', reveal: false, scroll: 0, search: '', match: 0 },
   };

@@ -314,3 +314,18 @@ describe('bad input on the command line', () => {
     expect(c.frame()).toMatch(/^ID: /m);
   });
 });
+
+describe('help', () => {
+  test('on a small terminal help scrolls with j/k and G, and Esc closes it where the view was', async () => {
+    c = await startConsole({ width: 80, height: 23 });
+    await c.waitFor('flaskontesting');
+    await c.press('?');
+    const top = await c.waitFor('-- j/k scroll: 0 above,');
+    expect(top).not.toContain('Esc or ? closes this help');
+    await c.press('G');
+    await c.waitFor('Esc or ? closes this help');
+    await c.waitFor(/-- j\/k scroll: \d+ above, 0 below --/);
+    await c.press(KEY.escape);
+    await c.waitFor('Services (6)');
+  });
+});
