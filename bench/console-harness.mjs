@@ -25,7 +25,9 @@ const sync = new Sync(client, store);
 // A terminal of 120x40 that records when, and how much, the writer sends it.
 const writes = [];
 const terminal = Object.assign(new PassThrough(), { columns: 120, rows: 40, isTTY: true });
-const writer = new ScreenWriter({ write: (data) => writes.push({ at: performance.now(), bytes: Buffer.byteLength(data), data }) });
+// Only the bytes mode reads what was written; the others keep when and how much, so that the
+// harness's own record does not show up as the console's memory.
+const writer = new ScreenWriter({ write: (data) => writes.push({ at: performance.now(), bytes: Buffer.byteLength(data), data: mode === 'bytes' ? data : '' }) });
 let inkFrame = '';
 /** Called with every frame Ink renders (the flood mode watches for a key's effect). */
 let frameSeen;
@@ -105,6 +107,7 @@ if (mode === 'keys') {
   const stamped = (frame) => /^\d{4}-\d\d-\d\dT\S+ noisy/m.test(frame);
   const keys = [];
   const rss = [];
+  const heap = [];
   const end = performance.now() + seconds * 1000;
   let next = performance.now() + 5000;
   while (performance.now() < end) {
@@ -120,13 +123,17 @@ if (mode === 'keys') {
     frameSeen = undefined;
     if (at !== undefined) keys.push(at - t0);
     if (performance.now() >= next) {
-      rss.push(Math.round(process.memoryUsage().rss / 1048576));
+      // After a full collection: what is still held, not what the collector has yet to reclaim.
+      globalThis.gc?.();
+      const memory = process.memoryUsage();
+      rss.push(Math.round(memory.rss / 1048576));
+      heap.push(Math.round(memory.heapUsed / 1048576));
       next += 5000;
     }
     await sleep(100);
   }
   const logs = plain().logs;
-  Object.assign(result, { keys: { n: keys.length, p50: pct(keys, 50), p95: pct(keys, 95) }, rss, lines: logs.lines.length, dropped: logs.dropped });
+  Object.assign(result, { keys: { n: keys.length, p50: pct(keys, 50), p95: pct(keys, 95) }, rss, heap, lines: logs.lines.length, dropped: logs.dropped });
 } else if (mode === 'idle') {
   await sleep(seconds * 1000);
 } else if (mode === 'bytes') {

@@ -132,10 +132,10 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'map.left', keys: ['h', 'left'], pane: 'map', description: 'node to the left', hint: 'move' },
   { id: 'map.right', keys: ['l', 'right'], pane: 'map', description: 'node to the right' },
   { id: 'tasks.rollback', keys: ['ctrl+l'], pane: 'tasks', description: "roll back this service (from its rollout)", mutates: true, dangerous: true, hint: 'rollback' },
-  { id: 'drill.node', keys: ['X'], pane: 'nodes', description: 'practice: take the node down, or bring it back', sim: true, hint: 'node down/up' },
-  { id: 'drill.node', keys: ['X'], pane: 'map', description: 'practice: take the node down, or bring it back', sim: true, hint: 'node down/up' },
-  { id: 'drill.image', keys: ['B'], pane: 'services', description: "practice: make the service's image fail to pull, or work again", sim: true, hint: 'break image' },
-  { id: 'drill.quorum', keys: ['Q'], pane: 'global', description: 'practice: lose raft quorum (managers down), or regain it', sim: true },
+  { id: 'drill.node', keys: ['X'], pane: 'nodes', description: 'practice: take the node down, or bring it back', sim: true, mutates: true, hint: 'node down/up' },
+  { id: 'drill.node', keys: ['X'], pane: 'map', description: 'practice: take the node down, or bring it back', sim: true, mutates: true, hint: 'node down/up' },
+  { id: 'drill.image', keys: ['B'], pane: 'services', description: "practice: make the service's image fail to pull, or work again", sim: true, mutates: true, hint: 'break image' },
+  { id: 'drill.quorum', keys: ['Q'], pane: 'global', description: 'practice: lose raft quorum (managers down), or regain it', sim: true, mutates: true },
 ];
 
 /** The bindings that apply in a pane: its own first, then the global ones it does not override. Drills only on the simulator. */

@@ -353,14 +353,14 @@ export class Sync {
     return listContexts().map((c) => ({ ...c, current: c.host === this.client.endpoint.url }));
   }
 
-  /** Switches to a docker context without restarting; a context that cannot be used is reported and nothing changes. */
-  async switchContext(name: string): Promise<void> {
+  /** Switches to a docker context without restarting; a context that cannot be used is reported and nothing changes. True when switched. */
+  async switchContext(name: string): Promise<boolean> {
     let endpoints;
     try {
       endpoints = resolveEndpoints({ context: name });
     } catch (error) {
       this.store.dispatch({ type: 'status', text: `context ${name}: ${(error as Error).message}`, kind: 'error', at: this.now() });
-      return;
+      return false;
     }
     const clients = endpoints.map((e) => new SwarmClient(e));
     try {
@@ -368,10 +368,11 @@ export class Sync {
     } catch (error) {
       // Stay where we are: a context we cannot use must not cost the view we have.
       this.store.dispatch({ type: 'status', text: `context ${name}: ${(error as Error).message} (still on ${this.client.endpoint.label})`, kind: 'error', at: this.now() });
-      return;
+      return false;
     }
     await this.switchTo(clients);
     this.store.dispatch({ type: 'status', text: `switched to context ${name}`, kind: 'success', at: this.now() });
+    return true;
   }
 
   /** Runs a practice drill on the simulated swarm (the simulator's own API, through the same socket). */

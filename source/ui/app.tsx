@@ -373,7 +373,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
           if (view.kind === 'services' && service) return push({ kind: 'tasks', scope: serviceScope(service) });
           if (view.kind === 'stacks' && selectedKey) return push({ kind: 'services', scope: { kind: 'stack', id: selectedKey, name: selectedKey } });
           if (view.kind === 'contexts' && selectedKey) {
-            void sync.switchContext(selectedKey).then(() => goTo({ kind: 'services' }));
+            void sync.switchContext(selectedKey).then((switched) => switched && goTo({ kind: 'services' }));
             return status(`switching to context ${selectedKey}...`, 'info');
           }
           if (view.kind === 'map') {

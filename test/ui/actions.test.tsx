@@ -240,7 +240,7 @@ describe('read-only mode', () => {
     await c.waitFor('READ-ONLY');
     const before = c.swarm.sim.swarm.index;
     await selectRow('web');
-    for (const key of ['s', 'r', KEY.ctrlL]) {
+    for (const key of ['s', 'r', KEY.ctrlL, 'B', 'Q']) {
       store(c).dispatch({ type: 'status', text: 'cleared', kind: 'info', at: 0 });
       await c.press(key);
       await c.waitFor('read-only mode: this would change the swarm, so nothing was sent');
@@ -249,7 +249,7 @@ describe('read-only mode', () => {
     }
     await c.press(':', 'n', 'o', 'd', 'e', 's', KEY.enter);
     await c.waitFor('Nodes (5)');
-    for (const key of ['P', 'D', 'r', 'c', 'u']) {
+    for (const key of ['P', 'D', 'r', 'c', 'u', 'X']) {
       store(c).dispatch({ type: 'status', text: 'cleared', kind: 'info', at: 0 });
       await c.press(key);
       await c.waitFor('read-only mode: this would change the swarm, so nothing was sent');
