@@ -271,10 +271,12 @@ export class Sync {
    * sends no event when a task dies).
    */
   setVisibleNodes(ids: string[], poll = false): void {
-    this.pollCounts = poll;
     const same = ids.length === this.visibleNodes.length && ids.every((id, i) => id === this.visibleNodes[i]);
+    // The same nodes, but now polled (the nodes view gave way to the map): polling must start.
+    const startPolling = poll && !this.pollCounts;
+    this.pollCounts = poll;
     this.visibleNodes = ids;
-    if (same) return;
+    if (same && !startPolling) return;
     if (this.countsTimer) clearTimeout(this.countsTimer);
     // Scrolling fires this on every row: wait for the window to settle before asking.
     if (ids.length > 0) this.countsTimer = setTimeout(() => void this.refreshCounts(), 100);
