@@ -81,5 +81,8 @@ if (command === 'sim') {
   process.exitCode = await runSim(cli.flags);
 } else {
   const { runApp } = await import('./app-command.js');
-  process.exitCode = await runApp(cli.flags);
+  const code = await runApp(cli.flags);
+  // Done: leave now rather than when the manager's idle keep-alive connection is closed (tens of
+  // milliseconds for a script that runs --once in a loop), once what was written has gone out.
+  process.stdout.write('', () => process.exit(code));
 }
