@@ -1,3 +1,4 @@
+import { VIEW_COMMANDS } from './keymap/bindings.js';
 import { ConfigError, parseHost, resolveEndpoints, type Endpoint } from './docker/connection.js';
 import { type DockerError, SwarmClient } from './docker/client.js';
 import type { EngineInfo, SwarmNode, SwarmService, SwarmTask } from './docker/types.js';
@@ -32,7 +33,7 @@ export interface AppFlags {
 }
 
 // Every view --once can print: the command line's (contexts aside: they are this machine's, not the swarm's).
-const VIEWS = ['nodes', 'services', 'stacks', 'tasks', 'logs', 'map', 'networks', 'configs', 'secrets', 'events', 'inspect', 'swarm', 'actions'];
+const VIEWS = VIEW_COMMANDS.filter((c) => c.view !== 'contexts').map((c) => c.name);
 const fail = (message: string, code = 2) => {
   process.stderr.write(`swarmdeck: ${message}\n`);
   return code;

@@ -53,9 +53,16 @@ export function InspectPane({ state, ui, width, height }: { state: ClusterState;
 /** The map's column width: a hostname and a task name fit. */
 export const MAP_COLUMN = 20;
 
-/** The nodes in map order (by hostname, as the nodes view). */
+const sortedNodes = new WeakMap<SwarmNode[], SwarmNode[]>();
+
+/** The nodes in map order (by hostname, as the nodes view): sorted once per node list, not per frame or key. */
 export function mapNodes(state: ClusterState): SwarmNode[] {
-  return [...state.nodes].sort((a, b) => naturalCompare(a.Description?.Hostname ?? a.ID, b.Description?.Hostname ?? b.ID));
+  let sorted = sortedNodes.get(state.nodes);
+  if (!sorted) {
+    sorted = [...state.nodes].sort((a, b) => naturalCompare(a.Description?.Hostname ?? a.ID, b.Description?.Hostname ?? b.ID));
+    sortedNodes.set(state.nodes, sorted);
+  }
+  return sorted;
 }
 
 /** The first node column shown, so that the selected one is on screen. */

@@ -27,6 +27,8 @@ export interface MountedConsole {
   frame(): string;
   /** Types keys one at a time, letting the app handle each. */
   press(...keys: string[]): Promise<void>;
+  /** Moves the selection to the row that starts with `name` (from the top of the list). */
+  selectRow(name: string): Promise<void>;
   /** Waits until the frame satisfies the check (or fails with the last frame). */
   waitFor(check: string | RegExp | ((frame: string) => boolean), timeout?: number): Promise<string>;
   close(): Promise<void>;
@@ -55,6 +57,12 @@ export async function mountConsole(
     <App store={store} sync={sync} readOnly={options.readOnly ?? false} width={options.width ?? 120} height={options.height ?? 39} now={now} initialView={options.view} />,
   );
   const frame = () => strip(ui.lastFrame() ?? '');
+  const press: MountedConsole['press'] = async (...keys) => {
+    for (const key of keys) {
+      ui.stdin.write(key);
+      await new Promise((r) => setTimeout(r, 15));
+    }
+  };
   const waitFor: MountedConsole['waitFor'] = async (check, timeout = 5000) => {
     const test = typeof check === 'string' ? (f: string) => f.includes(check) : check instanceof RegExp ? (f: string) => check.test(f) : check;
     const until = Date.now() + timeout;
@@ -65,17 +73,20 @@ export async function mountConsole(
       await new Promise((r) => setTimeout(r, 20));
     }
   };
+  const selectRow: MountedConsole['selectRow'] = async (name) => {
+    await press('g');
+    const lines = (await waitFor((f) => f.split('\n').some((l) => l.startsWith(`${name} `)))).split('\n');
+    const header = lines.findIndex((l) => /^(NAME|HOSTNAME|TIME)\s/.test(l));
+    const index = lines.findIndex((l) => l.startsWith(`${name} `)) - header - 1;
+    for (let j = 0; j < index; j++) await press('j');
+  };
   return {
     store,
     sync,
     client,
     frame,
-    async press(...keys) {
-      for (const key of keys) {
-        ui.stdin.write(key);
-        await new Promise((r) => setTimeout(r, 15));
-      }
-    },
+    selectRow,
+    press,
     waitFor,
     async close() {
       ui.unmount();

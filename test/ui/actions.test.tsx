@@ -11,20 +11,7 @@ const service = (name: string) => [...c.swarm.sim.swarm.services.values()].find(
 const node = (hostname: string) => [...c.swarm.sim.swarm.nodes.values()].find((n) => n.hostname === hostname)!;
 
 /** Moves the selection to the row that starts with `name`. */
-async function selectRow(name: string) {
-  await c.press('g');
-  for (let i = 0; i < 20; i++) {
-    if (c.frame().split('\n').some((line) => line.startsWith(`${name} `))) {
-      const lines = c.frame().split('\n');
-      const header = lines.findIndex((l) => /^(NAME|HOSTNAME)\s/.test(l));
-      const index = lines.findIndex((l) => l.startsWith(`${name} `)) - header - 1;
-      for (let j = 0; j < index; j++) await c.press('j');
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no row ${name}`);
-}
+const selectRow = (name: string) => c.selectRow(name);
 
 async function openNodes() {
   await c.waitFor('flaskontesting');

@@ -12,14 +12,8 @@ afterEach(() => c?.close());
 const command = (text: string) => c.press(':', ...text, KEY.enter);
 const node = (hostname: string) => [...c.swarm.sim.swarm.nodes.values()].find((n) => n.hostname === hostname)!;
 
-/** Moves the selection down to the row that starts with `name`. */
-async function selectRow(name: string) {
-  await c.press('g');
-  const lines = (await c.waitFor((f) => f.split('\n').some((l) => l.startsWith(`${name} `)))).split('\n');
-  const header = lines.findIndex((l) => /^(NAME|HOSTNAME|TIME)\s/.test(l));
-  const index = lines.findIndex((l) => l.startsWith(`${name} `)) - header - 1;
-  for (let j = 0; j < index; j++) await c.press('j');
-}
+/** Moves the selection to the row that starts with `name`. */
+const selectRow = (name: string) => c.selectRow(name);
 
 describe('stacks', () => {
   test(':stacks groups services by their stack; Enter lists the stack\'s services, and Enter again their tasks', async () => {
