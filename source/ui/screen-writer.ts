@@ -107,7 +107,8 @@ export function parseLine(line: string): { cells: Cell[]; wide: boolean } {
  * cursor move and a few bytes, not a redrawn screen. Frames are coalesced to one per `interval` ms.
  */
 export class ScreenWriter {
-  private shown: Cell[][] = [];
+  /** The lines on the terminal, as rendered (kept as strings: most lines of a frame are unchanged). */
+  private shown: string[] = [];
   private pending: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastDraw = 0;
@@ -162,18 +163,20 @@ export class ScreenWriter {
       out += `${ESC}0${style ? `;${style}` : ''}m`;
       current = style;
     };
-    const next: Cell[][] = [];
     for (let y = 0; y < Math.max(lines.length, this.shown.length); y++) {
-      const before = this.shown[y] ?? [];
+      const shown = this.shown[y];
       if (y >= lines.length) {
-        if (before.length > 0) {
+        if (shown) {
           setStyle('');
           out += `${ESC}${y + 1};1H${ESC}2K`;
         }
         continue;
       }
+      // Lines are styled independently (each starts from the default style), so an unchanged
+      // line needs no work at all: only changed lines are split into cells, the old one too.
+      if (lines[y] === shown) continue;
+      const before = shown ? parseLine(shown).cells : [];
       const { cells, wide } = parseLine(lines[y]);
-      next.push(cells);
       if (wide || before.some((c) => isWide(c.ch.codePointAt(0)!))) {
         // Column positions differ from cell positions: redraw the whole line.
         if (sameCells(cells, before)) continue;
@@ -212,7 +215,7 @@ export class ScreenWriter {
       }
     }
     if (current !== '') out += `${ESC}0m`;
-    this.shown = next;
+    this.shown = lines;
     return out;
   }
 }
