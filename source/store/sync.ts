@@ -2,7 +2,7 @@ import { type DockerError, SwarmClient } from '../docker/client.js';
 import { listContexts, resolveEndpoints } from '../docker/connection.js';
 import { readObject } from './inspect.js';
 import type { LogEntry } from '../docker/demux.js';
-import type { EngineInfo, ResourceKind, SwarmEvent } from '../docker/types.js';
+import type { EngineInfo, ResourceKind, SwarmEvent, SwarmTask } from '../docker/types.js';
 import { EVENT_HISTORY_SECONDS, type Scope } from './state.js';
 import type { Store } from './store.js';
 
@@ -41,6 +41,8 @@ export class Sync {
   private tasksTimer?: NodeJS.Timeout;
   private countsTimer?: NodeJS.Timeout;
   private visibleNodes: string[] = [];
+  /** When each node's tasks were last listed (ms): nodes shown again soon after are not asked for again. */
+  private countsAt = new Map<string, number>();
   private pollCounts = false;
   private reconnectTimer?: NodeJS.Timeout;
   private backoff = 1000;
@@ -119,7 +121,9 @@ export class Sync {
     if (!info) return this.lost(firstError!);
     try {
       this.store.dispatch({ type: 'info', info });
-      await Promise.all([this.refreshNodes(), this.refreshServices(), this.refreshTasks()]);
+      // Whatever changed while away is unknown: counts are listed again too.
+      this.countsAt.clear();
+      await Promise.all([this.refreshNodes(), this.refreshServices(), this.refreshTasks(), this.refreshCounts()]);
       await this.subscribe();
       this.backoff = 1000;
       this.failures = 0;
@@ -195,7 +199,11 @@ export class Sync {
         if (pending.services) void this.refreshServices();
         if (pending.nodes) void this.refreshNodes().then(() => this.refreshInfo());
         if (pending.tasks) void this.refreshTasks();
-        if (pending.nodes || pending.services) void this.refreshCounts();
+        if (pending.nodes || pending.services) {
+          // Counts of nodes off screen are outdated too: they are listed again when shown.
+          this.countsAt.clear();
+          void this.refreshCounts();
+        }
       }, 50);
     }
   }
@@ -279,22 +287,36 @@ export class Sync {
     if (same && !startPolling) return;
     if (this.countsTimer) clearTimeout(this.countsTimer);
     // Scrolling fires this on every row: wait for the window to settle before asking.
-    if (ids.length > 0) this.countsTimer = setTimeout(() => void this.refreshCounts(), 100);
+    if (ids.length > 0) this.countsTimer = setTimeout(() => void this.refreshCounts(true), 100);
   }
 
-  /** Lists the running tasks of the visible nodes with one filtered listing: counts per node, and the map's blocks. */
-  async refreshCounts(): Promise<void> {
+  /**
+   * Lists the running tasks of the visible nodes with one filtered listing: counts per node, and
+   * the map's blocks. With `onlyStale`, only nodes not listed within the polling interval are asked
+   * for: scrolling one row fetches one node, and going back to a view fetches nothing. Task lists
+   * are kept for the visible nodes only (counts, a number per node, for all).
+   */
+  async refreshCounts(onlyStale = false): Promise<void> {
     if (this.countsTimer) clearTimeout(this.countsTimer);
-    const nodes = this.visibleNodes;
-    if (nodes.length === 0) return;
+    const visible = this.visibleNodes;
+    if (visible.length === 0) return;
     if (this.pollCounts) this.countsTimer = setTimeout(() => void this.refreshCounts(), INTERVALS.tasks);
+    const at = this.now();
+    const nodes = onlyStale ? visible.filter((id) => (this.countsAt.get(id) ?? -Infinity) <= at - INTERVALS.tasks) : visible;
+    if (nodes.length === 0) return this.keepTasksOf(visible);
     await this.guarded(async () => {
       const tasks = await this.client.listTasks({ node: nodes, desired: 'running' });
-      const counts = new Map(this.store.getSnapshot().counts);
-      const byNode = new Map(this.store.getSnapshot().nodeTasks);
+      const snapshot = this.store.getSnapshot();
+      const counts = new Map(snapshot.counts);
+      const byNode = new Map<string, SwarmTask[]>();
+      for (const id of this.visibleNodes) {
+        const kept = snapshot.nodeTasks.get(id);
+        if (kept) byNode.set(id, kept);
+      }
       for (const id of nodes) {
         counts.set(id, 0);
         byNode.set(id, []);
+        this.countsAt.set(id, at);
       }
       for (const task of tasks) {
         if (!task.NodeID) continue;
@@ -303,6 +325,18 @@ export class Sync {
       }
       this.store.dispatch({ type: 'counts', counts, tasks: byNode });
     });
+  }
+
+  /** Drops the task lists of nodes no longer on screen (their counts stay). */
+  private keepTasksOf(visible: string[]): void {
+    const { counts, nodeTasks } = this.store.getSnapshot();
+    if (nodeTasks.size <= visible.length) return;
+    const kept = new Map<string, SwarmTask[]>();
+    for (const id of visible) {
+      const tasks = nodeTasks.get(id);
+      if (tasks) kept.set(id, tasks);
+    }
+    this.store.dispatch({ type: 'counts', counts, tasks: kept });
   }
 
   /** Shows the networks, configs or secrets view (or none): that list is fetched now and on its events. */
