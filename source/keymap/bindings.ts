@@ -193,6 +193,7 @@ export interface KeyPress {
     tab?: boolean;
     backspace?: boolean;
     delete?: boolean;
+    meta?: boolean;
   };
 }
 
