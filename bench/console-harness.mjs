@@ -4,6 +4,10 @@
 import { PassThrough } from 'node:stream';
 // As the CLI does, before React loads: its production build.
 process.env.NODE_ENV ??= 'production';
+// Colours as on a terminal. The harness's own stdout is a pipe, so chalk would drop every style,
+// the selection's inverse with them: moving it would change nothing on screen, and a press would
+// measure no frame at all.
+process.env.FORCE_COLOR ??= '1';
 const { default: React } = await import('react');
 const { render } = await import('ink');
 const { parseHost } = await import('../dist/docker/connection.js');
@@ -12,6 +16,9 @@ const { createStore } = await import('../dist/store/store.js');
 const { Sync } = await import('../dist/store/sync.js');
 const { App } = await import('../dist/ui/app.js');
 const { FrameStdout, ScreenWriter } = await import('../dist/ui/screen-writer.js');
+const { boundHeapGrowth } = await import('../dist/heap.js');
+// As the live console does (app-ui): the memory figures are the console's.
+boundHeapGrowth();
 
 const mode = process.argv[2] ?? 'keys';
 const seconds = Number(process.argv[3] ?? 30);

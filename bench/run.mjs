@@ -69,10 +69,16 @@ function harness(host, mode, seconds = 0, onReady) {
 async function countingProxy(target) {
   const socket = join(dir, `proxy-${rows.length}-${Math.random().toString(36).slice(2)}.sock`);
   const counts = { requests: 0, bytes: 0 };
+  /** Every request: when (ms since the proxy started) and its path. */
+  const sent = [];
+  const t0 = performance.now();
   const server = createServer((client) => {
     const upstream = createConnection(target);
     client.on('data', (chunk) => {
-      counts.requests += (chunk.toString('latin1').match(/^(GET|POST|HEAD|DELETE|PUT) \//gm) ?? []).length;
+      for (const m of chunk.toString('latin1').matchAll(/^(?:GET|POST|HEAD|DELETE|PUT) (\/\S*)/gm)) {
+        counts.requests += 1;
+        sent.push({ at: performance.now() - t0, path: decodeURIComponent(m[1]) });
+      }
       upstream.write(chunk);
     });
     upstream.on('data', (chunk) => {
@@ -87,7 +93,7 @@ async function countingProxy(target) {
     upstream.on('error', end).on('close', end);
   });
   await new Promise((r) => server.listen(socket, r));
-  return { host: `unix://${socket}`, counts, reset: () => Object.assign(counts, { requests: 0, bytes: 0 }), close: () => server.close() };
+  return { host: `unix://${socket}`, counts, sent, reset: () => Object.assign(counts, { requests: 0, bytes: 0 }), close: () => server.close() };
 }
 
 /** A naive dashboard: GET /nodes, /services and /tasks every 2 s, for `seconds`. */
@@ -177,7 +183,7 @@ if (wanted('scale')) {
   row('scale', 'console peak RSS', keys.maxRssMb, 'MB', '', '<= 200 MB', keys.maxRssMb <= 200);
 
   // ---- 4. manager traffic: the console against naive full polling, same simulator -----------
-  const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
+  const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 90);
   const proxy = await countingProxy(sim.socket);
   const naive = await countingProxy(sim.socket);
   const perMinute = (n, seconds) => Math.round((n * 60) / seconds);
@@ -188,6 +194,18 @@ if (wanted('scale')) {
   row('traffic', 'idle: bytes from the manager per minute', idle.bytes, 'bytes/min', `naive polling: ${naiveRate.bytes} bytes/min`, '<= 1% of naive', idleShare <= 0.01);
   row('traffic', 'idle: requests per minute (incl. connect)', idle.requests, 'req/min', `naive polling: ${naiveRate.requests} req/min`, '', true);
   row('traffic', 'idle: share of naive polling', round(idleShare * 100, 3), '%', '', '<= 1%', idleShare <= 0.01);
+  // After the first load (which ends with the event subscription): what else is asked for.
+  const subscribed = proxy.sent.findIndex((r) => /\/events\b/.test(r.path));
+  const after = proxy.sent.slice(subscribed + 1).map((r) => r.path.replace(/^\/v[\d.]+/, '').replace(/\?.*/, ''));
+  row(
+    'traffic',
+    'idle, after the first load: requests besides the event stream',
+    perMinute(after.length, idleSeconds - proxy.sent[subscribed].at / 1000),
+    'req/min',
+    after.length ? `sent: ${after.join(', ')}` : 'none',
+    'the event stream only; one services listing a minute',
+    after.every((p) => p === '/services') && after.length <= Math.ceil(idleSeconds / 60),
+  );
 
   proxy.reset();
   const docker = new Docker({ socketPath: sim.socket });

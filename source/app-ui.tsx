@@ -1,5 +1,6 @@
 import { render } from 'ink';
 import type { SwarmClient } from './docker/client.js';
+import { boundHeapGrowth } from './heap.js';
 import { createStore } from './store/store.js';
 import { Sync } from './store/sync.js';
 import { App } from './ui/app.js';
@@ -13,6 +14,7 @@ const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
  * `clients` are the managers given (-H several times); `current` is the one that answered first.
  */
 export async function runLive(clients: SwarmClient[], current: number, readOnly: boolean): Promise<number> {
+  boundHeapGrowth();
   const store = createStore(clients[current].endpoint.label);
   const sync = new Sync(clients, store, Date.now, current);
   await sync.start();
