@@ -111,7 +111,7 @@ if (mode === 'keys') {
     await sleep(5);
   }
   await waitFor(() => plain().logs.lines.length > 1000);
-  const stamped = (frame) => /^\d{4}-\d\d-\d\dT\S+ noisy/m.test(frame);
+  const stamped = (frame) => /^\d{4}-\d\d-\d\dT\S+ noisy/m.test(frame.replace(/\u001b\[[0-9;]*m/g, ''));
   const keys = [];
   const rss = [];
   const heap = [];
