@@ -44,6 +44,8 @@ export class Sync {
   /** When each node's tasks were last listed (ms): nodes shown again soon after are not asked for again. */
   private countsAt = new Map<string, number>();
   private pollCounts = false;
+  /** Whether the last services listing showed a service converging. */
+  private wasConverging = false;
   private reconnectTimer?: NodeJS.Timeout;
   private backoff = 1000;
   private lastEventNano?: number;
@@ -217,6 +219,8 @@ export class Sync {
     }
     if (event.Type === 'node') {
       this.pendingRefresh.nodes = true;
+      // A node going down, drained or paused moves tasks: the services' running counts change too.
+      this.pendingRefresh.services = true;
       if (tasks?.kind === 'node') this.pendingRefresh.tasks = true;
     }
     if (this.resourceShown && event.Type === this.resourceShown.slice(0, -1)) this.pendingRefresh.resource = true;
@@ -257,6 +261,10 @@ export class Sync {
       (s) => busy(s.UpdateStatus?.State) || (s.ServiceStatus && s.ServiceStatus.RunningTasks !== s.ServiceStatus.DesiredTasks),
     );
     this.servicesTimer = setTimeout(() => void this.refreshServices(), converging ? INTERVALS.converging : INTERVALS.quiet);
+    // Tasks start one by one while services converge, and Swarm sends no event for each: the
+    // per-node counts on screen follow the same polling, and once more when it settles.
+    if (converging || this.wasConverging) void this.refreshCounts();
+    this.wasConverging = converging;
   }
 
   /** Refetches the tasks of the visible scope (if any) and keeps polling it while it is visible. */

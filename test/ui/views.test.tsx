@@ -160,6 +160,20 @@ describe('practice drills on the simulated swarm', () => {
     await c.waitFor(/core-03\s+\w{12}\s+Ready/);
   });
 
+  test('when a node goes down, the services view\'s counts follow its tasks being replaced, with no service event', async () => {
+    c = await startConsole();
+    await c.waitFor(/tasks 22\/22/);
+    const core3 = [...c.swarm.sim.swarm.nodes.values()].find((n) => n.hostname === 'core-03')!;
+    // Not through the console: only the manager's node event tells it something happened.
+    expect((await c.swarm.raw('POST', `/swarmdeck/drills/node-down?target=${core3.id}`)).status).toBe(200);
+    c.swarm.advance(10_000);
+    // The replacements run while the down node's tasks still count, as on a real swarm.
+    await c.waitFor((f) => {
+      const [, running, desired] = /tasks (\d+)\/(\d+)/.exec(f) ?? [];
+      return Number(running) > Number(desired);
+    });
+  });
+
   test('B makes an image fail: a forced update then shows the rejected tasks and why', async () => {
     c = await startConsole();
     await c.waitFor('flaskontesting');
