@@ -1,7 +1,14 @@
+import type { SwarmService } from '../../docker/types.js';
 import type { CommandId } from '../../keymap/bindings.js';
 import { scaleRefusal } from '../../store/actions.js';
 import { rollbackChanges } from '../present/diff.js';
 import { push, selectedService, serviceScope, type KeyContext } from './context.js';
+
+/** Asks to roll a service back, showing what would change; says so if there is nothing to go back to. */
+function confirmRollback(c: KeyContext, service: SwarmService): void {
+  if (!service.PreviousSpec) return c.status(`${service.Spec.Name} has no previous spec: there is nothing to roll back to`);
+  c.patch({ confirm: { title: `Roll back ${service.Spec.Name} to its previous spec?`, lines: rollbackChanges(service, c.ui.inspect.reveal), command: 'service.rollback', target: service.ID } });
+}
 
 /** Handlers of the services view's commands (and the tasks view's rollback). */
 export const SERVICE_COMMANDS = {
@@ -30,16 +37,13 @@ export const SERVICE_COMMANDS = {
   },
   'service.rollback': (c) => {
     const service = selectedService(c);
-    if (!service) return;
-    if (!service.PreviousSpec) return c.status(`${service.Spec.Name} has no previous spec: there is nothing to roll back to`);
-    c.patch({ confirm: { title: `Roll back ${service.Spec.Name} to its previous spec?`, lines: rollbackChanges(service, c.ui.inspect.reveal), command: 'service.rollback', target: service.ID } });
+    if (service) confirmRollback(c, service);
   },
   'tasks.rollback': (c) => {
     const scope = c.view.scope;
     const service = scope?.kind === 'service' ? c.state.services.find((s) => s.ID === scope.id) : undefined;
     if (!service) return c.status("Ctrl+L here rolls back the service whose tasks these are: open a service's tasks");
-    if (!service.PreviousSpec) return c.status(`${service.Spec.Name} has no previous spec: there is nothing to roll back to`);
-    c.patch({ confirm: { title: `Roll back ${service.Spec.Name} to its previous spec?`, lines: rollbackChanges(service, c.ui.inspect.reveal), command: 'service.rollback', target: service.ID } });
+    confirmRollback(c, service);
   },
   'service.logs': (c) => {
     const service = selectedService(c);
