@@ -34,7 +34,9 @@ const writes = [];
 const terminal = Object.assign(new PassThrough(), { columns: 120, rows: 40, isTTY: true });
 // Only the bytes mode reads what was written; the others keep when and how much, so that the
 // harness's own record does not show up as the console's memory.
-const writer = new ScreenWriter({ write: (data) => writes.push({ at: performance.now(), bytes: Buffer.byteLength(data), data: mode === 'bytes' ? data : '' }) });
+const writer = new ScreenWriter({
+  write: (data) => writes.push({ at: performance.now(), bytes: Buffer.byteLength(data), data: mode === 'bytes' ? data : '' }),
+});
 let inkFrame = '';
 /** Called with every frame Ink renders (the flood mode watches for a key's effect). */
 let frameSeen;

@@ -122,7 +122,15 @@ if (wanted('startup')) {
     once.push(time(process.execPath, [cli, '--once', '--view', 'services'], { DOCKER_HOST: sim.host }));
   }
   const ratio = median(once) / median(floor);
-  row('start-up', 'first frame with data (--once, tutorial)', round(median(once)), 'ms', `import floor ${round(median(floor))} ms`, '<= 1.15x floor', ratio <= 1.15);
+  row(
+    'start-up',
+    'first frame with data (--once, tutorial)',
+    round(median(once)),
+    'ms',
+    `import floor ${round(median(floor))} ms`,
+    '<= 1.15x floor',
+    ratio <= 1.15,
+  );
   row('start-up', 'first frame / import floor', round(ratio, 2), 'x', '', '<= 1.15x', ratio <= 1.15);
 
   // ---- terminal bytes when one replica count changes -----------------------------------------
@@ -133,7 +141,15 @@ if (wanted('startup')) {
   });
   const change = result.changeWrites[0];
   const lineBytes = result.lineBytes;
-  row('terminal', 'bytes written when one replica count changes', change.bytes, 'bytes', `a full frame: ${result.fullFrameBytes} bytes; one line: ${lineBytes} bytes`, '<= 2x its line', change.bytes <= 2 * lineBytes);
+  row(
+    'terminal',
+    'bytes written when one replica count changes',
+    change.bytes,
+    'bytes',
+    `a full frame: ${result.fullFrameBytes} bytes; one line: ${lineBytes} bytes`,
+    '<= 2x its line',
+    change.bytes <= 2 * lineBytes,
+  );
   results.bytesChange = { writes: result.changeWrites.map((w) => JSON.stringify(w.data)) };
   sim.stop();
 }
@@ -149,7 +165,15 @@ if (wanted('flood')) {
   const growth = flood.heap.at(-1) - flood.heap[0];
   row('flood', 'key to frame while following 10,000 lines/s (p50)', round(flood.keys.p50, 1), 'ms', `${flood.keys.n} presses of t over ${seconds} s`, '', true);
   row('flood', 'key to frame while following 10,000 lines/s (p95)', round(flood.keys.p95, 1), 'ms', '', '<= 66 ms (two frames)', flood.keys.p95 <= 66);
-  row('flood', 'memory held during the flood: growth of the heap after GC, 5 s to the end', growth, 'MB', `heap after GC every 5 s: ${flood.heap.join(', ')} MB; RSS: ${flood.rss.join(', ')} MB; ${flood.dropped} lines dropped, ${flood.lines} kept`, 'flat (<= 10 MB)', growth <= 10);
+  row(
+    'flood',
+    'memory held during the flood: growth of the heap after GC, 5 s to the end',
+    growth,
+    'MB',
+    `heap after GC every 5 s: ${flood.heap.join(', ')} MB; RSS: ${flood.rss.join(', ')} MB; ${flood.dropped} lines dropped, ${flood.lines} kept`,
+    'flat (<= 10 MB)',
+    growth <= 10,
+  );
   sim.stop();
 }
 
@@ -191,7 +215,15 @@ if (wanted('scale')) {
   const idle = { requests: perMinute(proxy.counts.requests, idleSeconds), bytes: perMinute(proxy.counts.bytes, idleSeconds) };
   const naiveRate = { requests: perMinute(naive.counts.requests, 20), bytes: perMinute(naive.counts.bytes, 20) };
   const idleShare = idle.bytes / naiveRate.bytes;
-  row('traffic', 'idle: bytes from the manager per minute', idle.bytes, 'bytes/min', `naive polling: ${naiveRate.bytes} bytes/min`, '<= 1% of naive', idleShare <= 0.01);
+  row(
+    'traffic',
+    'idle: bytes from the manager per minute',
+    idle.bytes,
+    'bytes/min',
+    `naive polling: ${naiveRate.bytes} bytes/min`,
+    '<= 1% of naive',
+    idleShare <= 0.01,
+  );
   row('traffic', 'idle: requests per minute (incl. connect)', idle.requests, 'req/min', `naive polling: ${naiveRate.requests} req/min`, '', true);
   row('traffic', 'idle: share of naive polling', round(idleShare * 100, 3), '%', '', '<= 1%', idleShare <= 0.01);
   // After the first load (which ends with the event subscription): what else is asked for.
@@ -215,7 +247,15 @@ if (wanted('scale')) {
   await docker.getService(s.ID).update({ ...s.Spec, version: s.Version.Index, Mode: { Replicated: { Replicas: 200 } } });
   await scaling;
   const busy = { requests: perMinute(proxy.counts.requests, 30), bytes: perMinute(proxy.counts.bytes, 30) };
-  row('traffic', 'while one service scales: bytes per minute', busy.bytes, 'bytes/min', `naive polling: ${naiveRate.bytes} bytes/min`, '<= 1% of naive', busy.bytes / naiveRate.bytes <= 0.01);
+  row(
+    'traffic',
+    'while one service scales: bytes per minute',
+    busy.bytes,
+    'bytes/min',
+    `naive polling: ${naiveRate.bytes} bytes/min`,
+    '<= 1% of naive',
+    busy.bytes / naiveRate.bytes <= 0.01,
+  );
   row('traffic', 'while one service scales: requests per minute', busy.requests, 'req/min', `naive polling: ${naiveRate.requests} req/min`, '', true);
   proxy.close();
   naive.close();
@@ -223,7 +263,11 @@ if (wanted('scale')) {
   // ---- 5. the docker CLI against the simulator at scale ---------------------------------------
   const hasDocker = spawnSync('docker', ['--version']).status === 0;
   if (hasDocker) {
-    for (const args of [['service', 'ls'], ['node', 'ls'], ['service', 'ps', 'stack001_svc0002']]) {
+    for (const args of [
+      ['service', 'ls'],
+      ['node', 'ls'],
+      ['service', 'ps', 'stack001_svc0002'],
+    ]) {
       const runs = [];
       for (let i = 0; i < 5; i++) runs.push(time('docker', args, { DOCKER_HOST: sim.host }));
       row('docker CLI', `docker ${args.join(' ')} (simulator, 50,000 tasks)`, round(median(runs)), 'ms', '', '', true);
@@ -239,20 +283,36 @@ if (wanted('real')) {
   if (real && hasDocker) {
     const sim = await startSim('same', ['--scenario', 'empty']);
     const names = [];
-    for (const [host, label] of [[sim.host, 'simulator'], [real, 'real dockerd']]) {
+    for (const [host, label] of [
+      [sim.host, 'simulator'],
+      [real, 'real dockerd'],
+    ]) {
       const docker = new Docker({ socketPath: host.replace('unix://', '') });
       for (let i = 0; i < 6; i++) {
         const name = `bench-${process.pid}-${i}`;
         names.push(name);
-        await docker.createService({ Name: name, TaskTemplate: { ContainerSpec: { Image: process.env.SWARMDECK_TEST_IMAGE ?? 'local/busybox:1', Args: ['sleep', '100000'], StopSignal: 'SIGKILL' } }, Mode: { Replicated: { Replicas: 2 } }, EndpointSpec: { Mode: 'dnsrr' } });
+        await docker.createService({
+          Name: name,
+          TaskTemplate: { ContainerSpec: { Image: process.env.SWARMDECK_TEST_IMAGE ?? 'local/busybox:1', Args: ['sleep', '100000'], StopSignal: 'SIGKILL' } },
+          Mode: { Replicated: { Replicas: 2 } },
+          EndpointSpec: { Mode: 'dnsrr' },
+        });
       }
       await sleep(label === 'simulator' ? 2000 : 8000);
-      for (const args of [['service', 'ls'], ['node', 'ls'], ['service', 'ps', `bench-${process.pid}-0`]]) {
+      for (const args of [
+        ['service', 'ls'],
+        ['node', 'ls'],
+        ['service', 'ps', `bench-${process.pid}-0`],
+      ]) {
         const runs = [];
         for (let i = 0; i < 5; i++) runs.push(time('docker', args, { DOCKER_HOST: host }));
         row('docker CLI', `docker ${args.join(' ')} (${label}, 6 services x 2)`, round(median(runs)), 'ms', '', '', true);
       }
-      for (let i = 0; i < 6; i++) await docker.getService(`bench-${process.pid}-${i}`).remove().catch(() => {});
+      for (let i = 0; i < 6; i++)
+        await docker
+          .getService(`bench-${process.pid}-${i}`)
+          .remove()
+          .catch(() => {});
     }
     sim.stop();
   } else {

@@ -2,7 +2,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const readme = new URL('../README.md', import.meta.url);
-const results = readFileSync(new URL('../bench/results.md', import.meta.url), 'utf8').split('\n').slice(2).join('\n').trim();
+const results = readFileSync(new URL('../bench/results.md', import.meta.url), 'utf8')
+  .split('\n')
+  .slice(2)
+  .join('\n')
+  .trim();
 const text = readFileSync(readme, 'utf8');
 const begin = '<!-- bench:begin -->';
 const end = '<!-- bench:end -->';

@@ -11,8 +11,22 @@ import { App } from '../dist/ui/app.js';
 import { startSimulator } from '../dist/simulator/server.js';
 
 const PALETTE = {
-  30: '#1e1e1e', 31: '#e06c75', 32: '#98c379', 33: '#e5c07b', 34: '#61afef', 35: '#c678dd', 36: '#56b6c2', 37: '#dcdfe4',
-  90: '#7f848e', 91: '#ff7b86', 92: '#b5e890', 93: '#ffd68a', 94: '#8cc8ff', 95: '#e29bf5', 96: '#7fdbe6', 97: '#ffffff',
+  30: '#1e1e1e',
+  31: '#e06c75',
+  32: '#98c379',
+  33: '#e5c07b',
+  34: '#61afef',
+  35: '#c678dd',
+  36: '#56b6c2',
+  37: '#dcdfe4',
+  90: '#7f848e',
+  91: '#ff7b86',
+  92: '#b5e890',
+  93: '#ffd68a',
+  94: '#8cc8ff',
+  95: '#e29bf5',
+  96: '#7fdbe6',
+  97: '#ffffff',
 };
 const FG = '#dcdfe4';
 const BG = '#1e2127';
@@ -29,7 +43,7 @@ function toSvg(frame, columns, rows) {
     let style = { fg: undefined, bg: undefined, bold: false, inverse: false, dim: false };
     let x = 0;
     const re = /\u001b\[([0-9;]*)m|([^\u001b]+)/g;
-    for (let m; (m = re.exec(line)); ) {
+    for (let m; (m = re.exec(line));) {
       if (m[1] !== undefined) {
         const codes = m[1] === '' ? [0] : m[1].split(';').map(Number);
         for (const code of codes) {
@@ -53,7 +67,9 @@ function toSvg(frame, columns, rows) {
       if (bg) parts.push(`<rect x="${(x * CELL).toFixed(1)}" y="${y * LINE + 4}" width="${(text.length * CELL).toFixed(1)}" height="${LINE}" fill="${bg}"/>`);
       if (text.trim()) {
         // textLength pins each run to its cells, so box-drawing glyphs from fallback fonts still line up.
-        parts.push(`<text x="${(x * CELL).toFixed(1)}" y="${y * LINE + 17}" textLength="${([...text].length * CELL).toFixed(1)}" lengthAdjust="spacingAndGlyphs" fill="${fg}"${style.bold ? ' font-weight="bold"' : ''}${style.dim ? ' opacity="0.7"' : ''} xml:space="preserve">${escapeXml(text)}</text>`);
+        parts.push(
+          `<text x="${(x * CELL).toFixed(1)}" y="${y * LINE + 17}" textLength="${([...text].length * CELL).toFixed(1)}" lengthAdjust="spacingAndGlyphs" fill="${fg}"${style.bold ? ' font-weight="bold"' : ''}${style.dim ? ' opacity="0.7"' : ''} xml:space="preserve">${escapeXml(text)}</text>`,
+        );
       }
       x += [...text].length;
     }

@@ -61,7 +61,15 @@ export async function runApp(flags: AppFlags): Promise<number> {
   try {
     if (flags.sim) {
       const { startSimulator } = await import('./simulator/server.js');
-      const sim = await startSimulator({ scenario: flags.scenario, seed: flags.seed, nodes: flags.nodes, services: flags.services, replicas: flags.replicas, as: flags.as as 'manager' | 'worker' | 'inactive' | undefined, clock: 'real' });
+      const sim = await startSimulator({
+        scenario: flags.scenario,
+        seed: flags.seed,
+        nodes: flags.nodes,
+        services: flags.services,
+        replicas: flags.replicas,
+        as: flags.as as 'manager' | 'worker' | 'inactive' | undefined,
+        clock: 'real',
+      });
       closeSim = () => sim.close();
       endpoints = [{ ...parseHost(sim.host, {}, undefined), label: `simulated swarm (${flags.scenario ?? 'tutorial'})` }];
     } else {
@@ -183,14 +191,24 @@ async function once(endpoints: Endpoint[], flags: AppFlags, frameModule: Promise
       store.dispatch({ type: 'logs/reset', scope, status: 'loading' });
       await new Promise<void>((resolve, reject) => {
         void client
-          .logs({ service: scope.id }, { follow: false, tail: height, tty: false }, (lines) => store.dispatch({ type: 'logs/append', lines, limit: 5000 }), (error) => (error ? reject(error) : resolve()))
+          .logs(
+            { service: scope.id },
+            { follow: false, tail: height, tty: false },
+            (lines) => store.dispatch({ type: 'logs/append', lines, limit: 5000 }),
+            (error) => (error ? reject(error) : resolve()),
+          )
           .catch(reject);
       });
       store.dispatch({ type: 'logs/status', status: 'ended' });
     }
     const { onceFrame } = await frameModule;
-    const frame = onceFrame(store.getSnapshot(), { kind, scope: kind === 'inspect' ? scope ?? SWARM_SCOPE : scope }, width, height, Boolean(flags.readOnly));
-    process.stdout.write(`${stripAnsi(frame).split('\n').map((l) => l.trimEnd()).join('\n')}\n`);
+    const frame = onceFrame(store.getSnapshot(), { kind, scope: kind === 'inspect' ? (scope ?? SWARM_SCOPE) : scope }, width, height, Boolean(flags.readOnly));
+    process.stdout.write(
+      `${stripAnsi(frame)
+        .split('\n')
+        .map((l) => l.trimEnd())
+        .join('\n')}\n`,
+    );
     return 0;
   } catch (error) {
     return fail((error as Error).message, 1);

@@ -36,7 +36,11 @@ export async function runSim(flags: SimFlags, out: NodeJS.WritableStream = proce
     const message = error instanceof ApiError ? error.message : (error as Error).message;
     process.stderr.write(`swarmdeck sim: ${message}\n`);
     if (error instanceof ApiError) {
-      process.stderr.write(`scenarios:\n${Object.entries(SCENARIOS).map(([k, v]) => `  ${k.padEnd(9)} ${v}`).join('\n')}\n`);
+      process.stderr.write(
+        `scenarios:\n${Object.entries(SCENARIOS)
+          .map(([k, v]) => `  ${k.padEnd(9)} ${v}`)
+          .join('\n')}\n`,
+      );
     }
     for (const signal of signals) process.off(signal, stop);
     return 2;

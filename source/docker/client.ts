@@ -222,7 +222,12 @@ export class SwarmClient {
   eventsBetween(since: number, until: number): Promise<SwarmEvent[]> {
     return new Promise((resolve, reject) => {
       const events: SwarmEvent[] = [];
-      this.events(since, (e) => events.push(e), (error) => (error ? reject(error) : resolve(events)), until).catch(reject);
+      this.events(
+        since,
+        (e) => events.push(e),
+        (error) => (error ? reject(error) : resolve(events)),
+        until,
+      ).catch(reject);
     });
   }
 
@@ -244,8 +249,7 @@ export class SwarmClient {
     if (options.since !== undefined) query.since = options.since;
     const object = target.task ? this.docker.getTask(target.task) : this.docker.getService(target.service!);
     const result = (await this.call((object as unknown as { logs(o: object): Promise<unknown> }).logs(query))) as
-      | Buffer
-      | (NodeJS.ReadableStream & { destroy(): void });
+      Buffer | (NodeJS.ReadableStream & { destroy(): void });
     const demuxer = new LogDemuxer(options.tty, !options.tty, true);
     if (Buffer.isBuffer(result)) {
       onLines([...demuxer.push(result), ...demuxer.end()]);

@@ -1,18 +1,6 @@
 /** The views the console shows; each is a pane with its own keys. */
 export type ViewKind =
-  | 'nodes'
-  | 'services'
-  | 'tasks'
-  | 'logs'
-  | 'actions'
-  | 'stacks'
-  | 'networks'
-  | 'configs'
-  | 'secrets'
-  | 'events'
-  | 'map'
-  | 'inspect'
-  | 'contexts';
+  'nodes' | 'services' | 'tasks' | 'logs' | 'actions' | 'stacks' | 'networks' | 'configs' | 'secrets' | 'events' | 'map' | 'inspect' | 'contexts';
 
 /** The panes a binding can belong to; 'global' works everywhere. */
 export type Pane = 'global' | ViewKind;
@@ -105,12 +93,32 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'view.stacks', keys: ['3'], pane: 'global', description: 'stacks view' },
   { id: 'view.map', keys: ['4'], pane: 'global', description: 'cluster map: a column per node, its tasks as blocks' },
   { id: 'view.events', keys: ['5'], pane: 'global', description: 'events timeline, live' },
-  { id: 'inspect', keys: ['i'], pane: 'global', description: 'inspect the selected object (YAML or JSON); the swarm itself when nothing is selected', hint: 'inspect' },
+  {
+    id: 'inspect',
+    keys: ['i'],
+    pane: 'global',
+    description: 'inspect the selected object (YAML or JSON); the swarm itself when nothing is selected',
+    hint: 'inspect',
+  },
   { id: 'events', keys: ['e'], pane: 'global', description: 'events of the selected object' },
-  { id: 'view.actions', keys: ['a'], pane: 'global', description: 'action log: what this console changed, when, where, and the docker command for each', hint: 'action log' },
+  {
+    id: 'view.actions',
+    keys: ['a'],
+    pane: 'global',
+    description: 'action log: what this console changed, when, where, and the docker command for each',
+    hint: 'action log',
+  },
   { id: 'service.scale', keys: ['s'], pane: 'services', description: 'scale (replicas)', mutates: true, hint: 'scale' },
   { id: 'service.restart', keys: ['r'], pane: 'services', description: 'restart: update --force', mutates: true, dangerous: true, hint: 'restart' },
-  { id: 'service.rollback', keys: ['ctrl+l'], pane: 'services', description: 'roll back to the previous spec', mutates: true, dangerous: true, hint: 'rollback' },
+  {
+    id: 'service.rollback',
+    keys: ['ctrl+l'],
+    pane: 'services',
+    description: 'roll back to the previous spec',
+    mutates: true,
+    dangerous: true,
+    hint: 'rollback',
+  },
   { id: 'service.logs', keys: ['l'], pane: 'services', description: 'logs of the service', hint: 'logs' },
   { id: 'node.promote', keys: ['P'], pane: 'nodes', description: 'promote to manager', mutates: true, hint: 'promote' },
   { id: 'node.demote', keys: ['D'], pane: 'nodes', description: 'demote to worker', mutates: true, dangerous: true, hint: 'demote' },
@@ -125,16 +133,46 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'logs.next', keys: ['n'], pane: 'logs', description: 'next match', hint: 'next match' },
   { id: 'logs.previous', keys: ['N'], pane: 'logs', description: 'previous match' },
   { id: 'inspect.format', keys: ['J'], pane: 'inspect', description: 'JSON or YAML', hint: 'json/yaml' },
-  { id: 'inspect.reveal', keys: ['x'], pane: 'inspect', description: 'reveal or mask secret-looking env values and join tokens (here and in rollback previews)', hint: 'reveal' },
+  {
+    id: 'inspect.reveal',
+    keys: ['x'],
+    pane: 'inspect',
+    description: 'reveal or mask secret-looking env values and join tokens (here and in rollback previews)',
+    hint: 'reveal',
+  },
   { id: 'inspect.search', keys: ['/'], pane: 'inspect', description: 'search (highlight matches)', hint: 'search' },
   { id: 'inspect.next', keys: ['n'], pane: 'inspect', description: 'next match', hint: 'next match' },
   { id: 'inspect.previous', keys: ['N'], pane: 'inspect', description: 'previous match' },
   { id: 'map.left', keys: ['h', 'left'], pane: 'map', description: 'node to the left', hint: 'move' },
   { id: 'map.right', keys: ['l', 'right'], pane: 'map', description: 'node to the right' },
-  { id: 'tasks.rollback', keys: ['ctrl+l'], pane: 'tasks', description: "roll back this service (from its rollout)", mutates: true, dangerous: true, hint: 'rollback' },
-  { id: 'drill.node', keys: ['X'], pane: 'nodes', description: 'practice: take the node down, or bring it back', sim: true, mutates: true, hint: 'node down/up' },
+  {
+    id: 'tasks.rollback',
+    keys: ['ctrl+l'],
+    pane: 'tasks',
+    description: 'roll back this service (from its rollout)',
+    mutates: true,
+    dangerous: true,
+    hint: 'rollback',
+  },
+  {
+    id: 'drill.node',
+    keys: ['X'],
+    pane: 'nodes',
+    description: 'practice: take the node down, or bring it back',
+    sim: true,
+    mutates: true,
+    hint: 'node down/up',
+  },
   { id: 'drill.node', keys: ['X'], pane: 'map', description: 'practice: take the node down, or bring it back', sim: true, mutates: true, hint: 'node down/up' },
-  { id: 'drill.image', keys: ['B'], pane: 'services', description: "practice: make the service's image fail to pull, or work again", sim: true, mutates: true, hint: 'break image' },
+  {
+    id: 'drill.image',
+    keys: ['B'],
+    pane: 'services',
+    description: "practice: make the service's image fail to pull, or work again",
+    sim: true,
+    mutates: true,
+    hint: 'break image',
+  },
   { id: 'drill.quorum', keys: ['Q'], pane: 'global', description: 'practice: lose raft quorum (managers down), or regain it', sim: true, mutates: true },
 ];
 
@@ -159,7 +197,7 @@ export interface ViewCommand {
 export const VIEW_COMMANDS: readonly ViewCommand[] = [
   { name: 'nodes', aliases: ['no', 'node'], view: 'nodes', description: 'nodes' },
   { name: 'services', aliases: ['svc', 'service'], view: 'services', description: 'services' },
-  { name: 'stacks', aliases: ['stack'], view: 'stacks', description: 'stacks (services by com.docker.stack.namespace); Enter lists a stack\'s services' },
+  { name: 'stacks', aliases: ['stack'], view: 'stacks', description: "stacks (services by com.docker.stack.namespace); Enter lists a stack's services" },
   { name: 'tasks', aliases: ['ps'], view: 'tasks', description: 'tasks of a service or node, with history', target: 'service or node' },
   { name: 'logs', aliases: ['log'], view: 'logs', description: 'logs of a service or task', target: 'service' },
   { name: 'map', aliases: [], view: 'map', description: 'cluster map: a column per node, tasks as blocks by service' },

@@ -41,7 +41,7 @@ export const DEFAULT_MANUAL_NOW = Date.parse('2026-11-22T12:00:00.000Z');
 /** Starts a simulated Swarm manager speaking the Engine API on a unix socket or a loopback port. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const manual = options.clock === 'manual';
-  const swarm = options.swarm ?? buildScenario({ ...options, now: manual ? options.now ?? DEFAULT_MANUAL_NOW : Date.now() });
+  const swarm = options.swarm ?? buildScenario({ ...options, now: manual ? (options.now ?? DEFAULT_MANUAL_NOW) : Date.now() });
   if (!options.swarm) swarm.engineRole = options.as ?? 'manager';
   const ticks = new Set<() => void>();
   const tick = () => {

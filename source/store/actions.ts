@@ -1,4 +1,5 @@
 import type { SwarmNode, SwarmService } from '../docker/types.js';
+import { quorumOf } from '../swarm/quorum.js';
 import type { ActionLog, ActionRecord } from './action-log.js';
 import type { Store } from './store.js';
 import type { Sync } from './sync.js';
@@ -45,9 +46,6 @@ export function demoteRefusal(node: SwarmNode, nodes: SwarmNode[]): string | und
   return undefined;
 }
 
-/** The managers a raft of `members` needs reachable to keep quorum (a majority). */
-export const quorumOf = (members: number) => Math.floor(members / 2) + 1;
-
 /**
  * What demoting this manager does to raft quorum, if it breaks it: after the demotion the raft has
  * one member less, and the managers still reachable must be a majority of what remains.
@@ -70,7 +68,14 @@ export async function perform(ctx: ActionContext, what: ActionDescription, work:
   const now = ctx.now ?? Date.now;
   const { description } = what;
   const record = (result: string) => {
-    const entry: ActionRecord = { time: new Date(now()).toISOString(), endpoint: ctx.store.getSnapshot().endpoint, target: what.target, action: description, result, command: what.command };
+    const entry: ActionRecord = {
+      time: new Date(now()).toISOString(),
+      endpoint: ctx.store.getSnapshot().endpoint,
+      target: what.target,
+      action: description,
+      result,
+      command: what.command,
+    };
     ctx.log?.append(entry);
     ctx.store.dispatch({ type: 'actions/append', record: entry });
   };
@@ -145,12 +150,20 @@ export const swarmActions = {
       withRetry(async () => ctx.sync.client.rollbackService(await fresh(ctx, service))),
     ),
   availability: (ctx: ActionContext, node: SwarmNode, availability: 'active' | 'pause' | 'drain') =>
-    perform(ctx, nodeAction(node, `${availability === 'active' ? 'activate' : availability} ${hostname(node)}`, `node update --availability ${availability} ${hostname(node)}`), () =>
-      withRetry(async () => ctx.sync.client.updateNode(await ctx.sync.client.inspectNode(node.ID), { Availability: availability })),
+    perform(
+      ctx,
+      nodeAction(
+        node,
+        `${availability === 'active' ? 'activate' : availability} ${hostname(node)}`,
+        `node update --availability ${availability} ${hostname(node)}`,
+      ),
+      () => withRetry(async () => ctx.sync.client.updateNode(await ctx.sync.client.inspectNode(node.ID), { Availability: availability })),
     ),
   role: (ctx: ActionContext, node: SwarmNode, role: 'manager' | 'worker') =>
-    perform(ctx, nodeAction(node, `${role === 'manager' ? 'promote' : 'demote'} ${hostname(node)}`, `node ${role === 'manager' ? 'promote' : 'demote'} ${hostname(node)}`), () =>
-      withRetry(async () => ctx.sync.client.updateNode(await ctx.sync.client.inspectNode(node.ID), { Role: role })),
+    perform(
+      ctx,
+      nodeAction(node, `${role === 'manager' ? 'promote' : 'demote'} ${hostname(node)}`, `node ${role === 'manager' ? 'promote' : 'demote'} ${hostname(node)}`),
+      () => withRetry(async () => ctx.sync.client.updateNode(await ctx.sync.client.inspectNode(node.ID), { Role: role })),
     ),
 };
 

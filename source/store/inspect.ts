@@ -16,7 +16,9 @@ export async function readObject(client: SwarmClient, scope: Scope): Promise<unk
     case 'network':
     case 'config':
     case 'secret': {
-      const found = (await client.listResources(`${scope.kind}s` as ResourceKind)).find((o) => (o.ID ?? o.Id) === scope.id || o.Name === scope.name || o.Spec?.Name === scope.name);
+      const found = (await client.listResources(`${scope.kind}s` as ResourceKind)).find(
+        (o) => (o.ID ?? o.Id) === scope.id || o.Name === scope.name || o.Spec?.Name === scope.name,
+      );
       if (!found) throw new Error(`no ${scope.kind} ${scope.name}`);
       return found;
     }

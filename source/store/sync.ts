@@ -257,9 +257,7 @@ export class Sync {
     await this.guarded(async () => this.store.dispatch({ type: 'services', services: await this.client.listServices(), at: this.now() }));
     if (this.stopped) return;
     const services = this.store.getSnapshot().services;
-    const converging = services.some(
-      (s) => busy(s.UpdateStatus?.State) || (s.ServiceStatus && s.ServiceStatus.RunningTasks !== s.ServiceStatus.DesiredTasks),
-    );
+    const converging = services.some((s) => busy(s.UpdateStatus?.State) || (s.ServiceStatus && s.ServiceStatus.RunningTasks !== s.ServiceStatus.DesiredTasks));
     this.servicesTimer = setTimeout(() => void this.refreshServices(), converging ? INTERVALS.converging : INTERVALS.quiet);
     // Tasks start one by one while services converge, and Swarm sends no event for each: the
     // per-node counts on screen follow the same polling, and once more when it settles.
@@ -411,7 +409,12 @@ export class Sync {
       await clients[0].checkManager();
     } catch (error) {
       // Stay where we are: a context we cannot use must not cost the view we have.
-      this.store.dispatch({ type: 'status', text: `context ${name}: ${(error as Error).message} (still on ${this.client.endpoint.label})`, kind: 'error', at: this.now() });
+      this.store.dispatch({
+        type: 'status',
+        text: `context ${name}: ${(error as Error).message} (still on ${this.client.endpoint.label})`,
+        kind: 'error',
+        at: this.now(),
+      });
       return false;
     }
     await this.switchTo(clients);

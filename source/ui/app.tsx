@@ -15,8 +15,6 @@ import { filterRows, isListView, listModel } from './views.js';
 
 type InkKey = Parameters<Parameters<typeof useInput>[0]>[1];
 
-
-
 /** Splits a chunk of typed characters into key presses as Ink would have reported them one by one. */
 export function splitKeys(chunk: string): { input: string; key: Partial<InkKey> }[] {
   const none = { return: false, backspace: false, delete: false, ctrl: false, escape: false, tab: false };
@@ -130,11 +128,13 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
   // The frame is derived at render time from the same state the key handler reads.
   const list = useMemo(
     () => (isListView(view.kind) ? listModel(view, state, now(), state.counts) : undefined),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [view, state.nodes, state.services, state.tasks, state.loaded, state.counts, tick],
   );
   const rows = useMemo(() => (list ? filterRows(list.rows, ui.filters[key]) : []), [list, ui.filters, key]);
-  const selectedIndex = Math.max(0, rows.findIndex((r) => r.key === ui.selection[key]));
+  const selectedIndex = Math.max(
+    0,
+    rows.findIndex((r) => r.key === ui.selection[key]),
+  );
   const selectedKey = rows[selectedIndex]?.key;
 
   // Per-node task counts are fetched for the rows on screen only: at 1,000 nodes, not 50,000 tasks.
@@ -145,7 +145,14 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
   } else if (view.kind === 'map') {
     const nodes = mapNodes(state);
     const columns = mapColumns(width);
-    const start = mapOffset(Math.max(0, nodes.findIndex((n) => n.ID === ui.selection.map)), nodes.length, columns);
+    const start = mapOffset(
+      Math.max(
+        0,
+        nodes.findIndex((n) => n.ID === ui.selection.map),
+      ),
+      nodes.length,
+      columns,
+    );
     visibleNodes = nodes.slice(start, start + columns).map((n) => n.ID);
   }
   const visibleKey = visibleNodes.join(',');

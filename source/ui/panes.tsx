@@ -97,7 +97,10 @@ export function MapPane({ state, ui, width, height }: { state: ClusterState; ui:
   const nodes = mapNodes(state);
   if (nodes.length === 0) return <Text color={theme.dim}>{state.loaded.nodes ? 'no nodes' : 'loading nodes...'}</Text>;
   const columns = mapColumns(width);
-  const selected = Math.max(0, nodes.findIndex((n) => n.ID === ui.selection.map));
+  const selected = Math.max(
+    0,
+    nodes.findIndex((n) => n.ID === ui.selection.map),
+  );
   const offset = mapOffset(selected, nodes.length, columns);
   const shown = nodes.slice(offset, offset + columns);
   const services = new Map<string, SwarmService>(state.services.map((s) => [s.ID, s]));

@@ -87,7 +87,7 @@ export function parseLine(line: string): { cells: Cell[]; wide: boolean } {
   let key = '';
   let wide = false;
   const re = /\u001b\[([0-9;]*)m|\u001b\[[0-9;?]*[A-Za-z]|\u001b\][^\u0007]*\u0007|([^\u001b]+)/g;
-  for (let m; (m = re.exec(line)); ) {
+  for (let m; (m = re.exec(line));) {
     if (m[1] !== undefined) {
       style = applySgr(style, m[1]);
       key = sgrOf(style);

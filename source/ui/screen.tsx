@@ -68,7 +68,7 @@ function Header({ state, width, now, readOnly }: Pick<ScreenProps, 'state' | 'wi
         <Text color={status.color}>{truncate(status.text, Math.max(0, width - first.length))}</Text>
       </Text>
       <Text wrap="truncate">
-        {readOnly ? <Text color={theme.warn}>READ-ONLY  </Text> : null}
+        {readOnly ? <Text color={theme.warn}>READ-ONLY </Text> : null}
         <Text color={theme.dim}>{truncate(facts, width - (readOnly ? 11 : 0))}</Text>
       </Text>
     </Box>
@@ -127,7 +127,10 @@ function ConfirmBox({ ui, width, height }: { ui: UiState; width: number; height:
           </Text>
         ))}
         <Text color={theme.dim} wrap="truncate">
-          {truncate(confirm.typeToConfirm ? `y: go on, then type ${inert(confirm.typeToConfirm)}    n or Esc: cancel` : 'y or Enter: go ahead    n or Esc: cancel', inner - 2)}
+          {truncate(
+            confirm.typeToConfirm ? `y: go on, then type ${inert(confirm.typeToConfirm)}    n or Esc: cancel` : 'y or Enter: go ahead    n or Esc: cancel',
+            inner - 2,
+          )}
         </Text>
       </Box>
     </Box>
@@ -216,14 +219,24 @@ export function logRows(state: ClusterState, ui: UiState, width: number, height:
     const head = `${stamp}${prefix ? `${prefix} | ` : ''}`;
     const text = inert(entry.text);
     if (!ui.logs.wrap) {
-      rows.unshift({ prefix: truncate(head, width), color: colorOf(entry.taskId), text: truncate(text, Math.max(0, width - head.length)), stderr: entry.stream === 'stderr' });
+      rows.unshift({
+        prefix: truncate(head, width),
+        color: colorOf(entry.taskId),
+        text: truncate(text, Math.max(0, width - head.length)),
+        stderr: entry.stream === 'stderr',
+      });
       continue;
     }
     const room = Math.max(10, width - head.length);
     const chunks: string[] = [];
     for (let at = 0; at < text.length || chunks.length === 0; at += room) chunks.push(text.slice(at, at + room));
     for (let c = chunks.length - 1; c >= 0 && rows.length < height; c--) {
-      rows.unshift({ prefix: c === 0 ? head : ' '.repeat(Math.min(head.length, width - room)), color: colorOf(entry.taskId), text: chunks[c], stderr: entry.stream === 'stderr' });
+      rows.unshift({
+        prefix: c === 0 ? head : ' '.repeat(Math.min(head.length, width - room)),
+        color: colorOf(entry.taskId),
+        text: chunks[c],
+        stderr: entry.stream === 'stderr',
+      });
     }
   }
   return rows;
@@ -260,8 +273,7 @@ function LogsPane({ state, ui, width, height }: { state: ClusterState; ui: UiSta
   const rows = logRows(state, ui, width, height);
   const { logs } = state;
   if (rows.length === 0) {
-    const text =
-      logs.status === 'error' ? `logs unavailable: ${logs.error}` : logs.status === 'loading' ? 'loading logs...' : 'no log lines yet';
+    const text = logs.status === 'error' ? `logs unavailable: ${logs.error}` : logs.status === 'loading' ? 'loading logs...' : 'no log lines yet';
     return (
       <Box height={height}>
         <Text color={logs.status === 'error' ? theme.bad : theme.dim}>{truncate(inert(text), width)}</Text>
@@ -300,7 +312,9 @@ export function bannerLines(view: View, state: ClusterState, now: number, width:
   if (view.kind !== 'tasks' || view.scope?.kind !== 'service') return [];
   const service = state.services.find((s) => s.ID === view.scope!.id);
   if (!service || state.tasks.scope?.id !== service.ID) return [];
-  const lines = serviceBanners(service, state.tasks.items, now).flatMap((b) => b.lines.flatMap((l) => wrapWords(l, width)).map((text) => ({ text, color: b.color })));
+  const lines = serviceBanners(service, state.tasks.items, now).flatMap((b) =>
+    b.lines.flatMap((l) => wrapWords(l, width)).map((text) => ({ text, color: b.color })),
+  );
   return lines.slice(0, Math.max(0, Math.floor((bodyHeight - 1) / 2)));
 }
 
@@ -328,7 +342,9 @@ export function Screen(props: ScreenProps) {
     body = <LogsPane state={state} ui={ui} width={width} height={bodyHeight} />;
   } else if (view.kind === 'inspect') {
     title = view.scope?.kind === 'swarm' ? ' Inspect the swarm ' : ` Inspect ${view.scope?.kind ?? ''} ${inert(view.scope?.name ?? '')} `;
-    right = [ui.inspect.format, ui.inspect.reveal ? 'secrets revealed' : 'secrets masked', ui.inspect.search ? `/${ui.inspect.search}` : ''].filter(Boolean).join(', ');
+    right = [ui.inspect.format, ui.inspect.reveal ? 'secrets revealed' : 'secrets masked', ui.inspect.search ? `/${ui.inspect.search}` : '']
+      .filter(Boolean)
+      .join(', ');
     body = <InspectPane state={state} ui={ui} width={width} height={bodyHeight} />;
   } else if (view.kind === 'map') {
     const nodes = state.nodes;
@@ -355,7 +371,15 @@ export function Screen(props: ScreenProps) {
             {fit(line.text, width)}
           </Text>
         ))}
-        <Table columns={model.columns} rows={rows} selected={selected} height={tableHeight} width={width} offset={offset} empty={filter ? `nothing matches /${filter}` : model.empty} />
+        <Table
+          columns={model.columns}
+          rows={rows}
+          selected={selected}
+          height={tableHeight}
+          width={width}
+          offset={offset}
+          empty={filter ? `nothing matches /${filter}` : model.empty}
+        />
       </>
     );
   }

@@ -15,7 +15,10 @@ export interface ListModel {
   empty: string;
 }
 
-const byName = <T>(name: (t: T) => string) => (a: T, b: T) => naturalCompare(name(a), name(b));
+const byName =
+  <T>(name: (t: T) => string) =>
+  (a: T, b: T) =>
+    naturalCompare(name(a), name(b));
 
 /** Caches a value per source array, so that a list is sorted and turned into rows once per change, not per key. */
 function cached<S extends object, T>(cache: WeakMap<S, T>, source: S, make: () => T): T {
@@ -74,14 +77,17 @@ export function listModel(view: View, state: ClusterState, now: number, counts?:
     };
   }
   if (view.kind === 'services') {
-    const all = cached(serviceRowsCache, state.services, () =>
-      [...state.services].sort(byName((s: SwarmService) => s.Spec.Name ?? '')).map(serviceRow),
-    );
+    const all = cached(serviceRowsCache, state.services, () => [...state.services].sort(byName((s: SwarmService) => s.Spec.Name ?? '')).map(serviceRow));
     // A stack's services: drilled into from the stacks view.
     if (view.scope?.kind === 'stack') {
       const ids = new Set(state.services.filter((s) => stackOf(s) === view.scope!.id).map((s) => s.ID));
       const rows = all.filter((r) => ids.has(r.key));
-      return { title: `Services of stack ${view.scope.name} (${rows.length})`, columns: SERVICE_COLUMNS, rows, empty: `stack ${view.scope.name} has no services now` };
+      return {
+        title: `Services of stack ${view.scope.name} (${rows.length})`,
+        columns: SERVICE_COLUMNS,
+        rows,
+        empty: `stack ${view.scope.name} has no services now`,
+      };
     }
     const rows = all;
     return {
@@ -93,7 +99,12 @@ export function listModel(view: View, state: ClusterState, now: number, counts?:
   }
   if (view.kind === 'stacks') {
     const rows = cached(stackRowsCache, state.services, () => stackRows(state.services));
-    return { title: `Stacks (${rows.length})`, columns: STACK_COLUMNS, rows, empty: state.loaded.services ? 'no stacks: deploy one with `docker stack deploy`' : 'loading services...' };
+    return {
+      title: `Stacks (${rows.length})`,
+      columns: STACK_COLUMNS,
+      rows,
+      empty: state.loaded.services ? 'no stacks: deploy one with `docker stack deploy`' : 'loading services...',
+    };
   }
   if (view.kind === 'networks') {
     const items = state.resources.networks;
@@ -103,9 +114,16 @@ export function listModel(view: View, state: ClusterState, now: number, counts?:
   if (view.kind === 'configs' || view.kind === 'secrets') {
     const kind = view.kind;
     const items = state.resources[kind];
-    const rows = items ? cached(resourceRowsCache, items, () => [...items].sort(byName((o) => o.Spec?.Name ?? '')).map((o) => configRow(o, kind, state.services, now))) : [];
+    const rows = items
+      ? cached(resourceRowsCache, items, () => [...items].sort(byName((o) => o.Spec?.Name ?? '')).map((o) => configRow(o, kind, state.services, now)))
+      : [];
     const what = kind === 'configs' ? 'configs' : 'secrets (names and dates only: their data never leaves the manager)';
-    return { title: `${kind === 'configs' ? 'Configs' : 'Secrets'} (${rows.length})`, columns: CONFIG_COLUMNS, rows, empty: items ? `no ${what}` : `loading ${kind}...` };
+    return {
+      title: `${kind === 'configs' ? 'Configs' : 'Secrets'} (${rows.length})`,
+      columns: CONFIG_COLUMNS,
+      rows,
+      empty: items ? `no ${what}` : `loading ${kind}...`,
+    };
   }
   if (view.kind === 'events') {
     const scope = view.scope;
@@ -120,11 +138,17 @@ export function listModel(view: View, state: ClusterState, now: number, counts?:
       title: scope ? `Events of ${scope.kind} ${scope.name} (${list.length})` : `Events (${list.length}, live)`,
       columns: EVENT_COLUMNS,
       rows: list,
-      empty: scope ? `no events for ${scope.name} in the last ${EVENT_HISTORY_SECONDS / 60} minutes; new ones appear as they happen` : 'no events yet; they appear as they happen',
+      empty: scope
+        ? `no events for ${scope.name} in the last ${EVENT_HISTORY_SECONDS / 60} minutes; new ones appear as they happen`
+        : 'no events yet; they appear as they happen',
     };
   }
   if (view.kind === 'contexts') {
-    const rows = state.contexts.map((c) => ({ key: c.name, cells: [inert(c.name) + (c.current ? ' *' : ''), inert(c.host)], color: c.current ? 'green' : undefined }));
+    const rows = state.contexts.map((c) => ({
+      key: c.name,
+      cells: [inert(c.name) + (c.current ? ' *' : ''), inert(c.host)],
+      color: c.current ? 'green' : undefined,
+    }));
     return { title: `Docker contexts (${rows.length}; Enter switches)`, columns: CONTEXT_COLUMNS, rows, empty: 'no docker contexts' };
   }
   if (view.kind === 'actions') {

@@ -49,7 +49,7 @@ describe('--once', () => {
     expect(stdout).toMatch(/flaskontesting\s+replicated\s+5\/5/);
   });
 
-  test('a short list prints as tall as its content, not a terminal\'s worth of blank rows', async () => {
+  test("a short list prints as tall as its content, not a terminal's worth of blank rows", async () => {
     const { stdout } = await run(['--once', '--view', 'services', '--width', '100', '--height', '40'], { DOCKER_HOST: sim.host });
     const lines = stdout.trimEnd().split('\n');
     // Header (2), title, column names, 6 services, status line, footer.
@@ -72,11 +72,15 @@ describe('--once', () => {
   test('refuses an unknown view with the valid ones, exit 2', async () => {
     const { code, stderr } = await run(['--once', '--view', 'bogus'], { DOCKER_HOST: sim.host });
     expect(code).toBe(2);
-    expect(stderr).toContain('--view must be one of nodes, services, stacks, tasks, logs, map, networks, configs, secrets, events, inspect, swarm, actions, not "bogus"');
+    expect(stderr).toContain(
+      '--view must be one of nodes, services, stacks, tasks, logs, map, networks, configs, secrets, events, inspect, swarm, actions, not "bogus"',
+    );
   });
 
   test('prints every other view: stacks, map, networks, configs, secrets, events', async () => {
-    const frames = await Promise.all(['stacks', 'map', 'networks', 'configs', 'secrets', 'events'].map((view) => run(['--once', '--view', view, '--width', '100'], { DOCKER_HOST: sim.host })));
+    const frames = await Promise.all(
+      ['stacks', 'map', 'networks', 'configs', 'secrets', 'events'].map((view) => run(['--once', '--view', view, '--width', '100'], { DOCKER_HOST: sim.host })),
+    );
     const [stacks, map, networks, configs, secrets, events] = frames.map((f) => (expect(f.code).toBe(0), f.stdout));
     expect(stacks).toMatch(/getstartedlab\s+1\s+5\/5\s+Swarm/);
     expect(map).toMatch(/^core-01\s+core-02\s+core-03\s+core-04\s+core-05$/m);

@@ -54,7 +54,11 @@ describe.skipIf(!hasTmux)('the terminal', () => {
       try {
         // The console is the shell's child: signal it by its pid, found under the pane's shell.
         const shell = s.pid();
-        const child = Number(execFileSync('pgrep', ['-P', String(shell)], { encoding: 'utf8' }).trim().split('\n')[0]);
+        const child = Number(
+          execFileSync('pgrep', ['-P', String(shell)], { encoding: 'utf8' })
+            .trim()
+            .split('\n')[0],
+        );
         process.kill(child, signal);
         expect(await s.exitCode()).toBe('exit=0');
         expect(s.alternate()).toBe('0');

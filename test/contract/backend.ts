@@ -44,7 +44,9 @@ export async function simulatorBackend(): Promise<Backend> {
 /** A real manager from SWARMDECK_TEST_DOCKER_HOST; node control from SWARMDECK_TEST_NODE_CTL (e.g. realswarm.sh). */
 export function engineBackend(host: string): Backend {
   const ctl = process.env.SWARMDECK_TEST_NODE_CTL;
-  const docker = host.startsWith('unix://') ? new Docker({ socketPath: host.slice(7) }) : new Docker({ host: new URL(host.replace(/^tcp:/, 'http:')).hostname, port: Number(new URL(host.replace(/^tcp:/, 'http:')).port) });
+  const docker = host.startsWith('unix://')
+    ? new Docker({ socketPath: host.slice(7) })
+    : new Docker({ host: new URL(host.replace(/^tcp:/, 'http:')).hostname, port: Number(new URL(host.replace(/^tcp:/, 'http:')).port) });
   const run = (...args: string[]) => {
     const [cmd, ...pre] = ctl!.split(' ');
     execFileSync(cmd, [...pre, ...args], { stdio: 'ignore', timeout: 120_000 });

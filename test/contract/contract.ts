@@ -43,9 +43,8 @@ export function defineContract(label: string, open: () => Promise<Backend>) {
     const options: Record<string, unknown> = { _query: Object.fromEntries(url.searchParams) };
     if (body !== undefined) options._body = body;
     return new Promise<{ status: number; body: any }>((resolve) =>
-      modem.dial(
-        { path: `${url.pathname}?`, method, options, statusCodes: { 200: true, 201: true, 204: true } },
-        (error, data) => resolve(error ? { status: error.statusCode, body: error.json } : { status: 200, body: data }),
+      modem.dial({ path: `${url.pathname}?`, method, options, statusCodes: { 200: true, 201: true, 204: true } }, (error, data) =>
+        resolve(error ? { status: error.statusCode, body: error.json } : { status: 200, body: data }),
       ),
     );
   };
@@ -86,7 +85,11 @@ export function defineContract(label: string, open: () => Promise<Backend>) {
     const until = Math.floor(Date.parse(((await b.docker.info()) as any).SystemTime) / 1000);
     const res = await raw('GET', `/events?since=${since}&until=${until}&filters=${encodeURIComponent(JSON.stringify(filters))}`);
     const text = Buffer.isBuffer(res.body) ? res.body.toString() : typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
-    return text.trim().split('\n').filter(Boolean).map((l: string) => JSON.parse(l));
+    return text
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l: string) => JSON.parse(l));
   }
   const nowSeconds = async () => Math.floor(Date.parse(((await b.docker.info()) as any).SystemTime) / 1000) - 1;
 
@@ -105,7 +108,11 @@ export function defineContract(label: string, open: () => Promise<Backend>) {
     afterAll(async () => {
       if (!b) return;
       for (const s of (await b.docker.listServices()) as any[]) {
-        if (s.Spec.Name.startsWith(PREFIX)) await b.docker.getService(s.ID).remove().catch(() => {});
+        if (s.Spec.Name.startsWith(PREFIX))
+          await b.docker
+            .getService(s.ID)
+            .remove()
+            .catch(() => {});
       }
       for (const n of (await b.docker.listNodes()) as any[]) {
         if (n.Spec.Availability !== 'active') await setNode(n.ID, { Availability: 'active' });
@@ -182,7 +189,7 @@ export function defineContract(label: string, open: () => Promise<Backend>) {
         expect(list.map((s) => s.ID)).toEqual([web.ID]);
       });
 
-      test('the label filter matches key=value on services, and tasks by their service\'s labels', async () => {
+      test("the label filter matches key=value on services, and tasks by their service's labels", async () => {
         const label = `com.docker.stack.namespace=${PREFIX}stack`;
         const services = (await b.docker.listServices({ filters: { label: [label] } })) as any[];
         expect(services.map((s) => s.Spec.Name)).toEqual([`${PREFIX}web`]);
@@ -217,7 +224,13 @@ export function defineContract(label: string, open: () => Promise<Backend>) {
       test('insertDefaults writes the update and restart defaults', async () => {
         const res = await raw('GET', `/services/${PREFIX}db?insertDefaults=true`);
         expect(res.body.Spec.UpdateConfig).toEqual({ Parallelism: 1, FailureAction: 'pause', Monitor: 5_000_000_000, MaxFailureRatio: 0, Order: 'stop-first' });
-        expect(res.body.Spec.RollbackConfig).toEqual({ Parallelism: 1, FailureAction: 'pause', Monitor: 5_000_000_000, MaxFailureRatio: 0, Order: 'stop-first' });
+        expect(res.body.Spec.RollbackConfig).toEqual({
+          Parallelism: 1,
+          FailureAction: 'pause',
+          Monitor: 5_000_000_000,
+          MaxFailureRatio: 0,
+          Order: 'stop-first',
+        });
       });
     });
 
@@ -264,7 +277,11 @@ export function defineContract(label: string, open: () => Promise<Backend>) {
         await converged('web', 4);
         const events = await eventsSince(since, { type: ['service'], service: [`${PREFIX}web`] });
         expect(events).toContainEqual(
-          expect.objectContaining({ Type: 'service', Action: 'update', Actor: expect.objectContaining({ Attributes: { name: `${PREFIX}web`, 'replicas.new': '4', 'replicas.old': '2' } }) }),
+          expect.objectContaining({
+            Type: 'service',
+            Action: 'update',
+            Actor: expect.objectContaining({ Attributes: { name: `${PREFIX}web`, 'replicas.new': '4', 'replicas.old': '2' } }),
+          }),
         );
         await update('web', (spec) => ({ ...spec, Mode: { Replicated: { Replicas: 2 } } }));
         // A real manager's orchestrator marks the surplus tasks a moment after the call returns.
@@ -282,7 +299,11 @@ export function defineContract(label: string, open: () => Promise<Backend>) {
       test('a forced update replaces the tasks, reports updating then completed, and keeps the old tasks as history', async () => {
         const before = (await running('web')).map((t) => t.ID);
         const since = await nowSeconds();
-        await update('web', (spec) => ({ ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate.ForceUpdate ?? 0) + 1 } }), '&registryAuthFrom=spec');
+        await update(
+          'web',
+          (spec) => ({ ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate.ForceUpdate ?? 0) + 1 } }),
+          '&registryAuthFrom=spec',
+        );
         // A real manager's updater writes UpdateStatus a moment after the update call returns.
         const during = await eventually(async () => {
           const s = await inspect('web');
@@ -328,9 +349,11 @@ export function defineContract(label: string, open: () => Promise<Backend>) {
     describe('logs', () => {
       test('service logs are multiplexed frames with timestamps and the three swarm ids as details', async () => {
         await b.tick(3000);
-        const body = (await b.docker.getService(`${PREFIX}db`).logs({ stdout: true, stderr: true, timestamps: true, details: true, tail: 5 } as any)) as unknown as Buffer;
+        const body = (await b.docker
+          .getService(`${PREFIX}db`)
+          .logs({ stdout: true, stderr: true, timestamps: true, details: true, tail: 5 } as any)) as unknown as Buffer;
         const frames: { stream: number; text: string }[] = [];
-        for (let at = 0; at + 8 <= body.length; ) {
+        for (let at = 0; at + 8 <= body.length;) {
           const length = body.readUInt32BE(at + 4);
           expect(body[at + 1] + body[at + 2] + body[at + 3]).toBe(0);
           frames.push({ stream: body[at], text: body.subarray(at + 8, at + 8 + length).toString() });
@@ -341,13 +364,17 @@ export function defineContract(label: string, open: () => Promise<Backend>) {
         for (const f of frames) {
           expect([1, 2]).toContain(f.stream);
           expect(f.text.endsWith('\n')).toBe(true);
-          expect(f.text).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z com\.docker\.swarm\.node\.id=\w+,com\.docker\.swarm\.service\.id=\w+,com\.docker\.swarm\.task\.id=\w+ /);
+          expect(f.text).toMatch(
+            /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z com\.docker\.swarm\.node\.id=\w+,com\.docker\.swarm\.service\.id=\w+,com\.docker\.swarm\.task\.id=\w+ /,
+          );
         }
         expect(frames.some((f) => f.text.includes(`com.docker.swarm.task.id=${task.ID}`))).toBe(true);
       });
 
       test('follow keeps streaming new lines', async () => {
-        const stream = (await b.docker.getService(`${PREFIX}db`).logs({ stdout: true, stderr: true, follow: true, tail: 0 } as any)) as unknown as IncomingMessage;
+        const stream = (await b.docker
+          .getService(`${PREFIX}db`)
+          .logs({ stdout: true, stderr: true, follow: true, tail: 0 } as any)) as unknown as IncomingMessage;
         let bytes = 0;
         stream.on('data', (c: Buffer) => (bytes += c.length));
         await eventually(async () => bytes > 0, 'a followed log line', 30_000);
@@ -368,7 +395,14 @@ export function defineContract(label: string, open: () => Promise<Backend>) {
         await converged('db', 1);
         const events = await eventsSince(since, { type: ['node'] });
         expect(events).toContainEqual(
-          expect.objectContaining({ Type: 'node', Action: 'update', Actor: { ID: worker.ID, Attributes: expect.objectContaining({ 'availability.new': 'drain', 'availability.old': 'active', name: worker.Description.Hostname }) } }),
+          expect.objectContaining({
+            Type: 'node',
+            Action: 'update',
+            Actor: {
+              ID: worker.ID,
+              Attributes: expect.objectContaining({ 'availability.new': 'drain', 'availability.old': 'active', name: worker.Description.Hostname }),
+            },
+          }),
         );
         expect((await setNode(worker.ID, { Availability: 'active' })).status).toBe(200);
       });
@@ -376,7 +410,10 @@ export function defineContract(label: string, open: () => Promise<Backend>) {
       test('promote and demote a worker; demoting the last manager is refused', async () => {
         const [worker] = (await workers()).sort((x, y) => x.Description.Hostname.localeCompare(y.Description.Hostname));
         expect((await setNode(worker.ID, { Role: 'manager' })).status).toBe(200);
-        await eventually(async () => ((await b.docker.getNode(worker.ID).inspect()) as any).ManagerStatus?.Reachability === 'reachable', 'the promoted node to be reachable');
+        await eventually(
+          async () => ((await b.docker.getNode(worker.ID).inspect()) as any).ManagerStatus?.Reachability === 'reachable',
+          'the promoted node to be reachable',
+        );
         // Right after a raft change a second one can be refused until it settles: retry, as an operator would.
         await eventually(async () => (await setNode(worker.ID, { Role: 'worker' })).status === 200, 'the demotion to be accepted', 60_000);
         await eventually(async () => ((await b.docker.getNode(worker.ID).inspect()) as any).ManagerStatus === undefined, 'the node to be a worker again');
@@ -386,7 +423,10 @@ export function defineContract(label: string, open: () => Promise<Backend>) {
         const managers = (await b.docker.listNodes({ filters: JSON.stringify({ role: ['manager'] }) })) as any[];
         if (managers.length === 1) {
           const res = await setNode(managers[0].ID, { Role: 'worker' });
-          expect(res).toEqual({ status: 400, body: { message: 'rpc error: code = FailedPrecondition desc = attempting to demote the last manager of the swarm' } });
+          expect(res).toEqual({
+            status: 400,
+            body: { message: 'rpc error: code = FailedPrecondition desc = attempting to demote the last manager of the swarm' },
+          });
         }
       });
 
@@ -407,10 +447,14 @@ export function defineContract(label: string, open: () => Promise<Backend>) {
         await b.nodeControl!.stop(hostname);
         try {
           await eventually(async () => ((await b.docker.getNode(worker.ID).inspect()) as any).Status.State === 'down', `${hostname} to be down`, 120_000);
-          await eventually(async () => {
-            const list = (await running('web')).filter((t) => t.NodeID !== worker.ID);
-            return list.length === replicas;
-          }, 'web to be rescheduled off the down node', 120_000);
+          await eventually(
+            async () => {
+              const list = (await running('web')).filter((t) => t.NodeID !== worker.ID);
+              return list.length === replicas;
+            },
+            'web to be rescheduled off the down node',
+            120_000,
+          );
         } finally {
           await b.nodeControl!.start(hostname);
         }

@@ -12,7 +12,7 @@ const frame = (stream: 1 | 2, payload: string | Buffer) => {
 const TS = '2026-11-22T12:00:00.000000000Z';
 const DETAILS = 'com.docker.swarm.node.id=n1,com.docker.swarm.service.id=s1,com.docker.swarm.task.id=t1';
 
-test('a line the engine split into 16 KB frames comes back as one line, with the first frame\'s time and task', () => {
+test("a line the engine split into 16 KB frames comes back as one line, with the first frame's time and task", () => {
   const demuxer = new LogDemuxer(false, true, true);
   const part = 'x'.repeat(16 * 1024);
   const lines = demuxer.push(

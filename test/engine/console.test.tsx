@@ -30,7 +30,10 @@ describe.skipIf(!host)('the console on a real swarm', () => {
 
   afterAll(async () => {
     await c?.close();
-    await docker?.getService(NAME).remove().catch(() => {});
+    await docker
+      ?.getService(NAME)
+      .remove()
+      .catch(() => {});
   });
 
   test('shows the real nodes', async () => {

@@ -48,7 +48,10 @@ describe.skipIf(!host || !hasTmux)('hostile output in a real terminal', () => {
 
   afterAll(async () => {
     spawnSync('tmux', ['kill-session', '-t', SESSION]);
-    await docker?.getService(NAME).remove().catch(() => {});
+    await docker
+      ?.getService(NAME)
+      .remove()
+      .catch(() => {});
   });
 
   const screen = () => tmux('capture-pane', '-p', '-t', SESSION);

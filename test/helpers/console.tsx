@@ -54,7 +54,15 @@ export async function mountConsole(
   const sync = new Sync(clients, store, now);
   await sync.start();
   const ui = render(
-    <App store={store} sync={sync} readOnly={options.readOnly ?? false} width={options.width ?? 120} height={options.height ?? 39} now={now} initialView={options.view} />,
+    <App
+      store={store}
+      sync={sync}
+      readOnly={options.readOnly ?? false}
+      width={options.width ?? 120}
+      height={options.height ?? 39}
+      now={now}
+      initialView={options.view}
+    />,
   );
   const frame = () => strip(ui.lastFrame() ?? '');
   const press: MountedConsole['press'] = async (...keys) => {
@@ -96,7 +104,9 @@ export async function mountConsole(
 }
 
 /** Starts a simulator and the console on it, at a fixed size and on the simulator's clock. */
-export async function startConsole(options: { width?: number; height?: number; readOnly?: boolean; view?: View; scenario?: string } = {}): Promise<TestConsole> {
+export async function startConsole(
+  options: { width?: number; height?: number; readOnly?: boolean; view?: View; scenario?: string } = {},
+): Promise<TestConsole> {
   const swarm = await startTestSwarm({ scenario: options.scenario ?? 'tutorial' });
   const mounted = await mountConsole(swarm.sim.host, { ...options, label: 'simulated swarm (tutorial)', now: () => swarm.sim.swarm.now });
   return {

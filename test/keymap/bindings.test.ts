@@ -15,7 +15,7 @@ describe('the keymap', () => {
     expect(BINDINGS.filter((b) => b.dangerous && !b.mutates)).toEqual([]);
   });
 
-  test('a pane\'s own binding wins over a global one on the same key', () => {
+  test("a pane's own binding wins over a global one on the same key", () => {
     expect(match('logs', { input: '/', key: {} })?.id).toBe('logs.search');
     expect(match('services', { input: '/', key: {} })?.id).toBe('filter');
   });

@@ -44,8 +44,7 @@ describe('listing and lookup', () => {
 describe('availability', () => {
   test('draining a node moves its tasks to other nodes', async () => {
     const core2 = await node('core-02');
-    const onCore2 = async () =>
-      (await swarm.docker.listTasks({ filters: { node: ['core-02'], 'desired-state': ['running'] } })).length;
+    const onCore2 = async () => (await swarm.docker.listTasks({ filters: { node: ['core-02'], 'desired-state': ['running'] } })).length;
     expect(await onCore2()).toBeGreaterThan(0);
     await setNode('core-02', { Availability: 'drain' });
     swarm.advance(3000);
@@ -88,7 +87,9 @@ describe('availability', () => {
   test('a stale node version is refused with update out of sequence', async () => {
     const n = await node('core-02');
     await swarm.docker.getNode(n.ID).update({ ...n.Spec, Availability: 'pause', version: n.Version.Index });
-    const result = await failure(swarm.docker.getNode(n.ID).update({ ...n.Spec, Availability: 'drain', version: n.Version.Index }) as unknown as Promise<unknown>);
+    const result = await failure(
+      swarm.docker.getNode(n.ID).update({ ...n.Spec, Availability: 'drain', version: n.Version.Index }) as unknown as Promise<unknown>,
+    );
     expect(result).toEqual({ status: 500, message: 'rpc error: code = Unknown desc = update out of sequence' });
     expect((await node('core-02')).Spec.Availability).toBe('pause');
   });
@@ -114,7 +115,7 @@ describe('roles', () => {
     expect((await node('core-05')).ManagerStatus).toBeUndefined();
   });
 
-  test('demoting the last manager is refused with the engine\'s message', async () => {
+  test("demoting the last manager is refused with the engine's message", async () => {
     await setNode('core-05', { Role: 'worker' });
     const result = await failure(setNode('core-01', { Role: 'worker' }));
     expect(result).toEqual({ status: 400, message: 'rpc error: code = FailedPrecondition desc = attempting to demote the last manager of the swarm' });
@@ -130,7 +131,9 @@ describe('roles', () => {
   test('removing a manager is refused until it is demoted', async () => {
     const n = await node('core-05');
     const result = await failure(swarm.docker.getNode(n.ID).remove({}));
-    expect(result.message).toBe(`rpc error: code = FailedPrecondition desc = node ${n.ID} is a cluster manager and is a member of the raft cluster. It must be demoted to worker before removal`);
+    expect(result.message).toBe(
+      `rpc error: code = FailedPrecondition desc = node ${n.ID} is a cluster manager and is a member of the raft cluster. It must be demoted to worker before removal`,
+    );
   });
 
   test('a down worker can be removed', async () => {
@@ -160,7 +163,9 @@ describe('node failure and quorum', () => {
     swarm.advance(1000);
     expect((await node('core-03')).Status.State).toBe('ready');
     const core3 = await node('core-03');
-    const tasks = (await swarm.docker.listTasks({ filters: { service: ['flaskontesting'] } })).filter((t: any) => t.NodeID === core3.ID && t.DesiredState === 'shutdown');
+    const tasks = (await swarm.docker.listTasks({ filters: { service: ['flaskontesting'] } })).filter(
+      (t: any) => t.NodeID === core3.ID && t.DesiredState === 'shutdown',
+    );
     expect(tasks.every((t: any) => t.Status.State === 'shutdown')).toBe(true);
   });
 
@@ -169,7 +174,8 @@ describe('node failure and quorum', () => {
     const result = await failure(swarm.docker.listServices());
     expect(result).toEqual({
       status: 500,
-      message: "rpc error: code = Unknown desc = The swarm does not have a leader. It's possible that too few managers are online. Make sure more than half of the managers are online.",
+      message:
+        "rpc error: code = Unknown desc = The swarm does not have a leader. It's possible that too few managers are online. Make sure more than half of the managers are online.",
     });
     const info = await swarm.docker.info();
     expect(info.Swarm).toMatchObject({ LocalNodeState: 'active', ControlAvailable: true, Error: result.message });

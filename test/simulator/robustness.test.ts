@@ -38,9 +38,29 @@ describe('bad requests get a JSON error and change nothing', () => {
 
   test('a thousand random malformed requests each get a JSON error, and the server serves on', async () => {
     const random = new Random(42);
-    const paths = ['/services/create', '/services/redis/update', '/nodes/core-02/update', '/tasks', '/services', '/events?filters=%7B', '/v9.x/info', '/services/%zz', '/nodes', '/services/redis/logs'];
+    const paths = [
+      '/services/create',
+      '/services/redis/update',
+      '/nodes/core-02/update',
+      '/tasks',
+      '/services',
+      '/events?filters=%7B',
+      '/v9.x/info',
+      '/services/%zz',
+      '/nodes',
+      '/services/redis/logs',
+    ];
     const bodies = ['', '{', '[]', 'null', '"s"', '{"Name":5}', '{"Mode":[]}', '{"TaskTemplate":"x"}', '{"Role":1}', '\u0000\u00ff', '{"Labels":[1]}'];
-    const queries = ['', '?version=abc', '?version=-1', '?filters=%7B%22name%22%3A5%7D', '?filters=%5B%5D', '?since=zzz', '?tail=-5&stdout=1', '?version=99999999999999999999'];
+    const queries = [
+      '',
+      '?version=abc',
+      '?version=-1',
+      '?filters=%7B%22name%22%3A5%7D',
+      '?filters=%5B%5D',
+      '?since=zzz',
+      '?tail=-5&stdout=1',
+      '?version=99999999999999999999',
+    ];
     const before = swarm.sim.swarm.index;
     for (let i = 0; i < 1000; i++) {
       const method = random.next() < 0.7 ? 'POST' : 'GET';

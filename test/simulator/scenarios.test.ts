@@ -46,7 +46,7 @@ describe('scenarios', () => {
 });
 
 describe('log lines', () => {
-  test('reading a task\'s log in small windows gives the same lines as reading it at once', async () => {
+  test("reading a task's log in small windows gives the same lines as reading it at once", async () => {
     const { logLines } = await import('../../source/simulator/model/logs.js');
     const swarm = buildScenario({ scenario: 'tutorial', now });
     const task = [...swarm.tasks.values()].find((t) => t.state === 'running')!;

@@ -51,7 +51,7 @@ describe('listing', () => {
     expect(res.json().map((s: any) => s.Spec.Name)).toEqual(['redis']);
   });
 
-  test('an unknown filter is refused with dockerd\'s message', async () => {
+  test("an unknown filter is refused with dockerd's message", async () => {
     const res = await swarm.raw('GET', `/services?filters=${encodeURIComponent('{"bogus":{"x":true}}')}`);
     expect(res.status).toBe(400);
     expect(res.json()).toEqual({ message: "Invalid filter 'bogus'" });
@@ -66,7 +66,7 @@ describe('lookup', () => {
     expect((await inspect(id.slice(0, 6))).ID).toBe(id);
   });
 
-  test('an unknown service is 404 with the engine\'s wording', async () => {
+  test("an unknown service is 404 with the engine's wording", async () => {
     expect(await failure(inspect('doesnotexist'))).toEqual({ status: 404, message: 'service doesnotexist not found' });
   });
 
@@ -145,7 +145,10 @@ describe('scale', () => {
     const s = await inspect('flaskontesting');
     await swarm.docker.getService('flaskontesting').update({ ...s.Spec, version: s.Version.Index, Mode: { Replicated: { Replicas: 2 } } });
     const all = await swarm.docker.listTasks({ filters: { service: ['flaskontesting'] } });
-    const removing = all.filter((t: any) => t.DesiredState === 'remove').map((t: any) => t.Slot).sort();
+    const removing = all
+      .filter((t: any) => t.DesiredState === 'remove')
+      .map((t: any) => t.Slot)
+      .sort();
     expect(removing).toEqual([3, 4, 5]);
     swarm.advance(2000);
     const after = await swarm.docker.listTasks({ filters: { service: ['flaskontesting'] } });
@@ -304,7 +307,7 @@ describe('placement and restarts', () => {
     expect(tasks.every((t: any) => managers.has(t.NodeID))).toBe(true);
   });
 
-  test('a constraint no node meets leaves tasks pending with the scheduler\'s reason', async () => {
+  test("a constraint no node meets leaves tasks pending with the scheduler's reason", async () => {
     await swarm.docker.createService(spec('nowhere', 1, { Placement: { Constraints: ['node.labels.zone==mars'] } }) as any);
     swarm.advance(2000);
     const [task] = await swarm.docker.listTasks({ filters: { service: ['nowhere'] } });

@@ -11,7 +11,7 @@ afterEach(() => swarm.close());
 /** Splits a multiplexed log body into frames. */
 function frames(body: Buffer): { stream: number; text: string }[] {
   const out = [];
-  for (let at = 0; at + 8 <= body.length; ) {
+  for (let at = 0; at + 8 <= body.length;) {
     const length = body.readUInt32BE(at + 4);
     out.push({ stream: body[at], text: body.subarray(at + 8, at + 8 + length).toString('utf8') });
     at += 8 + length;
@@ -20,7 +20,7 @@ function frames(body: Buffer): { stream: number; text: string }[] {
 }
 
 describe('tasks', () => {
-  test('the service filter takes a name and returns that service\'s tasks', async () => {
+  test("the service filter takes a name and returns that service's tasks", async () => {
     const tasks = await swarm.docker.listTasks({ filters: { service: ['redis'] } });
     expect(tasks).toHaveLength(1);
     expect(tasks[0].Labels).toEqual({});
@@ -33,7 +33,7 @@ describe('tasks', () => {
     expect(tasks.every((t: any) => t.NodeID === core1.ID)).toBe(true);
   });
 
-  test('the label filter matches the service\'s labels (how `docker stack ps` works)', async () => {
+  test("the label filter matches the service's labels (how `docker stack ps` works)", async () => {
     const tasks = await swarm.docker.listTasks({ filters: { label: ['com.docker.stack.namespace=getstartedlab'] } });
     expect(tasks.filter((t: any) => t.DesiredState === 'running')).toHaveLength(5);
   });
@@ -78,11 +78,13 @@ describe('logs', () => {
     const body = (await swarm.docker.getService('redis').logs({ stdout: true, tail: 1, timestamps: true, details: true } as any)) as unknown as Buffer;
     const [line] = frames(body);
     const [task] = await swarm.docker.listTasks({ filters: { service: ['redis'], 'desired-state': ['running'] } });
-    expect(line.text).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z com\.docker\.swarm\.node\.id=\w+,com\.docker\.swarm\.service\.id=\w+,com\.docker\.swarm\.task\.id=\w+ /);
+    expect(line.text).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z com\.docker\.swarm\.node\.id=\w+,com\.docker\.swarm\.service\.id=\w+,com\.docker\.swarm\.task\.id=\w+ /,
+    );
     expect(line.text).toContain(`com.docker.swarm.task.id=${task.ID}`);
   });
 
-  test('with no stream chosen the daemon\'s 500 is returned', async () => {
+  test("with no stream chosen the daemon's 500 is returned", async () => {
     const res = await swarm.raw('GET', '/services/redis/logs');
     expect(res.status).toBe(500);
     expect(res.json()).toEqual({ message: 'Bad parameters: you must choose at least one stream' });
@@ -106,7 +108,7 @@ describe('logs', () => {
     stream.destroy();
   });
 
-  test('task logs carry only that task\'s lines', async () => {
+  test("task logs carry only that task's lines", async () => {
     const [task] = await swarm.docker.listTasks({ filters: { service: ['counter'], 'desired-state': ['running'] } });
     const res = await swarm.raw('GET', `/tasks/${task.ID}/logs?stdout=1&tail=3&details=1`);
     const lines = frames(res.body);
@@ -114,7 +116,7 @@ describe('logs', () => {
     expect(lines.every((l) => l.text.includes(`task.id=${task.ID}`))).toBe(true);
   });
 
-  test('a TTY service\'s logs have no frame headers and end lines in CRLF', async () => {
+  test("a TTY service's logs have no frame headers and end lines in CRLF", async () => {
     await swarm.docker.createService({ Name: 'tty', TaskTemplate: { ContainerSpec: { Image: 'busybox:1', TTY: true } } } as any);
     swarm.advance(30_000);
     const res = await swarm.raw('GET', '/services/tty/logs?stdout=1&stderr=1&tail=2');
@@ -128,15 +130,29 @@ describe('events', () => {
     const s = await swarm.docker.getService('redis').inspect();
     await swarm.docker.getService('redis').update({ ...s.Spec, version: s.Version.Index, Mode: { Replicated: { Replicas: 4 } } });
     const res = await swarm.raw('GET', `/events?since=${since}&until=${since}&filters=${encodeURIComponent('{"type":{"service":true}}')}`);
-    const events = res.text.trim().split('\n').map((l) => JSON.parse(l));
+    const events = res.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events).toEqual([
-      expect.objectContaining({ Type: 'service', Action: 'update', scope: 'swarm', Actor: { ID: s.ID, Attributes: { name: 'redis', 'replicas.new': '4', 'replicas.old': '1' } } }),
+      expect.objectContaining({
+        Type: 'service',
+        Action: 'update',
+        scope: 'swarm',
+        Actor: { ID: s.ID, Attributes: { name: 'redis', 'replicas.new': '4', 'replicas.old': '1' } },
+      }),
     ]);
   });
 
   test('history is filtered by type and by service name', async () => {
-    const res = await swarm.raw('GET', `/events?since=0&until=${Math.ceil(swarm.sim.swarm.now / 1000)}&filters=${encodeURIComponent('{"service":{"web":true}}')}`);
-    const events = res.text.trim().split('\n').map((l) => JSON.parse(l));
+    const res = await swarm.raw(
+      'GET',
+      `/events?since=0&until=${Math.ceil(swarm.sim.swarm.now / 1000)}&filters=${encodeURIComponent('{"service":{"web":true}}')}`,
+    );
+    const events = res.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events[0]).toMatchObject({ Type: 'service', Action: 'create', Actor: { Attributes: { name: 'web' } } });
     expect(events.filter((e) => e.Type === 'service').every((e) => e.Actor.Attributes.name === 'web')).toBe(true);
     expect(events.map((e) => e.Actor.Attributes['updatestate.new']).filter(Boolean)).toEqual(['updating', 'completed']);
@@ -145,12 +161,25 @@ describe('events', () => {
   test('the stream delivers live events as they happen', async () => {
     const stream = (await swarm.docker.getEvents({ filters: { type: ['node'] } } as any)) as unknown as IncomingMessage;
     const got: any[] = [];
-    stream.on('data', (c: Buffer) => got.push(...c.toString().trim().split('\n').map((l) => JSON.parse(l))));
+    stream.on('data', (c: Buffer) =>
+      got.push(
+        ...c
+          .toString()
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l)),
+      ),
+    );
     const n = await swarm.docker.getNode('core-04').inspect();
     await swarm.docker.getNode(n.ID).update({ ...n.Spec, Availability: 'pause', version: n.Version.Index });
     await new Promise((r) => setTimeout(r, 50));
     stream.destroy();
-    expect(got).toEqual([expect.objectContaining({ Type: 'node', Actor: { ID: n.ID, Attributes: { name: 'core-04', 'availability.new': 'pause', 'availability.old': 'active' } } })]);
+    expect(got).toEqual([
+      expect.objectContaining({
+        Type: 'node',
+        Actor: { ID: n.ID, Attributes: { name: 'core-04', 'availability.new': 'pause', 'availability.old': 'active' } },
+      }),
+    ]);
   });
 
   test('an unknown event filter is refused', async () => {

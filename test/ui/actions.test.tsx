@@ -110,7 +110,9 @@ describe('service actions', () => {
     await selectRow('redis');
     c.swarm.sim.swarm.loseQuorum();
     await c.press('s', '2', KEY.enter);
-    await c.waitFor("scale redis to 2: rpc error: code = Unknown desc = The swarm does not have a leader. It's possible that too few managers are online. Make sure more than half of the managers are online.");
+    await c.waitFor(
+      "scale redis to 2: rpc error: code = Unknown desc = The swarm does not have a leader. It's possible that too few managers are online. Make sure more than half of the managers are online.",
+    );
     // Background refreshes meet the same error: the header says so, without hiding the action's result.
     await c.waitFor('! the manager answers with an error: rpc error: code = Unknown desc = The swarm does not have a leader.');
   });
@@ -172,7 +174,9 @@ describe('node actions', () => {
     await c.press('D', 'y', ...'core-05', KEY.enter);
     // Sent: the manager itself refuses it, and says why.
     await c.waitFor('demote core-05: rpc error');
-    expect(c.store.getSnapshot().status?.text).toBe("demote core-05: rpc error: code = FailedPrecondition desc = can't remove member from the raft: this would result in a loss of quorum");
+    expect(c.store.getSnapshot().status?.text).toBe(
+      "demote core-05: rpc error: code = FailedPrecondition desc = can't remove member from the raft: this would result in a loss of quorum",
+    );
     expect(node('core-05').spec.Role).toBe('manager');
     // The attempt is in the action log with the manager's answer.
     await c.press('a');
@@ -255,7 +259,7 @@ describe('read-only mode', () => {
 const store = (console: TestConsole) => console.store;
 
 describe('navigation', () => {
-  test('Enter drills from a service to its tasks, to a task\'s logs, and Esc comes back', async () => {
+  test("Enter drills from a service to its tasks, to a task's logs, and Esc comes back", async () => {
     c = await startConsole();
     await c.waitFor('flaskontesting');
     await selectRow('redis');
@@ -358,7 +362,11 @@ describe('a log flood', () => {
   test('a service writing 10,000 lines a second keeps the buffer bounded, says how much was dropped, and the view stays current', async () => {
     c = await startConsole();
     await c.waitFor('flaskontesting');
-    await c.swarm.docker.createService({ Name: 'noisy', TaskTemplate: { ContainerSpec: { Image: 'swarmdeck/log-flood:1' } }, Mode: { Replicated: { Replicas: 1 } } } as any);
+    await c.swarm.docker.createService({
+      Name: 'noisy',
+      TaskTemplate: { ContainerSpec: { Image: 'swarmdeck/log-flood:1' } },
+      Mode: { Replicated: { Replicas: 1 } },
+    } as any);
     c.swarm.advance(2000);
     await c.waitFor(/noisy\s+replicated\s+1\/1/);
     await selectRow('noisy');
@@ -375,7 +383,12 @@ describe('a log flood', () => {
     expect(lines.length + dropped).toBeGreaterThan(190_000);
     // Following: the newest line received is the last one on screen.
     const newest = /"seq":(\d+)/.exec(lines.at(-1)!.text)![1];
-    expect(frame.split('\n').filter((l) => l.includes('"seq"')).at(-1)).toContain(`"seq":${newest},`);
+    expect(
+      frame
+        .split('\n')
+        .filter((l) => l.includes('"seq"'))
+        .at(-1),
+    ).toContain(`"seq":${newest},`);
     // Keys are still answered.
     await c.press('t');
     await c.waitFor(/^2026-11-22T\d\d:\d\d:\d\d\.\d{3}Z noisy\.1/m);
@@ -421,8 +434,16 @@ describe('the action log', () => {
     await c.close();
 
     const file = join(process.env.XDG_STATE_HOME!, 'swarmdeck', 'actions.log');
-    const records = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
-    expect(records.at(-1)).toMatchObject({ action: 'pause core-03', target: 'node core-03', result: 'done', command: 'docker node update --availability pause core-03' });
+    const records = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(records.at(-1)).toMatchObject({
+      action: 'pause core-03',
+      target: 'node core-03',
+      result: 'done',
+      command: 'docker node update --availability pause core-03',
+    });
 
     c = await startConsole();
     await c.press(':', 'h', 'i', 's', 't', 'o', 'r', 'y', KEY.enter);

@@ -14,9 +14,7 @@ afterEach(async () => {
 
 /** The node filters of the task listings the console sent, oldest first. */
 const nodeListings = (paths: string[]) =>
-  paths
-    .filter((p) => /\/tasks\?filters=.*"node"/.test(p))
-    .map((p) => JSON.parse(p.slice(p.indexOf('filters=') + 'filters='.length)).node as string[]);
+  paths.filter((p) => /\/tasks\?filters=.*"node"/.test(p)).map((p) => JSON.parse(p.slice(p.indexOf('filters=') + 'filters='.length)).node as string[]);
 
 test('the nodes view asks for the tasks of the nodes on screen only; scrolling asks for the new row, and coming back asks for nothing', async () => {
   swarm = await startTestSwarm({ scenario: 'large', nodes: 60, services: 10, replicas: 12 });

@@ -16,7 +16,7 @@ const node = (hostname: string) => [...c.swarm.sim.swarm.nodes.values()].find((n
 const selectRow = (name: string) => c.selectRow(name);
 
 describe('stacks', () => {
-  test(':stacks groups services by their stack; Enter lists the stack\'s services, and Enter again their tasks', async () => {
+  test(":stacks groups services by their stack; Enter lists the stack's services, and Enter again their tasks", async () => {
     c = await startConsole();
     await c.waitFor('flaskontesting');
     await command('stacks');
@@ -68,7 +68,7 @@ describe('events', () => {
     expect(rows[0]).toMatch(/redis\s+replicas 1 -> 3/);
   });
 
-  test('e on a node shows that node\'s events only', async () => {
+  test("e on a node shows that node's events only", async () => {
     c = await startConsole();
     await c.waitFor('flaskontesting');
     await c.press('1');
@@ -160,7 +160,7 @@ describe('practice drills on the simulated swarm', () => {
     await c.waitFor(/core-03\s+\w{12}\s+Ready/);
   });
 
-  test('when a node goes down, the services view\'s counts follow its tasks being replaced, with no service event', async () => {
+  test("when a node goes down, the services view's counts follow its tasks being replaced, with no service event", async () => {
     c = await startConsole();
     await c.waitFor(/tasks 22\/22/);
     const core3 = [...c.swarm.sim.swarm.nodes.values()].find((n) => n.hostname === 'core-03')!;
@@ -192,7 +192,7 @@ describe('practice drills on the simulated swarm', () => {
     await c.waitFor('flaskontesting');
     await c.press('Q');
     await c.waitFor('drill: managers down: core-05; raft has no leader');
-    await c.waitFor("! the manager answers with an error: rpc error: code = Unknown desc = The swarm does not have a leader.");
+    await c.waitFor('! the manager answers with an error: rpc error: code = Unknown desc = The swarm does not have a leader.');
     // The manager still answers: Q again brings the managers back, and the header clears.
     await c.press('Q');
     await c.waitFor('drill: managers back: core-05');
@@ -241,7 +241,9 @@ describe('a service that is not all right', () => {
     } as any);
     c.swarm.advance(3000);
     const slow = await c.swarm.docker.getService('slow').inspect();
-    await c.swarm.docker.getService('slow').update({ ...slow.Spec, version: slow.Version.Index, TaskTemplate: { ...slow.Spec.TaskTemplate, ContainerSpec: { Image: 'nginx:1.27-alpine' } } });
+    await c.swarm.docker
+      .getService('slow')
+      .update({ ...slow.Spec, version: slow.Version.Index, TaskTemplate: { ...slow.Spec.TaskTemplate, ContainerSpec: { Image: 'nginx:1.27-alpine' } } });
     c.swarm.advance(2000);
     await command('tasks slow');
     const frame = await c.waitFor(/Update in progress \(started .* ago\): 1\/4 tasks on the new spec, 0 failed \(max failure ratio 0\.25: 1 allowed\)/);
@@ -253,7 +255,7 @@ describe('a service that is not all right', () => {
     await c.waitFor(/Rollback in progress/);
   });
 
-  test('when tasks cannot be placed, its tasks lead with why: the scheduler\'s reason, how often, and when last', async () => {
+  test("when tasks cannot be placed, its tasks lead with why: the scheduler's reason, how often, and when last", async () => {
     c = await startConsole();
     await c.waitFor('flaskontesting');
     await c.swarm.docker.createService({
@@ -267,7 +269,7 @@ describe('a service that is not all right', () => {
     await c.waitFor(/^ {2}2x no suitable node \(scheduling constraints not satisfied on 5 nodes\) \(latest .* ago\)/m);
   });
 
-  test('the drain preview says when a service\'s tasks have nowhere else to go', async () => {
+  test("the drain preview says when a service's tasks have nowhere else to go", async () => {
     c = await startConsole();
     await c.waitFor('flaskontesting');
     await c.swarm.docker.createService({

@@ -157,9 +157,7 @@ function taskMatcher(swarm: Swarm, filters: Filters): (task: TaskRecord) => bool
     if (upToDate && (!service || task.key !== service.key)) return false;
     const name = service ? `${service.spec.Name}.${task.slot ?? task.nodeId}` : '';
     return (
-      prefixMatch(filters, 'id', task.id) &&
-      prefixMatch(filters, 'name', name, `${name}.${task.id}`) &&
-      labelMatch(filters, 'label', service?.spec.Labels)
+      prefixMatch(filters, 'id', task.id) && prefixMatch(filters, 'name', name, `${name}.${task.id}`) && labelMatch(filters, 'label', service?.spec.Labels)
     );
   };
 }
@@ -228,8 +226,7 @@ function getService(ctx: Context) {
 }
 
 function eventMatcher(filters: Filters): (event: SwarmEvent) => boolean {
-  const named = (type: string, key: string, event: SwarmEvent) =>
-    event.Type !== type || prefixMatch(filters, key, event.Actor.ID, event.Actor.Attributes.name);
+  const named = (type: string, key: string, event: SwarmEvent) => event.Type !== type || prefixMatch(filters, key, event.Actor.ID, event.Actor.Attributes.name);
   const otherTypes = ['container', 'image', 'volume', 'network', 'plugin', 'daemon'];
   return (event) =>
     exactMatch(filters, 'type', event.Type) &&
@@ -331,9 +328,7 @@ function logs(ctx: Context, kind: 'service' | 'task') {
   const first: [TaskRecord, LogLine][] = [];
   for (const task of tasksNow()) {
     // tail counts per task (per container), as the daemon does.
-    const lines = (Number.isFinite(tail) ? lastLogLines(task, tail, end) : logLines(task, 0, end)).filter(
-      (l) => l.time >= since && wanted(l),
-    );
+    const lines = (Number.isFinite(tail) ? lastLogLines(task, tail, end) : logLines(task, 0, end)).filter((l) => l.time >= since && wanted(l));
     for (const line of lines) first.push([task, line]);
     cursor.set(task.id, end);
   }

@@ -91,7 +91,7 @@ export function serviceStatus(swarm: Swarm, service: ServiceRecord) {
 export function taskJson(swarm: Swarm, task: TaskRecord) {
   const service = swarm.services.get(task.serviceId);
   const container = task.containerId
-    ? { ContainerStatus: { ContainerID: task.containerId, PID: task.state === 'running' ? task.pid ?? 0 : 0, ExitCode: task.exitCode ?? 0 } }
+    ? { ContainerStatus: { ContainerID: task.containerId, PID: task.state === 'running' ? (task.pid ?? 0) : 0, ExitCode: task.exitCode ?? 0 } }
     : {};
   return {
     ID: task.id,
@@ -113,7 +113,11 @@ export function taskJson(swarm: Swarm, task: TaskRecord) {
     },
     DesiredState: task.desired,
     ...(service && service.ports.length > 0
-      ? { NetworksAttachments: [{ Network: { ID: [...swarm.networks.values()].find((n) => n.Ingress === true)?.ID ?? '' }, Addresses: [`10.0.0.${(task.version % 250) + 2}/24`] }] }
+      ? {
+          NetworksAttachments: [
+            { Network: { ID: [...swarm.networks.values()].find((n) => n.Ingress === true)?.ID ?? '' }, Addresses: [`10.0.0.${(task.version % 250) + 2}/24`] },
+          ],
+        }
       : {}),
   };
 }
@@ -196,18 +200,19 @@ export function infoJson(swarm: Swarm, now: number) {
     ServerVersion: ENGINE_VERSION,
     Runtimes: { runc: { path: 'runc' } },
     DefaultRuntime: 'runc',
-    Swarm: swarm.engineRole === 'inactive' ? { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null } : {
-      NodeID: swarm.selfId,
-      NodeAddr: self?.addr ?? '',
-      LocalNodeState: 'active',
-      ControlAvailable: swarm.engineRole === 'manager' && self?.spec.Role === 'manager',
-      Error: '',
-      RemoteManagers: managers.map((m) => ({ NodeID: m.id, Addr: `${m.addr}:2377` })),
-      // Without a leader the engine reports the error here and leaves out the counts and the cluster.
-      ...(swarm.hasLeader()
-        ? { Nodes: swarm.nodes.size, Managers: managers.length, Cluster: clusterJson(swarm) }
-        : { Error: errors.noLeader().message }),
-    },
+    Swarm:
+      swarm.engineRole === 'inactive'
+        ? { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null }
+        : {
+            NodeID: swarm.selfId,
+            NodeAddr: self?.addr ?? '',
+            LocalNodeState: 'active',
+            ControlAvailable: swarm.engineRole === 'manager' && self?.spec.Role === 'manager',
+            Error: '',
+            RemoteManagers: managers.map((m) => ({ NodeID: m.id, Addr: `${m.addr}:2377` })),
+            // Without a leader the engine reports the error here and leaves out the counts and the cluster.
+            ...(swarm.hasLeader() ? { Nodes: swarm.nodes.size, Managers: managers.length, Cluster: clusterJson(swarm) } : { Error: errors.noLeader().message }),
+          },
     LiveRestoreEnabled: false,
     Isolation: '',
     InitBinary: 'docker-init',
@@ -218,7 +223,16 @@ export function infoJson(swarm: Swarm, now: number) {
 
 /** GET /version. */
 export function versionJson() {
-  const details = { ApiVersion: API_VERSION, Arch: 'amd64', Experimental: 'false', GitCommit: 'swarmdeck', GoVersion: 'go1.19.8', KernelVersion: '6.1.0-swarmdeck', MinAPIVersion: '1.12', Os: 'linux' };
+  const details = {
+    ApiVersion: API_VERSION,
+    Arch: 'amd64',
+    Experimental: 'false',
+    GitCommit: 'swarmdeck',
+    GoVersion: 'go1.19.8',
+    KernelVersion: '6.1.0-swarmdeck',
+    MinAPIVersion: '1.12',
+    Os: 'linux',
+  };
   return {
     Platform: { Name: 'swarmdeck simulated swarm' },
     Components: [{ Name: 'Engine', Version: ENGINE_VERSION, Details: details }],

@@ -83,7 +83,10 @@ function voiceOf(image: string): Voice {
       startup: () => [{ stream: 'stdout', text: 'flood: writing 10000 lines/s' }],
       line: (task, n) => {
         const h = hashString(`${task.id}:${n}`);
-        return { stream: h % 7 === 0 ? 'stderr' : 'stdout', text: `{"level":"${h % 7 === 0 ? 'warn' : 'info'}","seq":${n},"msg":"request handled","latency_ms":${h % 250}}` };
+        return {
+          stream: h % 7 === 0 ? 'stderr' : 'stdout',
+          text: `{"level":"${h % 7 === 0 ? 'warn' : 'info'}","seq":${n},"msg":"request handled","latency_ms":${h % 250}}`,
+        };
       },
     };
   }

@@ -1,3 +1,4 @@
+import { DEFAULT_UPDATE_CONFIG, effectiveUpdateConfig as sharedEffective, SECOND } from '../../swarm/spec-defaults.js';
 import type { ServiceSpec, TaskTemplate, UpdateConfig } from './types.js';
 
 /** A deep copy of plain JSON data. */
@@ -25,28 +26,13 @@ export function templateKey(spec: ServiceSpec): string {
   return canonical({ t: spec.TaskTemplate ?? {}, e: spec.EndpointSpec?.Ports ?? [] });
 }
 
-/** True for a global-mode service. */
-export const isGlobal = (spec: ServiceSpec) => Boolean(spec.Mode?.Global);
-
-/** The replica count of a replicated service (0 for global). */
-export const replicasOf = (spec: ServiceSpec) => spec.Mode?.Replicated?.Replicas ?? (isGlobal(spec) ? 0 : 1);
-
-const SECOND = 1_000_000_000;
+export { isGlobal, replicasOf } from '../../swarm/spec-defaults.js';
 
 /** The engine's defaults for UpdateConfig and RollbackConfig. */
-export const defaultUpdateConfig: Required<UpdateConfig> = {
-  Parallelism: 1,
-  Delay: 0,
-  FailureAction: 'pause',
-  Monitor: 5 * SECOND,
-  MaxFailureRatio: 0,
-  Order: 'stop-first',
-};
+export const defaultUpdateConfig: Required<UpdateConfig> = DEFAULT_UPDATE_CONFIG;
 
 /** The effective update (or rollback) config: what was sent, over the defaults. */
-export function effectiveUpdateConfig(config: UpdateConfig | undefined): Required<UpdateConfig> {
-  return { ...defaultUpdateConfig, ...(config ?? {}) };
-}
+export const effectiveUpdateConfig = (config: UpdateConfig | undefined): Required<UpdateConfig> => sharedEffective(config);
 
 /** The restart policy in force, with the engine's defaults. */
 export function effectiveRestartPolicy(template: TaskTemplate | undefined) {

@@ -1,15 +1,8 @@
 import { errors } from '../errors.js';
-import { matchesConstraints, parseConstraints, type Constraint } from '../../docker/constraints.js';
+import { matchesConstraints, parseConstraints, type Constraint } from '../../swarm/constraints.js';
+import { hasQuorum } from '../../swarm/quorum.js';
 import { Random } from './random.js';
-import {
-  clone,
-  effectiveRestartPolicy,
-  effectiveUpdateConfig,
-  isGlobal,
-  nsToMs,
-  replicasOf,
-  templateKey,
-} from './spec.js';
+import { clone, effectiveRestartPolicy, effectiveUpdateConfig, isGlobal, nsToMs, replicasOf, templateKey } from './spec.js';
 import {
   isTerminal,
   taskStateRank,
@@ -354,8 +347,7 @@ export class Swarm {
   /** True while a majority of managers is reachable, so raft has a leader. */
   hasLeader(): boolean {
     const managers = this.managers();
-    const reachable = managers.filter((m) => m.reachability === 'reachable').length;
-    return reachable > managers.length / 2;
+    return hasQuorum(managers.filter((m) => m.reachability === 'reachable').length, managers.length);
   }
 
   /** Throws dockerd's "no leader" error when raft has lost quorum. */
@@ -371,9 +363,7 @@ export class Swarm {
     for (const m of managers) if (m !== current && m.leader) m.leader = false;
     if (current || !this.hasLeader()) return;
     const self = this.nodes.get(this.selfId);
-    const next = self && self.reachability === 'reachable' && self.spec.Role === 'manager'
-      ? self
-      : managers.find((m) => m.reachability === 'reachable');
+    const next = self && self.reachability === 'reachable' && self.spec.Role === 'manager' ? self : managers.find((m) => m.reachability === 'reachable');
     if (next) {
       next.leader = true;
       this.touch(next);
@@ -454,7 +444,7 @@ export class Swarm {
     if (managers.length <= 1) throw errors.demoteLastManager();
     const remaining = managers.filter((m) => m !== node);
     const reachable = remaining.filter((m) => m.reachability === 'reachable').length;
-    if (reachable <= remaining.length / 2) throw errors.quorumLoss();
+    if (!hasQuorum(reachable, remaining.length)) throw errors.quorumLoss();
   }
 
   /** DELETE /nodes/{id}: only workers that are down, unless forced. */
@@ -741,8 +731,7 @@ export class Swarm {
         changed = true;
         const policy = effectiveRestartPolicy(task.spec);
         const restarts = service.restarts.get(slot) ?? 0;
-        const allowed =
-          policy.Condition === 'any' || (policy.Condition === 'on-failure' && task.state !== 'complete');
+        const allowed = policy.Condition === 'any' || (policy.Condition === 'on-failure' && task.state !== 'complete');
         if (!allowed || (policy.MaxAttempts > 0 && restarts >= policy.MaxAttempts)) {
           service.retired.add(slot);
         } else {
@@ -1181,9 +1170,7 @@ export class Swarm {
       }
       for (const list of bySlot.values()) {
         if (list.length <= limit) continue;
-        const old = list
-          .filter((t) => isTerminal(t.state) && t.desired !== 'running')
-          .sort((a, b) => a.createdAt - b.createdAt || a.version - b.version);
+        const old = list.filter((t) => isTerminal(t.state) && t.desired !== 'running').sort((a, b) => a.createdAt - b.createdAt || a.version - b.version);
         for (let i = 0; i < list.length - limit && i < old.length; i++) this.deleteTask(old[i]);
       }
       if (!alive && tasks.size === 0) this.tasksByService.delete(serviceId);

@@ -68,7 +68,12 @@ function network(swarm: Swarm, name: string, extra: Record<string, unknown> = {}
 
 function addSwarmNetworks(swarm: Swarm) {
   network(swarm, 'ingress', { Ingress: true, Labels: null });
-  for (const [name, driver] of [['bridge', 'bridge'], ['host', 'host'], ['none', 'null'], ['docker_gwbridge', 'bridge']]) {
+  for (const [name, driver] of [
+    ['bridge', 'bridge'],
+    ['host', 'host'],
+    ['none', 'null'],
+    ['docker_gwbridge', 'bridge'],
+  ]) {
     network(swarm, name, { Scope: 'local', Driver: driver, Options: {}, IPAM: { Driver: 'default', Options: null, Config: [] } });
   }
 }
@@ -93,7 +98,14 @@ const replicated = (
   EndpointSpec: {
     Mode: 'vip',
     ...(extra.ports
-      ? { Ports: extra.ports.map(([published, target]) => ({ Protocol: 'tcp' as const, TargetPort: target, PublishedPort: published, PublishMode: 'ingress' as const })) }
+      ? {
+          Ports: extra.ports.map(([published, target]) => ({
+            Protocol: 'tcp' as const,
+            TargetPort: target,
+            PublishedPort: published,
+            PublishMode: 'ingress' as const,
+          })),
+        }
       : {}),
   },
 });
@@ -126,7 +138,11 @@ function tutorial(swarm: Swarm, now: number) {
   swarm.createService(replicated('flaskontesting', 'p0bailey/docker-flask:latest', 5, { ports: [[80, 80]] }));
   swarm.createService(replicated('redis', 'redis:latest', 1, { networks: [backend] }));
   swarm.createService(
-    replicated('counter', 'subicura/counter:latest', 3, { env: ['REDIS_HOST=redis', 'REDIS_PASSWORD=counter-demo-pass'], ports: [[4568, 4567]], networks: [backend] }),
+    replicated('counter', 'subicura/counter:latest', 3, {
+      env: ['REDIS_HOST=redis', 'REDIS_PASSWORD=counter-demo-pass'],
+      ports: [[4568, 4567]],
+      networks: [backend],
+    }),
   );
   swarm.createService(
     replicated('getstartedlab_web', 'p0bailey/get-started:part2', 5, {
@@ -159,7 +175,11 @@ function large(options: ScenarioOptions & { now: number }): Swarm {
   const nodes = options.nodes ?? 1000;
   const services = options.services ?? 500;
   const replicas = options.replicas ?? 100;
-  for (const [flag, value, min] of [['--nodes', nodes, 1], ['--services', services, 0], ['--replicas', replicas, 0]] as const) {
+  for (const [flag, value, min] of [
+    ['--nodes', nodes, 1],
+    ['--services', services, 0],
+    ['--replicas', replicas, 0],
+  ] as const) {
     if (!Number.isInteger(value) || value < min || value > 100_000) {
       throw errors.badParameter(`${flag} must be a whole number from ${min} to 100000, not ${value}`);
     }
@@ -170,7 +190,13 @@ function large(options: ScenarioOptions & { now: number }): Swarm {
   swarm.batch(() => {
     for (let i = 1; i <= nodes; i++) {
       const name = `${i <= managers ? 'mgr' : 'node'}-${String(i).padStart(4, '0')}`;
-      swarm.addNode({ hostname: name, role: i <= managers ? 'manager' : 'worker', labels: { rack: `r${i % 20}` }, memoryBytes: 64 * 1024 ** 3, nanoCpus: 16e9 });
+      swarm.addNode({
+        hostname: name,
+        role: i <= managers ? 'manager' : 'worker',
+        labels: { rack: `r${i % 20}` },
+        memoryBytes: 64 * 1024 ** 3,
+        nanoCpus: 16e9,
+      });
     }
     const images = ['nginx:1.27-alpine', 'redis:7', 'p0bailey/docker-flask:latest', 'subicura/counter:latest', 'busybox:1.36'];
     for (let i = 1; i <= services; i++) {

@@ -93,7 +93,11 @@ export interface TableProps {
  */
 export const Table = memo(function Table({ columns, rows, selected, height, width, offset, empty }: TableProps) {
   const widths = layoutColumns(columns, rows, width);
-  const header = line(columns.map((c) => c.title), widths, columns);
+  const header = line(
+    columns.map((c) => c.title),
+    widths,
+    columns,
+  );
   const visible = rows.slice(offset, offset + height);
   return (
     <Box flexDirection="column" height={height + 1} width={width}>

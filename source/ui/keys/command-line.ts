@@ -20,12 +20,14 @@ export function runCommandLine(c: KeyContext, text: string): void {
   switch (found.view) {
     case 'tasks': {
       const scope = target ?? selectedScope(c) ?? view.scope;
-      if (!scope || (scope.kind !== 'service' && scope.kind !== 'node')) return c.status(':tasks needs a service or node: select one first, or give its name (:tasks NAME)');
+      if (!scope || (scope.kind !== 'service' && scope.kind !== 'node'))
+        return c.status(':tasks needs a service or node: select one first, or give its name (:tasks NAME)');
       return open({ kind: 'tasks', scope });
     }
     case 'logs': {
       const scope = target ?? taskScope(c) ?? selectedScope(c) ?? view.scope;
-      if (!scope || (scope.kind !== 'service' && scope.kind !== 'task')) return c.status(':logs needs a service or task: select one first, or give its name (:logs NAME)');
+      if (!scope || (scope.kind !== 'service' && scope.kind !== 'task'))
+        return c.status(':logs needs a service or task: select one first, or give its name (:logs NAME)');
       return open({ kind: 'logs', scope });
     }
     case 'events': {
@@ -33,7 +35,7 @@ export function runCommandLine(c: KeyContext, text: string): void {
       return open({ kind: 'events', scope: scope && scope.kind !== 'swarm' ? scope : undefined });
     }
     case 'inspect': {
-      const scope = found.name === 'swarm' ? SWARM_SCOPE : target ?? selectedScope(c) ?? SWARM_SCOPE;
+      const scope = found.name === 'swarm' ? SWARM_SCOPE : (target ?? selectedScope(c) ?? SWARM_SCOPE);
       return open({ kind: 'inspect', scope });
     }
     case 'nodes':

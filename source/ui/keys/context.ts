@@ -65,7 +65,10 @@ export function keyContext(host: KeyHost): KeyContext {
   const key = viewKey(view);
   const list = isListView(view.kind) ? listModel(view, state, host.now(), state.counts) : undefined;
   const rows = list ? filterRows(list.rows, ui.filters[key]) : [];
-  const selectedIndex = Math.max(0, rows.findIndex((r) => r.key === ui.selection[key]));
+  const selectedIndex = Math.max(
+    0,
+    rows.findIndex((r) => r.key === ui.selection[key]),
+  );
   return {
     ui,
     state,
@@ -149,7 +152,8 @@ export function selectedScope(c: KeyContext): Scope | undefined {
   }
   if (view.kind === 'events') {
     const event = eventAt(c, c.selectedKey);
-    if (event && (event.Type === 'service' || event.Type === 'node')) return { kind: event.Type, id: event.Actor.ID, name: event.Actor.Attributes?.name ?? event.Actor.ID };
+    if (event && (event.Type === 'service' || event.Type === 'node'))
+      return { kind: event.Type, id: event.Actor.ID, name: event.Actor.Attributes?.name ?? event.Actor.ID };
   }
   if (view.kind === 'logs' || view.kind === 'inspect') return view.scope;
   return undefined;

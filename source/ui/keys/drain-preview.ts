@@ -22,7 +22,7 @@ export async function drainPreview(c: KeyContext, node: SwarmNode): Promise<stri
     // Replicated tasks are rescheduled elsewhere; a global service's task just stops on a drained node.
     const global = (t: SwarmTask) => Boolean(services.get(t.ServiceID)?.Spec.Mode?.Global);
     const list = (items: SwarmTask[]) => {
-      const names = items.map((t) => (global(t) ? services.get(t.ServiceID)?.Spec.Name ?? t.ServiceID : taskName(t, services)));
+      const names = items.map((t) => (global(t) ? (services.get(t.ServiceID)?.Spec.Name ?? t.ServiceID) : taskName(t, services)));
       return names.slice(0, 8).join(', ') + (names.length > 8 ? `, and ${names.length - 8} more` : '');
     };
     const moving = tasks.filter((t) => !global(t));
@@ -41,7 +41,8 @@ export async function drainPreview(c: KeyContext, node: SwarmNode): Promise<stri
       else fewest = Math.min(fewest, places.count);
     }
     for (const line of stuck) lines.push(`! ${line}`);
-    if (moving.length && stuck.length === 0) lines.push(`Every one has somewhere to go: ${fewest === Infinity ? 0 : fewest}+ other nodes fit each service's constraints and reservations.`);
+    if (moving.length && stuck.length === 0)
+      lines.push(`Every one has somewhere to go: ${fewest === Infinity ? 0 : fewest}+ other nodes fit each service's constraints and reservations.`);
     if (stopping.length) lines.push(`${stopping.length} global task${stopping.length === 1 ? '' : 's'} will stop here: ${list(stopping)}`);
   } catch (error) {
     lines = [`(could not list its tasks: ${(error as Error).message})`];

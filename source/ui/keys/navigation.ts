@@ -8,7 +8,10 @@ export type Movement = 'up' | 'down' | 'pageUp' | 'pageDown' | 'top' | 'bottom';
 export function moveOnMap(c: KeyContext, delta: number): void {
   const nodes = mapNodes(c.state);
   if (nodes.length === 0) return;
-  const at = Math.max(0, nodes.findIndex((n) => n.ID === c.ui.selection.map));
+  const at = Math.max(
+    0,
+    nodes.findIndex((n) => n.ID === c.ui.selection.map),
+  );
   const next = nodes[Math.max(0, Math.min(nodes.length - 1, at + delta))];
   c.patch((u) => ({ selection: { ...u.selection, map: next.ID } }));
 }
@@ -46,7 +49,14 @@ export function move(c: KeyContext, id: Movement): void {
   const { rows, selectedIndex } = c;
   if (rows.length === 0) return;
   const page = Math.max(1, bodyHeight - 2);
-  const next = { up: selectedIndex - 1, down: selectedIndex + 1, pageUp: selectedIndex - page, pageDown: selectedIndex + page, top: 0, bottom: rows.length - 1 }[id];
+  const next = {
+    up: selectedIndex - 1,
+    down: selectedIndex + 1,
+    pageUp: selectedIndex - page,
+    pageDown: selectedIndex + page,
+    top: 0,
+    bottom: rows.length - 1,
+  }[id];
   const clamped = Math.max(0, Math.min(rows.length - 1, next));
   c.patch((u) => ({ selection: { ...u.selection, [c.key]: rows[clamped].key } }));
 }

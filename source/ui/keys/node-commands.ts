@@ -1,5 +1,6 @@
 import type { CommandId } from '../../keymap/bindings.js';
-import { demoteRefusal, hostname, quorumOf, quorumRisk, swarmActions } from '../../store/actions.js';
+import { demoteRefusal, hostname, quorumRisk, swarmActions } from '../../store/actions.js';
+import { faultTolerance } from '../../swarm/quorum.js';
 import { mapNodes } from '../panes.js';
 import { selectedNode, type KeyContext } from './context.js';
 import { drainPreview } from './drain-preview.js';
@@ -31,7 +32,7 @@ export const NODE_COMMANDS = {
       });
     }
     const remain = nodes.filter((n) => n.Spec.Role === 'manager').length - 1;
-    const tolerate = Math.max(0, remain - quorumOf(remain));
+    const tolerate = faultTolerance(remain);
     c.patch({
       confirm: {
         title: `Demote ${hostname(node)} to worker?`,
@@ -50,7 +51,14 @@ export const NODE_COMMANDS = {
   'node.pause': (c) => {
     const node = selectedNode(c);
     if (!node) return;
-    c.patch({ confirm: { title: `Pause ${hostname(node)}?`, lines: ['Its tasks keep running; no new tasks are scheduled on it.'], command: 'node.pause', target: node.ID } });
+    c.patch({
+      confirm: {
+        title: `Pause ${hostname(node)}?`,
+        lines: ['Its tasks keep running; no new tasks are scheduled on it.'],
+        command: 'node.pause',
+        target: node.ID,
+      },
+    });
   },
   'node.activate': (c) => {
     const node = selectedNode(c);
@@ -60,7 +68,16 @@ export const NODE_COMMANDS = {
   },
   'drill.node': (c) => {
     const nodes = mapNodes(c.state);
-    const target = selectedNode(c) ?? (c.view.kind === 'map' ? nodes[Math.max(0, nodes.findIndex((n) => n.ID === c.ui.selection.map))] : undefined);
+    const target =
+      selectedNode(c) ??
+      (c.view.kind === 'map'
+        ? nodes[
+            Math.max(
+              0,
+              nodes.findIndex((n) => n.ID === c.ui.selection.map),
+            )
+          ]
+        : undefined);
     if (!target) return;
     void c.sync.drill(target.Status.State === 'ready' ? 'node-down' : 'node-up', target.ID);
   },

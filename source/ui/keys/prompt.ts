@@ -27,7 +27,10 @@ export function confirmKey(c: KeyContext, input: string, key: PressedKey): void 
     const { command, target, typeToConfirm } = confirm;
     if (typeToConfirm) {
       // The second confirmation: typed, so that a bounced or repeated key cannot pass it.
-      c.patch({ confirm: undefined, prompt: { kind: 'confirm', label: `type ${typeToConfirm} to go ahead (Esc cancels): `, text: '', target, expected: typeToConfirm, command } });
+      c.patch({
+        confirm: undefined,
+        prompt: { kind: 'confirm', label: `type ${typeToConfirm} to go ahead (Esc cancels): `, text: '', target, expected: typeToConfirm, command },
+      });
       return;
     }
     c.patch({ confirm: undefined });

@@ -7,7 +7,14 @@ import { push, selectedService, serviceScope, type KeyContext } from './context.
 /** Asks to roll a service back, showing what would change; says so if there is nothing to go back to. */
 function confirmRollback(c: KeyContext, service: SwarmService): void {
   if (!service.PreviousSpec) return c.status(`${service.Spec.Name} has no previous spec: there is nothing to roll back to`);
-  c.patch({ confirm: { title: `Roll back ${service.Spec.Name} to its previous spec?`, lines: rollbackChanges(service, c.ui.inspect.reveal), command: 'service.rollback', target: service.ID } });
+  c.patch({
+    confirm: {
+      title: `Roll back ${service.Spec.Name} to its previous spec?`,
+      lines: rollbackChanges(service, c.ui.inspect.reveal),
+      command: 'service.rollback',
+      target: service.ID,
+    },
+  });
 }
 
 /** Handlers of the services view's commands (and the tasks view's rollback). */

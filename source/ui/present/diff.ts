@@ -1,3 +1,4 @@
+import { isGlobal, replicasOf as replicaCount } from '../../swarm/spec-defaults.js';
 import type { ServiceSpec, SwarmService } from '../../docker/types.js';
 import { inert } from '../sanitize.js';
 
@@ -11,7 +12,7 @@ export function maskEnv(entry: string): string {
   return `${entry.slice(0, eq)}=******`;
 }
 
-const replicasOf = (spec: ServiceSpec) => (spec.Mode?.Global ? 'global' : String(spec.Mode?.Replicated?.Replicas ?? 1));
+const replicasOf = (spec: ServiceSpec) => (isGlobal(spec) ? 'global' : String(replicaCount(spec)));
 const envOf = (spec: ServiceSpec) => spec.TaskTemplate?.ContainerSpec?.Env ?? [];
 const portsOf = (spec: ServiceSpec) =>
   (spec.EndpointSpec?.Ports ?? []).map((p) => `${p.PublishedPort ?? ''}:${p.TargetPort}/${p.Protocol ?? 'tcp'}`).join(', ') || 'none';

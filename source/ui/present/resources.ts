@@ -55,9 +55,11 @@ function usedBy(services: SwarmService[], kind: 'networks' | 'configs' | 'secret
     const refs =
       kind === 'networks'
         ? ((template?.Networks ?? service.Spec.Networks ?? []) as { Target?: string }[]).map((n) => n.Target)
-        : (((template?.ContainerSpec as Record<string, unknown> | undefined)?.[kind === 'configs' ? 'Configs' : 'Secrets'] ?? []) as {
-            [key: string]: string;
-          }[]).map((r) => r[kind === 'configs' ? 'ConfigID' : 'SecretID'] ?? r[kind === 'configs' ? 'ConfigName' : 'SecretName']);
+        : (
+            ((template?.ContainerSpec as Record<string, unknown> | undefined)?.[kind === 'configs' ? 'Configs' : 'Secrets'] ?? []) as {
+              [key: string]: string;
+            }[]
+          ).map((r) => r[kind === 'configs' ? 'ConfigID' : 'SecretID'] ?? r[kind === 'configs' ? 'ConfigName' : 'SecretName']);
     if (refs.some((ref) => ref === id || ref === name)) count += 1;
   }
   return count;
@@ -84,7 +86,12 @@ export function networkRow(network: SwarmObject, services: SwarmService[]): Row 
       inert(network.Driver ?? ''),
       inert(network.Scope ?? ''),
       network.Attachable ? 'yes' : 'no',
-      inert((network.IPAM?.Config ?? []).map((c) => c.Subnet).filter(Boolean).join(', ')),
+      inert(
+        (network.IPAM?.Config ?? [])
+          .map((c) => c.Subnet)
+          .filter(Boolean)
+          .join(', '),
+      ),
       String(usedBy(services, 'networks', network)),
     ],
   };

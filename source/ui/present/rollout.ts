@@ -1,4 +1,5 @@
-import { matchesConstraints, parseConstraint, type Constraint } from '../../docker/constraints.js';
+import { effectiveUpdateConfig } from '../../swarm/spec-defaults.js';
+import { matchesConstraints, parseConstraint, type Constraint } from '../../swarm/constraints.js';
 import type { SwarmNode, SwarmService, SwarmTask } from '../../docker/types.js';
 import { inert } from '../sanitize.js';
 import { ago } from './format.js';
@@ -28,6 +29,7 @@ export function rolloutLines(service: SwarmService, tasks: SwarmTask[], now: num
   if (!status || !ROLLING.includes(status.State)) return undefined;
   const rollback = status.State.startsWith('rollback');
   const config = ((rollback ? service.Spec.RollbackConfig : undefined) ?? service.Spec.UpdateConfig ?? {}) as NonNullable<SwarmService['Spec']['UpdateConfig']>;
+  const effective = effectiveUpdateConfig(config);
   const target = specKey(service.Spec.TaskTemplate);
   const current = tasks.filter((t) => t.DesiredState === 'running');
   const updated = current.filter((t) => specKey(t.Spec) === target);
@@ -39,7 +41,7 @@ export function rolloutLines(service: SwarmService, tasks: SwarmTask[], now: num
   const what = rollback ? 'Rollback' : 'Update';
   const lines = [
     `${what} ${paused ? 'PAUSED' : 'in progress'}${started ? ` (started ${ago(started, now)})` : ''}: ${updated.length}/${desired} tasks on the ${rollback ? 'previous' : 'new'} spec, ${failed.length} failed (max failure ratio ${ratio}: ${Math.floor(ratio * desired)} allowed)`,
-    `parallelism ${config.Parallelism ?? 1}, delay ${seconds(config.Delay) ?? '0s'}, monitor ${seconds(config.Monitor) ?? '5s'}, order ${config.Order ?? 'stop-first'}, on failure ${config.FailureAction ?? 'pause'}${rollback ? '' : '; Ctrl+L rolls back'}`,
+    `parallelism ${effective.Parallelism}, delay ${seconds(effective.Delay) ?? '0s'}, monitor ${seconds(effective.Monitor) ?? '5s'}, order ${effective.Order}, on failure ${effective.FailureAction}${rollback ? '' : '; Ctrl+L rolls back'}`,
   ];
   if (status.Message) lines.splice(1, 0, `manager says: ${inert(status.Message)}`);
   return { lines, color: paused ? 'red' : 'cyan' };
@@ -81,8 +83,7 @@ export function serviceBanners(service: SwarmService, tasks: SwarmTask[], now: n
  */
 export function placesFor(service: SwarmService | undefined, nodes: SwarmNode[], leaving: string): { count: number; problem?: string } {
   const template = service?.Spec.TaskTemplate as
-    | { Placement?: { Constraints?: string[] }; Resources?: { Reservations?: { NanoCPUs?: number; MemoryBytes?: number } } }
-    | undefined;
+    { Placement?: { Constraints?: string[] }; Resources?: { Reservations?: { NanoCPUs?: number; MemoryBytes?: number } } } | undefined;
   const constraints: Constraint[] = [];
   for (const expression of template?.Placement?.Constraints ?? []) {
     const parsed = parseConstraint(expression);
@@ -108,7 +109,9 @@ export function placesFor(service: SwarmService | undefined, nodes: SwarmNode[],
     return { count: 0, problem: `no other node satisfies ${(template?.Placement?.Constraints ?? []).join(', ')}: they will stay pending` };
   }
   const big = allowed.filter(
-    (n) => (reserve.NanoCPUs ?? 0) <= (n.Description?.Resources?.NanoCPUs ?? Infinity) && (reserve.MemoryBytes ?? 0) <= (n.Description?.Resources?.MemoryBytes ?? Infinity),
+    (n) =>
+      (reserve.NanoCPUs ?? 0) <= (n.Description?.Resources?.NanoCPUs ?? Infinity) &&
+      (reserve.MemoryBytes ?? 0) <= (n.Description?.Resources?.MemoryBytes ?? Infinity),
   );
   if (big.length === 0) return { count: 0, problem: 'no other node is big enough for their reservations: they will stay pending' };
   return { count: big.length };

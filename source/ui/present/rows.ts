@@ -6,9 +6,11 @@ import { ago, bytes, cpus, naturalCompare, title } from './format.js';
 
 /** A service's image without the digest pin. */
 export const imageOf = (spec: SwarmService['Spec'] | SwarmTask['Spec'] | undefined) =>
-  inert((spec as { ContainerSpec?: { Image?: string }; TaskTemplate?: { ContainerSpec?: { Image?: string } } })?.TaskTemplate?.ContainerSpec?.Image ??
-    (spec as { ContainerSpec?: { Image?: string } })?.ContainerSpec?.Image ??
-    '').replace(/@sha256:[0-9a-f]+$/, '');
+  inert(
+    (spec as { ContainerSpec?: { Image?: string }; TaskTemplate?: { ContainerSpec?: { Image?: string } } })?.TaskTemplate?.ContainerSpec?.Image ??
+      (spec as { ContainerSpec?: { Image?: string } })?.ContainerSpec?.Image ??
+      '',
+  ).replace(/@sha256:[0-9a-f]+$/, '');
 
 /** The node list's columns; lower priority numbers survive narrow terminals. */
 export const NODE_COLUMNS: Column[] = [

@@ -35,7 +35,14 @@ function scalar(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   const text = String(value);
-  if (text === '' || !PLAIN.test(text) || /^(true|false|null|yes|no|on|off|~)$/i.test(text) || /^[-+]?[0-9.]+$/.test(text) || text.endsWith(' ') || text.includes(': ')) {
+  if (
+    text === '' ||
+    !PLAIN.test(text) ||
+    /^(true|false|null|yes|no|on|off|~)$/i.test(text) ||
+    /^[-+]?[0-9.]+$/.test(text) ||
+    text.endsWith(' ') ||
+    text.includes(': ')
+  ) {
     return JSON.stringify(text);
   }
   return text;

@@ -56,8 +56,7 @@ export function matchesConstraints(target: ConstraintTarget, constraints: Constr
   return constraints.every(({ key, op, value }) => {
     const actual = valueOf(target, key);
     const caseless = !key.startsWith('node.labels.') && !key.startsWith('engine.labels.');
-    const equal =
-      actual !== undefined && (caseless ? actual.toLowerCase() === value.toLowerCase() : actual === value);
+    const equal = actual !== undefined && (caseless ? actual.toLowerCase() === value.toLowerCase() : actual === value);
     return op === '==' ? equal : !equal;
   });
 }
