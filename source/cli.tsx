@@ -5,7 +5,11 @@ process.env.NODE_ENV ??= 'production';
 // What the run will need starts loading now, alongside meow: start-up then pays for the largest of
 // these imports (file reads overlap with compiling), not for all of them one after another.
 if (process.argv[2] !== 'sim') {
-  for (const preload of [import('./app-command.js'), process.argv.includes('--once') ? import('./once-frame.js') : import('./app-ui.js')]) {
+  const once = process.argv.includes('--once');
+  for (const preload of [
+    import('./commands/run.js'),
+    ...(once ? [import('./commands/once.js'), import('./commands/once-frame.js')] : [import('./commands/console.js')]),
+  ]) {
     preload.catch(() => {});
   }
 }
@@ -77,10 +81,10 @@ for (const key of ['seed', 'nodes', 'services', 'replicas', 'port', 'width', 'he
 
 if (command === 'sim') {
   // Imported on demand: the console's start-up must not pay for the simulator, nor the reverse.
-  const { runSim } = await import('./sim-command.js');
+  const { runSim } = await import('./commands/sim.js');
   process.exitCode = await runSim(cli.flags);
 } else {
-  const { runApp } = await import('./app-command.js');
+  const { runApp } = await import('./commands/run.js');
   const code = await runApp(cli.flags);
   // Done: leave now rather than when the manager's idle keep-alive connection is closed (tens of
   // milliseconds for a script that runs --once in a loop), once what was written has gone out.

@@ -2,8 +2,11 @@
 export type ViewKind =
   'nodes' | 'services' | 'tasks' | 'logs' | 'actions' | 'stacks' | 'networks' | 'configs' | 'secrets' | 'events' | 'map' | 'inspect' | 'contexts';
 
-/** The panes a binding can belong to; 'global' works everywhere. */
-export type Pane = 'global' | ViewKind;
+/** The panes a binding can belong to; 'global' works in every view; a dialog or prompt, while open, takes every key itself. */
+export type Pane = 'global' | ViewKind | Modal;
+
+/** The panes that take the keyboard while open: a confirmation dialog, a prompt on the status line. */
+export type Modal = 'dialog' | 'prompt';
 
 /** One command: what it is, its keys, where it applies, and whether it can harm the swarm. */
 export interface Binding {
@@ -69,7 +72,13 @@ export type CommandId =
   | 'logs.wrap'
   | 'logs.search'
   | 'logs.next'
-  | 'logs.previous';
+  | 'logs.previous'
+  | 'dialog.yes'
+  | 'dialog.no'
+  | 'prompt.submit'
+  | 'prompt.cancel'
+  | 'prompt.erase'
+  | 'prompt.clear';
 
 /**
  * The one keymap table. Help, the footer hints and the README's key table are rendered from it;
@@ -174,10 +183,16 @@ export const BINDINGS: readonly Binding[] = [
     hint: 'break image',
   },
   { id: 'drill.quorum', keys: ['Q'], pane: 'global', description: 'practice: lose raft quorum (managers down), or regain it', sim: true, mutates: true },
+  { id: 'dialog.yes', keys: ['y', 'Y', 'return'], pane: 'dialog', description: 'go ahead (or on to typing the name, where one is asked)' },
+  { id: 'dialog.no', keys: ['n', 'N', 'escape'], pane: 'dialog', description: 'cancel: nothing is sent' },
+  { id: 'prompt.submit', keys: ['return'], pane: 'prompt', description: 'submit what was typed' },
+  { id: 'prompt.cancel', keys: ['escape'], pane: 'prompt', description: 'close the prompt (a filter is cleared)' },
+  { id: 'prompt.erase', keys: ['backspace', 'delete'], pane: 'prompt', description: 'erase the last character' },
+  { id: 'prompt.clear', keys: ['ctrl+u'], pane: 'prompt', description: 'clear the line' },
 ];
 
 /** The bindings that apply in a pane: its own first, then the global ones it does not override. Drills only on the simulator. */
-export function bindingsFor(pane: Exclude<Pane, 'global'>, sim = false): Binding[] {
+export function bindingsFor(pane: ViewKind, sim = false): Binding[] {
   const own = BINDINGS.filter((b) => b.pane === pane && (sim || !b.sim));
   const taken = new Set(own.flatMap((b) => b.keys));
   return [...own, ...BINDINGS.filter((b) => b.pane === 'global' && (sim || !b.sim) && !b.keys.some((k) => taken.has(k)))];
@@ -191,6 +206,8 @@ export interface ViewCommand {
   description: string;
   /** Takes the name of a service or node (else the selection). */
   target?: 'service' | 'service or node' | 'object';
+  /** Opens its view on this object whatever is selected (`:swarm`). */
+  scope?: 'swarm';
 }
 
 /** The command line's views, in help order. The command line, help and README read this table. */
@@ -206,7 +223,7 @@ export const VIEW_COMMANDS: readonly ViewCommand[] = [
   { name: 'secrets', aliases: ['secret'], view: 'secrets', description: 'secrets (metadata only)' },
   { name: 'events', aliases: ['ev'], view: 'events', description: 'events, live; of the selection when there is one', target: 'object' },
   { name: 'inspect', aliases: ['describe'], view: 'inspect', description: 'YAML/JSON of the selection (or of NAME, or of the swarm)', target: 'object' },
-  { name: 'swarm', aliases: [], view: 'inspect', description: 'the swarm itself: join tokens (masked), raft and CA settings' },
+  { name: 'swarm', aliases: [], view: 'inspect', description: 'the swarm itself: join tokens (masked), raft and CA settings', scope: 'swarm' },
   { name: 'ctx', aliases: ['context', 'contexts'], view: 'contexts', description: 'docker contexts; Enter switches to one' },
   { name: 'actions', aliases: ['history'], view: 'actions', description: 'the action log' },
 ];
@@ -245,19 +262,31 @@ export function keyName({ input, key }: KeyPress): string {
   if (key.end) return 'end';
   if (key.return) return 'return';
   if (key.escape) return 'escape';
+  if (key.backspace) return 'backspace';
+  if (key.delete) return 'delete';
   if (key.ctrl && input) return `ctrl+${input.toLowerCase()}`;
   return input;
 }
 
-/** The command a key press means in a pane, if any. */
-export function match(pane: Exclude<Pane, 'global'>, press: KeyPress, sim = false): Binding | undefined {
+/** The command a key press means in a view, if any. */
+export function match(pane: ViewKind, press: KeyPress, sim = false): Binding | undefined {
   const name = keyName(press);
   return bindingsFor(pane, sim).find((b) => b.keys.includes(name));
 }
 
+/** The command a key press means in an open dialog or prompt (its own keys only), if any. */
+export function matchModal(modal: Modal, press: KeyPress): Binding | undefined {
+  const name = keyName(press);
+  return BINDINGS.find((b) => b.pane === modal && b.keys.includes(name));
+}
+
+/** The keys of a modal command as shown, e.g. "y Y Enter". */
+export const modalKeys = (id: CommandId) => keyLabel(BINDINGS.find((b) => b.id === id)!);
+
 const pretty = (key: string) =>
-  ({ return: 'Enter', escape: 'Esc', up: '↑', down: '↓', pageup: 'PgUp', pagedown: 'PgDn', home: 'Home', end: 'End' })[key] ??
-  (key.startsWith('ctrl+') ? `Ctrl+${key.slice(5).toUpperCase()}` : key);
+  ({ return: 'Enter', escape: 'Esc', up: '↑', down: '↓', pageup: 'PgUp', pagedown: 'PgDn', home: 'Home', end: 'End', backspace: 'Backspace', delete: 'Del' })[
+    key
+  ] ?? (key.startsWith('ctrl+') ? `Ctrl+${key.slice(5).toUpperCase()}` : key);
 
 /** The keys of a binding as shown to people. */
 export const keyLabel = (binding: Binding) => binding.keys.map(pretty).join(' ');

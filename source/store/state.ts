@@ -106,7 +106,8 @@ export function initialState(endpoint: string): ClusterState {
   };
 }
 
-const sameScope = (a?: Scope, b?: Scope) => a?.kind === b?.kind && a?.id === b?.id;
+/** Two scopes name the same object. */
+export const sameScope = (a?: Scope, b?: Scope) => a?.kind === b?.kind && a?.id === b?.id;
 
 /** The pure reducer: every change to cluster state goes through here. */
 export function reduce(state: ClusterState, action: Action): ClusterState {

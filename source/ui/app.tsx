@@ -1,17 +1,16 @@
 import { useApp, useInput, useStdout } from 'ink';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { ActionLog } from '../store/action-log.js';
-import type { ActionContext } from '../store/actions.js';
+import { needsKey } from '../store/needs.js';
+import type { ActionContext } from '../store/run-action.js';
 import type { Store } from '../store/store.js';
 import type { Sync } from '../store/sync.js';
 import { CHROME_ROWS, Screen } from './screen.js';
-import { mapColumns, mapNodes, mapOffset } from './panes.js';
-import { windowStart } from './components/table.js';
 import { handleKey } from './keys/commands.js';
 import { keyContext } from './keys/context.js';
 import type { PressedKey } from './keys/prompt.js';
 import { currentView, initialUi, viewKey, type UiState, type View } from './ui-state.js';
-import { filterRows, isListView, listModel } from './views.js';
+import { viewRows, viewSpec } from './views/index.js';
 
 type InkKey = Parameters<Parameters<typeof useInput>[0]>[1];
 
@@ -64,7 +63,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
   const { exit } = useApp();
   const { width, height } = useTerminalSize(fixedWidth, fixedHeight);
   const [ui, setUi] = useState<UiState>(() => initialUi(initialView));
-  const [tick, setTick] = useState(0);
+  const [, setTick] = useState(0);
   // The key handler reads and writes this ref synchronously; `ui` follows it on the next render.
   const uiRef = useRef(ui);
   // Images this session's drill made fail: the same key makes them work again.
@@ -74,29 +73,27 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
   const bodyHeight = Math.max(1, height - CHROME_ROWS);
   const ctx: ActionContext = useMemo(() => ({ store, sync, readOnly, now, log }), [store, sync, readOnly, now, log]);
 
+  const spec = viewSpec(view.kind);
+  const env = { view, state, ui, now: now(), width, bodyHeight };
+  const selection = viewRows(env);
+
   // Ages ("5 seconds ago"), the retry countdown and the status line's age move with time even when
   // no data changes; when none of them is on screen, nothing is redrawn on a timer.
-  const timeShown = view.kind === 'tasks' || state.connection.status !== 'connected' || Boolean(state.connection.error) || Boolean(state.status);
+  const timeShown = Boolean(spec.clock) || state.connection.status !== 'connected' || Boolean(state.connection.error) || Boolean(state.status);
   useEffect(() => {
     if (!timeShown) return;
     const timer = setInterval(() => setTick((t) => t + 1), 1000);
     return () => clearInterval(timer);
   }, [timeShown]);
 
-  // Only what is on screen is fetched: tasks of the scope in view, logs of the scope in view.
-  const scopeId = view.scope?.id;
+  // Only what is on screen is fetched: the view says what it needs, the sync keeps exactly that current.
+  const needs = spec.needs(env, selection);
+  const needsId = needsKey(needs);
+  const needsRef = useRef(needs);
+  needsRef.current = needs;
   useEffect(() => {
-    if (view.kind === 'tasks') sync.setTasksScope(view.scope);
-    else if (view.kind === 'logs' && view.scope?.kind === 'service') sync.setTasksScope(view.scope);
-    else if (view.kind !== 'logs') sync.setTasksScope(undefined);
-    if (view.kind === 'logs') sync.setLogs(view.scope, { follow: uiRef.current.logs.follow, tail: 200 });
-    else sync.setLogs(undefined);
-    // The action log is read from its file when shown: it holds earlier sessions' actions too.
-    if (view.kind === 'actions') store.dispatch({ type: 'actions/load', records: log.read() });
-    sync.setResourceView(view.kind === 'networks' || view.kind === 'configs' || view.kind === 'secrets' ? view.kind : undefined);
-    if (view.kind === 'inspect' && view.scope) void sync.loadInspect(view.scope);
-    if (view.kind === 'contexts') store.dispatch({ type: 'contexts', items: sync.contexts() });
-  }, [view.kind, scopeId, sync, store, log]);
+    sync.show(needsRef.current, log);
+  }, [needsId, sync, log]);
 
   const onKey = (input: string, keyInfo: PressedKey) => {
     const c = keyContext({
@@ -125,51 +122,14 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
     for (const press of splitKeys(input)) onKey(press.input, { ...keyInfo, ...press.key });
   });
 
-  // The frame is derived at render time from the same state the key handler reads.
-  const list = useMemo(
-    () => (isListView(view.kind) ? listModel(view, state, now(), state.counts) : undefined),
-    [view, state.nodes, state.services, state.tasks, state.loaded, state.counts, tick],
-  );
-  const rows = useMemo(() => (list ? filterRows(list.rows, ui.filters[key]) : []), [list, ui.filters, key]);
-  const selectedIndex = Math.max(
-    0,
-    rows.findIndex((r) => r.key === ui.selection[key]),
-  );
-  const selectedKey = rows[selectedIndex]?.key;
-
-  // Per-node task counts are fetched for the rows on screen only: at 1,000 nodes, not 50,000 tasks.
-  let visibleNodes: string[] = [];
-  if (view.kind === 'nodes') {
-    const start = windowStart(selectedIndex, rows.length, bodyHeight - 1);
-    visibleNodes = rows.slice(start, start + bodyHeight - 1).map((r) => r.key);
-  } else if (view.kind === 'map') {
-    const nodes = mapNodes(state);
-    const columns = mapColumns(width);
-    const start = mapOffset(
-      Math.max(
-        0,
-        nodes.findIndex((n) => n.ID === ui.selection.map),
-      ),
-      nodes.length,
-      columns,
-    );
-    visibleNodes = nodes.slice(start, start + columns).map((n) => n.ID);
-  }
-  const visibleKey = visibleNodes.join(',');
-  const pollNodes = view.kind === 'map';
-  useEffect(() => {
-    sync.setVisibleNodes(visibleKey ? visibleKey.split(',') : [], pollNodes);
-  }, [visibleKey, pollNodes, sync]);
-
   return (
     <Screen
       state={state}
-      ui={{ ...ui, selection: { ...ui.selection, [key]: selectedKey } }}
+      ui={{ ...ui, selection: { ...ui.selection, [key]: selection.selectedKey } }}
       width={width}
       height={height}
-      now={now()}
+      now={env.now}
       readOnly={readOnly}
-      counts={state.counts}
     />
   );
 }

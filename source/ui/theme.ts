@@ -10,3 +10,11 @@ export const theme = {
   /** Colours that tell tasks apart in the logs pane. */
   task: ['cyan', 'magenta', 'green', 'yellow', 'blue', 'redBright', 'cyanBright', 'magentaBright'],
 } as const;
+
+/** A colour per id, the same on every frame: tells tasks (logs) and services (map) apart. */
+export function colorFor(id: string | undefined): string | undefined {
+  if (!id) return undefined;
+  let h = 0;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return theme.task[h % theme.task.length];
+}

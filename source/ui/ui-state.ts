@@ -1,4 +1,5 @@
-import type { CommandId, ViewKind } from '../keymap/bindings.js';
+import type { ViewKind } from '../keymap/bindings.js';
+import type { ActionRequest } from '../store/run-action.js';
 import type { Scope } from '../store/state.js';
 
 /** The views the console shows (defined with the keymap, whose panes they are). */
@@ -17,18 +18,17 @@ export interface Prompt {
   text: string;
   /** The object the prompt acts on (a service id for scale). */
   target?: string;
-  /** For a typed confirmation: the text that confirms, and the command it runs. */
+  /** For a typed confirmation: the text that confirms, and the action it sends. */
   expected?: string;
-  command?: CommandId;
+  request?: ActionRequest;
   error?: string;
 }
 
-/** A confirmation dialog for a dangerous command. */
+/** A confirmation dialog for a dangerous command: what it says, and the action it sends on y. */
 export interface Confirm {
   title: string;
   lines: string[];
-  command: CommandId;
-  target: string;
+  request: ActionRequest;
   /** A second confirmation, by typing this name, before the command runs (actions that break quorum). */
   typeToConfirm?: string;
 }

@@ -1,43 +1,39 @@
-import { match, type CommandId } from '../../keymap/bindings.js';
-import { READ_ONLY_MESSAGE } from '../../store/actions.js';
+import { match, type Binding, type CommandId } from '../../keymap/bindings.js';
+import { READ_ONLY_MESSAGE, runAction, type ActionRequest } from '../../store/run-action.js';
 import { onSimulator, SWARM_SCOPE } from '../../store/state.js';
-import { goTo, nodeScope, push, selectedNode, selectedScope, selectedService, serviceScope, taskScope, type KeyContext } from './context.js';
-import { move, moveOnMap } from './navigation.js';
+import { jumpToInspectMatch } from '../views/inspect.js';
+import { jumpToLogMatch } from '../views/logs.js';
+import { moveOnMap } from '../views/map.js';
+import { viewSpec } from '../views/index.js';
+import { goTo, push, selectedScope, type KeyContext } from './context.js';
+import { move } from './navigation.js';
 import { NODE_COMMANDS } from './node-commands.js';
-import { confirmKey, promptKey, type PressedKey } from './prompt.js';
-import { jumpToInspectMatch, jumpToLogMatch } from './search.js';
+import { dialogKey, promptKey, type PressedKey } from './prompt.js';
 import { SERVICE_COMMANDS } from './service-commands.js';
 
-/** What a command does when its key is pressed. */
-export type CommandHandler = (c: KeyContext) => void;
+/** A change a command proposes: the action, and what its confirmation says (dangerous commands confirm first). */
+export interface Proposal {
+  request: ActionRequest;
+  title: string;
+  lines?: string[];
+  /** Confirmed by typing this name as well (actions that break quorum), dangerous or not. */
+  typeToConfirm?: string;
+}
 
-/** Drill-down with Enter: to what the selected row contains. */
+/** What a command does when its key is pressed; a change to the swarm comes back as a proposal. */
+export type CommandHandler = (c: KeyContext) => void | Proposal | Promise<Proposal | void>;
+
+/** The commands of views; a dialog's and a prompt's keys are handled by prompt.ts while one is open. */
+type ViewCommandId = Exclude<CommandId, `dialog.${string}` | `prompt.${string}`>;
+
+/** Drill-down with Enter: what the view opens from its selection. */
 function open(c: KeyContext): void {
-  const { view, selectedKey } = c;
-  const service = selectedService(c);
-  const node = selectedNode(c);
-  if (view.kind === 'services' && service) return push(c, { kind: 'tasks', scope: serviceScope(service) });
-  if (view.kind === 'stacks' && selectedKey) return push(c, { kind: 'services', scope: { kind: 'stack', id: selectedKey, name: selectedKey } });
-  if (view.kind === 'contexts' && selectedKey) {
-    void c.sync.switchContext(selectedKey).then((switched) => switched && goTo(c, { kind: 'services' }));
-    return c.status(`switching to context ${selectedKey}...`, 'info');
-  }
-  if (view.kind === 'map' || view.kind === 'nodes') {
-    const scope = view.kind === 'nodes' ? node && nodeScope(node) : selectedScope(c);
-    return scope ? push(c, { kind: 'tasks', scope }) : undefined;
-  }
-  if (view.kind === 'networks' || view.kind === 'configs' || view.kind === 'secrets' || view.kind === 'events') {
-    const scope = selectedScope(c);
-    return scope ? push(c, { kind: 'inspect', scope }) : undefined;
-  }
-  if (view.kind === 'tasks') {
-    const scope = taskScope(c);
-    if (scope) push(c, { kind: 'logs', scope });
-  }
+  const next = viewSpec(c.view.kind).open?.(c);
+  if (next) push(c, next);
 }
 
 /** Every command's handler, by id: the keymap says which key runs which, this says what it does. */
-export const COMMANDS: Record<CommandId, CommandHandler> = {
+export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
   quit: (c) => c.exit(),
   command: (c) => c.patch({ prompt: { kind: 'command', label: ':', text: '' } }),
   filter: (c) => c.patch({ prompt: { kind: 'filter', label: '/', text: c.ui.filters[c.key] ?? '' } }),
@@ -75,14 +71,11 @@ export const COMMANDS: Record<CommandId, CommandHandler> = {
   'inspect.previous': (c) => jumpToInspectMatch(c, c.ui.inspect.match - 1),
   'map.left': (c) => moveOnMap(c, -1),
   'map.right': (c) => moveOnMap(c, 1),
-  'task.logs': (c) => {
-    const scope = taskScope(c);
-    if (scope) push(c, { kind: 'logs', scope });
-  },
+  'task.logs': open,
   'logs.follow': (c) => {
     c.patch((u) => ({ logs: { ...u.logs, follow: !u.logs.follow, scroll: 0 } }));
     // Following again re-attaches from the tail.
-    if (!c.ui.logs.follow && c.view.scope) c.sync.setLogs(c.view.scope, { follow: true, tail: 200 });
+    if (!c.ui.logs.follow) c.sync.followLogs();
   },
   'logs.timestamps': (c) => c.patch((u) => ({ logs: { ...u.logs, timestamps: !u.logs.timestamps } })),
   'logs.wrap': (c) => c.patch((u) => ({ logs: { ...u.logs, wrap: !u.logs.wrap } })),
@@ -98,16 +91,28 @@ export const COMMANDS: Record<CommandId, CommandHandler> = {
   ...NODE_COMMANDS,
 };
 
+/** A proposed change: a dangerous command (the keymap says which) asks first, the others are sent at once. */
+function propose(c: KeyContext, binding: Binding, proposal: Proposal): void {
+  if (binding.dangerous || proposal.typeToConfirm) {
+    c.patch({ confirm: { title: proposal.title, lines: proposal.lines ?? [], request: proposal.request, typeToConfirm: proposal.typeToConfirm } });
+    return;
+  }
+  void runAction(c.actions, proposal.request);
+}
+
 /**
  * Handles one key press: an open dialog or prompt takes it first; otherwise the keymap names the
- * command, which is refused in read-only mode if it would change the swarm.
+ * command, which is refused in read-only mode if it would change the swarm, and confirmed first if
+ * it is dangerous. Both rules live here, so a new verb cannot forget either.
  */
 export function handleKey(c: KeyContext, input: string, key: PressedKey): void {
-  if (c.ui.confirm) return confirmKey(c, input, key);
+  if (c.ui.confirm) return dialogKey(c, input, key);
   if (c.ui.prompt) return promptKey(c, input, key);
   if (key.ctrl && input === 'c') return c.exit();
   const binding = match(c.view.kind, { input, key }, onSimulator(c.state));
   if (!binding) return;
   if (c.readOnly && binding.mutates) return c.status(READ_ONLY_MESSAGE);
-  COMMANDS[binding.id](c);
+  const result = COMMANDS[binding.id as ViewCommandId](c);
+  if (result instanceof Promise) void result.then((proposal) => proposal && propose(c, binding, proposal));
+  else if (result) propose(c, binding, result);
 }

@@ -1,5 +1,5 @@
 import type { SwarmNode, SwarmTask } from '../../docker/types.js';
-import { hostname } from '../../store/actions.js';
+import { hostname } from '../../store/checks.js';
 import { placesFor } from '../present/rollout.js';
 import { taskName } from '../present/rows.js';
 import type { KeyContext } from './context.js';

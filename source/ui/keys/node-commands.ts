@@ -1,9 +1,12 @@
+import type { SwarmNode } from '../../docker/types.js';
 import type { CommandId } from '../../keymap/bindings.js';
-import { demoteRefusal, hostname, quorumRisk, swarmActions } from '../../store/actions.js';
+import { demoteRefusal, hostname, quorumRisk } from '../../store/checks.js';
 import { faultTolerance } from '../../swarm/quorum.js';
-import { mapNodes } from '../panes.js';
-import { selectedNode, type KeyContext } from './context.js';
+import type { CommandHandler } from './commands.js';
+import { selectedNode } from './context.js';
 import { drainPreview } from './drain-preview.js';
+
+const ref = (node: SwarmNode) => ({ id: node.ID, name: hostname(node) });
 
 /** Handlers of the nodes view's commands (and the node drill, also on the map). */
 export const NODE_COMMANDS = {
@@ -11,7 +14,7 @@ export const NODE_COMMANDS = {
     const node = selectedNode(c);
     if (!node) return;
     if (node.Spec.Role === 'manager') return c.status(`${hostname(node)} is already a manager`);
-    void swarmActions.role(c.actions, node, 'manager');
+    return { request: { verb: 'role', node: ref(node), role: 'manager' }, title: `Promote ${hostname(node)}?` };
   },
   'node.demote': (c) => {
     const node = selectedNode(c);
@@ -19,66 +22,49 @@ export const NODE_COMMANDS = {
     const nodes = c.state.nodes;
     const refusal = demoteRefusal(node, nodes);
     if (refusal) return c.status(refusal);
+    const request = { verb: 'role', node: ref(node), role: 'worker' } as const;
     const risk = quorumRisk(node, nodes);
     if (risk) {
-      return c.patch({
-        confirm: {
-          title: `Demoting ${hostname(node)} breaks raft quorum`,
-          lines: [risk, `Bring the unreachable managers back first. To demote anyway: y, then type ${hostname(node)}.`],
-          command: 'node.demote',
-          target: node.ID,
-          typeToConfirm: hostname(node),
-        },
-      });
+      return {
+        request,
+        title: `Demoting ${hostname(node)} breaks raft quorum`,
+        lines: [risk, `Bring the unreachable managers back first. To demote anyway: y, then type ${hostname(node)}.`],
+        typeToConfirm: hostname(node),
+      };
     }
     const remain = nodes.filter((n) => n.Spec.Role === 'manager').length - 1;
-    const tolerate = faultTolerance(remain);
-    c.patch({
-      confirm: {
-        title: `Demote ${hostname(node)} to worker?`,
-        lines: [`It leaves the raft; ${remain} manager${remain === 1 ? '' : 's'} remain, which tolerate ${tolerate} lost.`],
-        command: 'node.demote',
-        target: node.ID,
-      },
-    });
+    return {
+      request,
+      title: `Demote ${hostname(node)} to worker?`,
+      lines: [`It leaves the raft; ${remain} manager${remain === 1 ? '' : 's'} remain, which tolerate ${faultTolerance(remain)} lost.`],
+    };
   },
   'node.drain': (c) => {
     const node = selectedNode(c);
     if (!node) return;
     if (node.Spec.Availability === 'drain') return c.status(`${hostname(node)} is already drained`);
-    void drainPreview(c, node).then((lines) => c.patch({ confirm: { title: `Drain ${hostname(node)}?`, lines, command: 'node.drain', target: node.ID } }));
+    return drainPreview(c, node).then(
+      (lines) => ({ request: { verb: 'availability', node: ref(node), availability: 'drain' }, title: `Drain ${hostname(node)}?`, lines }) as const,
+    );
   },
   'node.pause': (c) => {
     const node = selectedNode(c);
     if (!node) return;
-    c.patch({
-      confirm: {
-        title: `Pause ${hostname(node)}?`,
-        lines: ['Its tasks keep running; no new tasks are scheduled on it.'],
-        command: 'node.pause',
-        target: node.ID,
-      },
-    });
+    return {
+      request: { verb: 'availability', node: ref(node), availability: 'pause' },
+      title: `Pause ${hostname(node)}?`,
+      lines: ['Its tasks keep running; no new tasks are scheduled on it.'],
+    };
   },
   'node.activate': (c) => {
     const node = selectedNode(c);
     if (!node) return;
     if (node.Spec.Availability === 'active') return c.status(`${hostname(node)} is already active`);
-    void swarmActions.availability(c.actions, node, 'active');
+    return { request: { verb: 'availability', node: ref(node), availability: 'active' }, title: `Activate ${hostname(node)}?` };
   },
   'drill.node': (c) => {
-    const nodes = mapNodes(c.state);
-    const target =
-      selectedNode(c) ??
-      (c.view.kind === 'map'
-        ? nodes[
-            Math.max(
-              0,
-              nodes.findIndex((n) => n.ID === c.ui.selection.map),
-            )
-          ]
-        : undefined);
+    const target = selectedNode(c);
     if (!target) return;
     void c.sync.drill(target.Status.State === 'ready' ? 'node-down' : 'node-up', target.ID);
   },
-} satisfies Partial<Record<CommandId, (c: KeyContext) => void>>;
+} satisfies Partial<Record<CommandId, CommandHandler>>;

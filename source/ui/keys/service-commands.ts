@@ -1,20 +1,22 @@
 import type { SwarmService } from '../../docker/types.js';
 import type { CommandId } from '../../keymap/bindings.js';
-import { scaleRefusal } from '../../store/actions.js';
+import { scaleRefusal } from '../../store/checks.js';
+import { replicasOf } from '../../swarm/spec-defaults.js';
 import { rollbackChanges } from '../present/diff.js';
-import { push, selectedService, serviceScope, type KeyContext } from './context.js';
+import { push, selectedService, type KeyContext } from './context.js';
+import type { CommandHandler, Proposal } from './commands.js';
+import { serviceScope } from '../views/shared.js';
 
-/** Asks to roll a service back, showing what would change; says so if there is nothing to go back to. */
-function confirmRollback(c: KeyContext, service: SwarmService): void {
+const ref = (service: SwarmService) => ({ id: service.ID, name: service.Spec.Name ?? service.ID });
+
+/** Rolling a service back, showing what would change; says so if there is nothing to go back to. */
+function rollback(c: KeyContext, service: SwarmService): Proposal | void {
   if (!service.PreviousSpec) return c.status(`${service.Spec.Name} has no previous spec: there is nothing to roll back to`);
-  c.patch({
-    confirm: {
-      title: `Roll back ${service.Spec.Name} to its previous spec?`,
-      lines: rollbackChanges(service, c.ui.inspect.reveal),
-      command: 'service.rollback',
-      target: service.ID,
-    },
-  });
+  return {
+    request: { verb: 'rollback', service: ref(service) },
+    title: `Roll back ${service.Spec.Name} to its previous spec?`,
+    lines: rollbackChanges(service, c.ui.inspect.reveal),
+  };
 }
 
 /** Handlers of the services view's commands (and the tasks view's rollback). */
@@ -24,33 +26,29 @@ export const SERVICE_COMMANDS = {
     if (!service) return;
     const refusal = scaleRefusal(service);
     if (refusal) return c.status(refusal);
-    const now = service.Spec.Mode?.Replicated?.Replicas ?? 1;
-    c.patch({ prompt: { kind: 'scale', label: `scale ${service.Spec.Name} (now ${now}) to: `, text: '', target: service.ID } });
+    c.patch({ prompt: { kind: 'scale', label: `scale ${service.Spec.Name} (now ${replicasOf(service.Spec)}) to: `, text: '', target: service.ID } });
   },
   'service.restart': (c) => {
     const service = selectedService(c);
     if (!service) return;
-    c.patch({
-      confirm: {
-        title: `Restart ${service.Spec.Name}?`,
-        lines: [
-          `Every task is replaced (docker service update --force ${service.Spec.Name}),`,
-          `${service.Spec.UpdateConfig?.Parallelism ?? 1} at a time, as its update config says.`,
-        ],
-        command: 'service.restart',
-        target: service.ID,
-      },
-    });
+    return {
+      request: { verb: 'restart', service: ref(service) },
+      title: `Restart ${service.Spec.Name}?`,
+      lines: [
+        `Every task is replaced (docker service update --force ${service.Spec.Name}),`,
+        `${service.Spec.UpdateConfig?.Parallelism ?? 1} at a time, as its update config says.`,
+      ],
+    };
   },
   'service.rollback': (c) => {
     const service = selectedService(c);
-    if (service) confirmRollback(c, service);
+    if (service) return rollback(c, service);
   },
   'tasks.rollback': (c) => {
     const scope = c.view.scope;
     const service = scope?.kind === 'service' ? c.state.services.find((s) => s.ID === scope.id) : undefined;
     if (!service) return c.status("Ctrl+L here rolls back the service whose tasks these are: open a service's tasks");
-    confirmRollback(c, service);
+    return rollback(c, service);
   },
   'service.logs': (c) => {
     const service = selectedService(c);
@@ -65,4 +63,4 @@ export const SERVICE_COMMANDS = {
     else c.brokenImages.add(image);
     void c.sync.drill(broken ? 'fix-image' : 'break-image', service.ID);
   },
-} satisfies Partial<Record<CommandId, (c: KeyContext) => void>>;
+} satisfies Partial<Record<CommandId, CommandHandler>>;

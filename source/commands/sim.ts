@@ -1,6 +1,6 @@
-import { ApiError } from './simulator/errors.js';
-import { SCENARIOS } from './simulator/scenarios/index.js';
-import { startSimulator } from './simulator/server.js';
+import { ApiError } from '../simulator/errors.js';
+import { SCENARIOS } from '../simulator/scenarios/index.js';
+import { startSimulator } from '../simulator/server.js';
 
 /** Flags of `swarmdeck sim`. */
 export interface SimFlags {

@@ -1,13 +1,43 @@
 import { render } from 'ink';
-import type { SwarmClient } from './docker/client.js';
-import { boundHeapGrowth } from './heap.js';
-import { createStore } from './store/store.js';
-import { Sync } from './store/sync.js';
-import { App } from './ui/app.js';
-import { FrameStdout, ScreenWriter } from './ui/screen-writer.js';
+import { SwarmClient, type DockerError } from '../docker/client.js';
+import type { Endpoint } from '../docker/connection.js';
+import { boundHeapGrowth } from '../heap.js';
+import { createStore } from '../store/store.js';
+import { Sync } from '../store/sync.js';
+import { App } from '../ui/app.js';
+import { FrameStdout, ScreenWriter } from '../ui/screen-writer.js';
 
 const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?25l';
 const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
+
+/** Finds the first endpoint that answers as a manager; every endpoint keeps its client, to fail over to later. */
+async function connect(endpoints: Endpoint[]): Promise<{ clients: SwarmClient[]; current: number } | { error: DockerError }> {
+  const clients = endpoints.map((endpoint) => new SwarmClient(endpoint));
+  let last: DockerError | undefined;
+  for (const [current, client] of clients.entries()) {
+    try {
+      await client.checkManager();
+      return { clients, current };
+    } catch (error) {
+      last = error as DockerError;
+    }
+  }
+  return { error: last! };
+}
+
+/** The console on the first of `endpoints` that answers as a manager; a terminal is required. Returns the exit code. */
+export async function runConsole(endpoints: Endpoint[], readOnly: boolean): Promise<number> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    process.stderr.write('swarmdeck: the console needs a terminal; for scripts use --once --view NAME\n');
+    return 2;
+  }
+  const connected = await connect(endpoints);
+  if ('error' in connected) {
+    process.stderr.write(`swarmdeck: ${connected.error.message}\n`);
+    return 1;
+  }
+  return runLive(connected.clients, connected.current, readOnly);
+}
 
 /**
  * Runs the full-screen console until the user quits; the terminal is restored on every way out.

@@ -1,54 +1,10 @@
 import { Box, Text } from 'ink';
-import type { SwarmNode, SwarmService, SwarmTask } from '../docker/types.js';
-import type { ClusterState } from '../store/state.js';
-import { naturalCompare } from './present/format.js';
-import { inspectLines } from './present/yaml.js';
-import { fit, inert, truncate } from './sanitize.js';
-import { theme } from './theme.js';
-import type { UiState } from './ui-state.js';
-
-/** The inspect view's lines as shown (format and masking from the UI state), or why there are none. */
-export function inspectText(state: ClusterState, ui: UiState): { lines: string[]; note?: string } {
-  const inspect = state.inspect;
-  const view = ui.stack[ui.stack.length - 1];
-  // What was inspected before is not shown as this object while it loads.
-  if (!inspect || inspect.scope.kind !== view.scope?.kind || inspect.scope.id !== view.scope?.id) return { lines: [], note: 'loading...' };
-  if (inspect.error) return { lines: [], note: `cannot inspect ${inspect.scope.kind} ${inspect.scope.name}: ${inspect.error}` };
-  if (inspect.object === undefined) return { lines: [], note: 'loading...' };
-  return { lines: inspectLines(inspect.object, ui.inspect.format, ui.inspect.reveal).map(inert) };
-}
-
-/** YAML or JSON of one object, scrolled from the top, search matches highlighted. */
-export function InspectPane({ state, ui, width, height }: { state: ClusterState; ui: UiState; width: number; height: number }) {
-  const { lines, note } = inspectText(state, ui);
-  if (note) {
-    return (
-      <Box height={height}>
-        <Text color={note.startsWith('cannot') ? theme.bad : theme.dim}>{truncate(note, width)}</Text>
-      </Box>
-    );
-  }
-  const top = Math.max(0, Math.min(ui.inspect.scroll, Math.max(0, lines.length - height)));
-  const needle = ui.inspect.search.toLowerCase();
-  return (
-    <Box flexDirection="column" height={height}>
-      {lines.slice(top, top + height).map((line, i) => {
-        const text = truncate(line, width);
-        const at = needle ? text.toLowerCase().indexOf(needle) : -1;
-        if (at < 0) return <Text key={i}>{text}</Text>;
-        return (
-          <Text key={i}>
-            {text.slice(0, at)}
-            <Text backgroundColor="yellow" color="black">
-              {text.slice(at, at + needle.length)}
-            </Text>
-            {text.slice(at + needle.length)}
-          </Text>
-        );
-      })}
-    </Box>
-  );
-}
+import type { SwarmNode, SwarmService, SwarmTask } from '../../docker/types.js';
+import type { ClusterState } from '../../store/state.js';
+import { fit, inert, truncate } from '../sanitize.js';
+import { colorFor, theme } from '../theme.js';
+import { byName, nodeScope } from './shared.js';
+import type { ViewContext, ViewEnv, ViewSpec } from './types.js';
 
 /** The map's column width: a hostname and a task name fit. */
 export const MAP_COLUMN = 20;
@@ -59,7 +15,7 @@ const sortedNodes = new WeakMap<SwarmNode[], SwarmNode[]>();
 export function mapNodes(state: ClusterState): SwarmNode[] {
   let sorted = sortedNodes.get(state.nodes);
   if (!sorted) {
-    sorted = [...state.nodes].sort((a, b) => naturalCompare(a.Description?.Hostname ?? a.ID, b.Description?.Hostname ?? b.ID));
+    sorted = [...state.nodes].sort(byName((n: SwarmNode) => n.Description?.Hostname ?? n.ID));
     sortedNodes.set(state.nodes, sorted);
   }
   return sorted;
@@ -74,11 +30,29 @@ export function mapOffset(selected: number, total: number, columns: number): num
 /** How many node columns fit in `width`. */
 export const mapColumns = (width: number) => Math.max(1, Math.floor(width / MAP_COLUMN));
 
-const serviceColor = (id: string) => {
-  let h = 0;
-  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return theme.task[h % theme.task.length];
-};
+/** The index of the map's selected node (the first when none is). */
+const selectedIndex = (state: ClusterState, selection: string | undefined, nodes = mapNodes(state)) =>
+  Math.max(
+    0,
+    nodes.findIndex((n) => n.ID === selection),
+  );
+
+/** The node columns on screen. */
+function shownNodes(env: ViewEnv): SwarmNode[] {
+  const nodes = mapNodes(env.state);
+  const columns = mapColumns(env.width);
+  const offset = mapOffset(selectedIndex(env.state, env.ui.selection.map, nodes), nodes.length, columns);
+  return nodes.slice(offset, offset + columns);
+}
+
+/** Moves the map's selection by `delta` nodes, clamped to the ends. */
+export function moveOnMap(c: ViewContext, delta: number): void {
+  const nodes = mapNodes(c.state);
+  if (nodes.length === 0) return;
+  const at = selectedIndex(c.state, c.ui.selection.map, nodes);
+  const next = nodes[Math.max(0, Math.min(nodes.length - 1, at + delta))];
+  c.patch((u) => ({ selection: { ...u.selection, map: next.ID } }));
+}
 
 /** A node's state as the map's second line says it: down and drained nodes plainly. */
 function nodeState(node: SwarmNode): { text: string; color?: string } {
@@ -93,30 +67,24 @@ function nodeState(node: SwarmNode): { text: string; color?: string } {
  * The cluster map: one column per node (as many as fit, scrolled to the selected one), its running
  * tasks as blocks coloured by service. Tasks are fetched for the nodes on screen only.
  */
-export function MapPane({ state, ui, width, height }: { state: ClusterState; ui: UiState; width: number; height: number }) {
+function MapBody({ env }: { env: ViewEnv }) {
+  const { state, ui, bodyHeight: height } = env;
   const nodes = mapNodes(state);
   if (nodes.length === 0) return <Text color={theme.dim}>{state.loaded.nodes ? 'no nodes' : 'loading nodes...'}</Text>;
-  const columns = mapColumns(width);
-  const selected = Math.max(
-    0,
-    nodes.findIndex((n) => n.ID === ui.selection.map),
-  );
-  const offset = mapOffset(selected, nodes.length, columns);
-  const shown = nodes.slice(offset, offset + columns);
+  const selected = nodes[selectedIndex(state, ui.selection.map, nodes)];
   const services = new Map<string, SwarmService>(state.services.map((s) => [s.ID, s]));
   const room = Math.max(1, height - 3);
   return (
     <Box flexDirection="row" height={height}>
-      {shown.map((node) => {
+      {shownNodes(env).map((node) => {
         const tasks: SwarmTask[] | undefined = state.nodeTasks.get(node.ID);
         const status = nodeState(node);
-        const isSelected = node.ID === nodes[selected].ID;
         const list = tasks ?? [];
         const overflow = list.length > room ? list.length - room + 1 : 0;
         const visible = overflow ? list.slice(0, room - 1) : list;
         return (
           <Box key={node.ID} flexDirection="column" width={MAP_COLUMN} height={height}>
-            <Text bold inverse={isSelected} color={theme.accent} wrap="truncate">
+            <Text bold inverse={node === selected} color={theme.accent} wrap="truncate">
               {fit(inert(node.Description?.Hostname ?? node.ID.slice(0, 12)), MAP_COLUMN - 1)}
             </Text>
             <Text color={status.color} wrap="truncate">
@@ -131,7 +99,7 @@ export function MapPane({ state, ui, width, height }: { state: ClusterState; ui:
               const running = task.Status.State === 'running';
               return (
                 <Text key={task.ID} wrap="truncate">
-                  <Text color={serviceColor(task.ServiceID)}>{running ? '##' : '..'}</Text>
+                  <Text color={colorFor(task.ServiceID)}>{running ? '##' : '..'}</Text>
                   <Text color={running ? undefined : theme.dim}>{` ${truncate(name, MAP_COLUMN - 4)}`}</Text>
                 </Text>
               );
@@ -143,3 +111,36 @@ export function MapPane({ state, ui, width, height }: { state: ClusterState; ui:
     </Box>
   );
 }
+
+/** The cluster map: a column per node, its tasks as blocks by service; h/l move, Enter lists the node's tasks. */
+export const mapView: ViewSpec = {
+  kind: 'map',
+  pane: {
+    title({ state }) {
+      const nodes = state.nodes;
+      const down = nodes.filter((n) => n.Status.State !== 'ready').length;
+      const drained = nodes.filter((n) => n.Spec.Availability !== 'active').length;
+      return {
+        title: ` Cluster map (${nodes.length} nodes${down ? `, ${down} down` : ''}${drained ? `, ${drained} drained or paused` : ''}) `,
+        right: 'h/l move, Enter tasks',
+      };
+    },
+    Body: MapBody,
+    contentRows: ({ state }) => 3 + Math.max(0, ...mapNodes(state).map((n) => state.nodeTasks.get(n.ID)?.length ?? 0)),
+    move(c, id) {
+      const columns = mapColumns(c.width);
+      moveOnMap(c, { up: -1, down: 1, pageUp: -columns, pageDown: columns, top: -1e9, bottom: 1e9 }[id]);
+    },
+  },
+  selected(c) {
+    const nodes = mapNodes(c.state);
+    const node = nodes.length ? nodes[selectedIndex(c.state, c.ui.selection.map, nodes)] : undefined;
+    return node && nodeScope(node);
+  },
+  open(c) {
+    const scope = mapView.selected!(c);
+    return scope && { kind: 'tasks', scope };
+  },
+  // Swarm sends no event when a task dies: the blocks on screen are polled.
+  needs: (env) => ({ nodes: { ids: shownNodes(env).map((n) => n.ID), poll: true } }),
+};

@@ -1,0 +1,91 @@
+import { ConfigError, parseHost, resolveEndpoints, type Endpoint } from '../docker/connection.js';
+import { VIEW_COMMANDS, type ViewKind } from '../keymap/bindings.js';
+import { SWARM_SCOPE } from '../store/state.js';
+
+type ConsoleModule = typeof import('./console.js');
+type FrameModule = typeof import('./once-frame.js');
+
+/** Flags of the console (see cli.tsx). */
+export interface AppFlags {
+  host?: string[];
+  context?: string;
+  readOnly?: boolean;
+  sim?: boolean;
+  scenario?: string;
+  seed?: number;
+  nodes?: number;
+  services?: number;
+  replicas?: number;
+  once?: boolean;
+  view?: string;
+  service?: string;
+  node?: string;
+  width?: number;
+  height?: number;
+  as?: string;
+}
+
+// Every view --once can print: the command line's (contexts aside: they are this machine's, not the swarm's).
+const VIEWS = VIEW_COMMANDS.filter((c) => c.view !== 'contexts');
+const fail = (message: string, code = 2) => {
+  process.stderr.write(`swarmdeck: ${message}\n`);
+  return code;
+};
+
+/** Checks the flags; a mistake is a sentence and exit 2, before anything is started. */
+function refusal(flags: AppFlags): string | undefined {
+  if (flags.view !== undefined && !VIEWS.some((c) => c.name === flags.view))
+    return `--view must be one of ${VIEWS.map((c) => c.name).join(', ')}, not "${flags.view}"`;
+  if (flags.view && !flags.once) return '--view goes with --once';
+  if (flags.width !== undefined && flags.width < 40) return '--width must be at least 40';
+  if (flags.height !== undefined && flags.height < 10) return '--height must be at least 10';
+  if (flags.sim && (flags.host?.length || flags.context)) return '--sim starts its own swarm: leave out -H and --context';
+  if (!flags.sim && (flags.scenario || flags.seed !== undefined)) return '--scenario and --seed go with --sim';
+  return undefined;
+}
+
+/** Runs the console, or prints one frame with --once. Returns the exit code. */
+export async function runApp(flags: AppFlags): Promise<number> {
+  // React, Ink and the panes load while the connection's first requests are in flight: start-up
+  // costs the larger of the two, not their sum. --once loads the frame renderer only.
+  const frame: Promise<FrameModule> | undefined = flags.once ? import('./once-frame.js') : undefined;
+  const ui: Promise<ConsoleModule> | undefined = flags.once ? undefined : import('./console.js');
+  frame?.catch(() => {});
+  ui?.catch(() => {});
+  const wrong = refusal(flags);
+  if (wrong) return fail(wrong);
+
+  let endpoints: Endpoint[];
+  let closeSim: (() => Promise<void>) | undefined;
+  try {
+    if (flags.sim) {
+      const { startSimulator } = await import('../simulator/server.js');
+      const { scenario, seed, nodes, services, replicas } = flags;
+      const sim = await startSimulator({
+        scenario,
+        seed,
+        nodes,
+        services,
+        replicas,
+        as: flags.as as 'manager' | 'worker' | 'inactive' | undefined,
+        clock: 'real',
+      });
+      closeSim = () => sim.close();
+      endpoints = [{ ...parseHost(sim.host, {}, undefined), label: `simulated swarm (${scenario ?? 'tutorial'})` }];
+    } else endpoints = resolveEndpoints({ hosts: flags.host, context: flags.context });
+  } catch (error) {
+    return fail(error instanceof ConfigError ? error.message : (error as Error).message);
+  }
+  try {
+    if (!frame) return await ui!.then(({ runConsole }) => runConsole(endpoints, Boolean(flags.readOnly)));
+    const name = flags.view ?? 'services';
+    const command = VIEWS.find((c) => c.name === name)!;
+    const { runOnce } = await import('./once.js');
+    const result = await runOnce(endpoints, flags, command.view as ViewKind, command.scope === 'swarm' ? SWARM_SCOPE : undefined, frame);
+    if ('message' in result) return fail(result.message, result.code);
+    process.stdout.write(result.frame);
+    return 0;
+  } finally {
+    await closeSim?.();
+  }
+}

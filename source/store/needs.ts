@@ -1,0 +1,42 @@
+import type { ResourceKind } from '../docker/types.js';
+import type { Scope } from './state.js';
+
+/**
+ * What a view needs from the manager besides the nodes and services every view's header shows
+ * (and the event stream, always open). A view says it; Sync.show keeps exactly that current, and
+ * load() fetches it once for --once.
+ */
+export interface Needs {
+  /** The tasks of a service or node, with history, polled while shown. */
+  tasks?: Scope;
+  /** The logs of a service or task; `follow` says how they open (a change of it alone reopens nothing). */
+  logs?: { scope: Scope; follow: boolean };
+  /** The running tasks of these nodes (counts per node, the map's blocks); `poll` keeps them current. */
+  nodes?: { ids: string[]; poll: boolean };
+  /** A networks, configs or secrets listing, kept current by its events. */
+  resource?: ResourceKind;
+  /** One object, read fresh when shown. */
+  inspect?: Scope;
+  /** The recent event history (live, the event stream replays it; --once asks for it). */
+  events?: boolean;
+  /** The action log, read from its file when shown (it holds earlier sessions' actions too). */
+  actions?: boolean;
+  /** This machine's docker contexts. */
+  contexts?: boolean;
+}
+
+const scopeKey = (scope: Scope | undefined) => (scope ? `${scope.kind}:${scope.id}` : '');
+
+/** A string that changes when, and only when, what is needed changes: effects and Sync compare it. */
+export function needsKey(needs: Needs): string {
+  return [
+    scopeKey(needs.tasks),
+    scopeKey(needs.logs?.scope),
+    needs.nodes ? `${needs.nodes.poll ? 'poll' : ''}:${needs.nodes.ids.join(',')}` : '',
+    needs.resource ?? '',
+    scopeKey(needs.inspect),
+    needs.events ? 'events' : '',
+    needs.actions ? 'actions' : '',
+    needs.contexts ? 'contexts' : '',
+  ].join('|');
+}

@@ -1,0 +1,103 @@
+import type { DockerError, SwarmClient } from '../../docker/client.js';
+import type { EngineInfo } from '../../docker/types.js';
+import type { SyncCore } from './core.js';
+import { INTERVALS } from './pollers.js';
+
+/** What a (re)connection loads, in order, once a manager answers. */
+export interface ConnectSteps {
+  /** The first data: nodes, services, the tasks and node tasks on screen. */
+  load(): Promise<void>;
+  /** The event stream. */
+  subscribe(): Promise<void>;
+  /** Whatever streams were open before the loss (logs), from where they stopped. */
+  resume(): void;
+  /** The event stream of a manager lost. */
+  closeEvents(): void;
+  /** The log stream of a manager left behind for another. */
+  closeLogs(): void;
+}
+
+/**
+ * Which manager is in use, and what happens when it is lost: with several managers (-H given
+ * several times) the first loss moves at once to the next that answers as a manager; after that,
+ * and with one manager, reconnects back off. The last data stays on screen meanwhile.
+ */
+export class Connection {
+  private reconnectTimer?: NodeJS.Timeout;
+  private backoff = 1000;
+  /** Connection failures since the last success: the first one fails over at once. */
+  private failures = 0;
+
+  constructor(
+    private readonly core: SyncCore,
+    private readonly steps: ConnectSteps,
+  ) {
+    core.onLost = (error) => this.lost(error);
+  }
+
+  /** Connects to the manager in use, or the first other one that answers as a manager, and loads. */
+  async connect(): Promise<void> {
+    const { core } = this;
+    if (core.stopped) return;
+    // The manager in use first, then the others in order: the first that answers as a manager wins.
+    let info: EngineInfo | undefined;
+    let firstError: DockerError | undefined;
+    for (let k = 0; k < core.clients.length && !info; k++) {
+      const index = (core.current + k) % core.clients.length;
+      try {
+        info = await core.clients[index].checkManager();
+        if (index !== core.current) this.moveTo(index);
+      } catch (error) {
+        firstError ??= error as DockerError;
+      }
+    }
+    if (core.stopped) return;
+    if (!info) return this.lost(firstError!);
+    try {
+      core.store.dispatch({ type: 'info', info });
+      await this.steps.load();
+      await this.steps.subscribe();
+      this.backoff = 1000;
+      this.failures = 0;
+      this.steps.resume();
+    } catch (error) {
+      this.lost(error as DockerError);
+    }
+  }
+
+  /** Moves to other managers (a context switch): as at start-up. */
+  async switchTo(clients: SwarmClient[]): Promise<void> {
+    this.core.cancel(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.core.clients = clients;
+    this.core.current = 0;
+    this.failures = 0;
+    this.backoff = 1000;
+  }
+
+  private moveTo(index: number): void {
+    const { core } = this;
+    const from = core.client.endpoint.label;
+    core.current = index;
+    this.steps.closeLogs();
+    core.store.dispatch({ type: 'endpoint', endpoint: core.client.endpoint.label });
+    core.status(`lost ${from}; now on ${core.client.endpoint.label}`, 'info');
+  }
+
+  private lost(error: DockerError): void {
+    const { core } = this;
+    if (core.stopped) return;
+    this.steps.closeEvents();
+    if (this.reconnectTimer) return;
+    const { lastOk } = core.store.getSnapshot().connection;
+    // With other managers to go to, the first loss moves on at once; after that, back off.
+    const delay = core.clients.length > 1 && this.failures === 0 ? 0 : this.backoff;
+    if (delay > 0) this.backoff = Math.min(this.backoff * 2, INTERVALS.maxBackoff);
+    this.failures += 1;
+    core.store.dispatch({ type: 'connection', connection: { status: 'disconnected', error: error.message, retryAt: core.now() + delay, lastOk } });
+    this.reconnectTimer = core.later(delay, () => {
+      this.reconnectTimer = undefined;
+      void this.connect();
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import type { DockerError, SwarmClient } from '../../docker/client.js';
+import type { Store } from '../store.js';
+
+/**
+ * What the parts of the sync share: the managers' clients and the one in use, the store, the
+ * clock, and the two ways a request can fail (the manager is gone: reconnect; it answers with an
+ * error: say so in the header).
+ */
+export class SyncCore {
+  clients: SwarmClient[];
+  current: number;
+  stopped = false;
+  /** Called when the manager cannot be reached (set by the connection). */
+  onLost: (error: DockerError) => void = () => {};
+  private timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    clients: SwarmClient[],
+    readonly store: Store,
+    readonly now: () => number,
+    current: number,
+  ) {
+    this.clients = clients;
+    this.current = current;
+  }
+
+  /** The client of the manager in use. */
+  get client(): SwarmClient {
+    return this.clients[this.current];
+  }
+
+  /** A timer cleared by clearTimers (stop, switching swarms). */
+  later(ms: number, work: () => void): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      work();
+    }, ms);
+    this.timers.add(timer);
+    return timer;
+  }
+
+  /** Clears one timer made by later(). */
+  cancel(timer: NodeJS.Timeout | undefined): void {
+    if (!timer) return;
+    clearTimeout(timer);
+    this.timers.delete(timer);
+  }
+
+  /** Clears every timer made by later(). */
+  clearTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** Runs a request: a lost manager is reported to the connection, an error answer goes to the header. */
+  async guarded(work: () => Promise<void>): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await work();
+    } catch (error) {
+      const e = error as DockerError;
+      if (e.status === undefined) this.onLost(e);
+      else {
+        // The manager answers, but with an error (no leader, say): the header shows it, and the
+        // status line keeps the result of the user's last action.
+        const { lastOk } = this.store.getSnapshot().connection;
+        this.store.dispatch({ type: 'connection', connection: { status: 'connected', error: e.message, lastOk } });
+      }
+    }
+  }
+
+  /** Shows a message on the status line. */
+  status(text: string, kind: 'info' | 'success' | 'error'): void {
+    this.store.dispatch({ type: 'status', text, kind, at: this.now() });
+  }
+}

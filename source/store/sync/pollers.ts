@@ -1,0 +1,93 @@
+import type { ResourceKind } from '../../docker/types.js';
+import type { Scope } from '../state.js';
+import type { SyncCore } from './core.js';
+
+/**
+ * How often to refresh, ms. Converging services are polled fast. A quiet swarm is left to the
+ * event stream, but for one services listing a minute: Swarm sends no event when a task dies, so
+ * without it a crash-looping service would go unnoticed.
+ */
+export const INTERVALS = { converging: 1000, quiet: 60_000, tasks: 2000, maxBackoff: 30_000 };
+
+const busy = (state: string | undefined) => state === 'updating' || state === 'rollback_started';
+
+/**
+ * The listings the store is refreshed from: nodes and services (always), the tasks of the scope
+ * on screen (polled while shown), the networks, configs or secrets view on screen. Services are
+ * polled fast only while one converges; the whole task list is never fetched.
+ */
+export class Pollers {
+  private servicesTimer?: NodeJS.Timeout;
+  private tasksTimer?: NodeJS.Timeout;
+  /** Whether the last services listing showed a service converging. */
+  private wasConverging = false;
+  /** The networks, configs or secrets view on screen, if any: only that list is fetched and kept current. */
+  resourceShown?: ResourceKind;
+
+  /** @param onConverging called after each services listing while services converge, and once when they settle. */
+  constructor(
+    private readonly core: SyncCore,
+    private readonly onConverging: () => void,
+  ) {}
+
+  /** Refetches /info (the header's engine and swarm facts). */
+  async refreshInfo(): Promise<void> {
+    await this.core.guarded(async () => this.core.store.dispatch({ type: 'info', info: await this.core.client.info() }));
+  }
+
+  /** Refetches the node list: on connect and on node events (the engine emits one for every change of role, availability or state). */
+  async refreshNodes(): Promise<void> {
+    const { core } = this;
+    await core.guarded(async () => core.store.dispatch({ type: 'nodes', nodes: await core.client.listNodes(), at: core.now() }));
+  }
+
+  /** Refetches services with replica counts; polls fast only while some service converges or updates. */
+  async refreshServices(): Promise<void> {
+    const { core } = this;
+    core.cancel(this.servicesTimer);
+    await core.guarded(async () => core.store.dispatch({ type: 'services', services: await core.client.listServices(), at: core.now() }));
+    if (core.stopped) return;
+    const services = core.store.getSnapshot().services;
+    const converging = services.some((s) => busy(s.UpdateStatus?.State) || (s.ServiceStatus && s.ServiceStatus.RunningTasks !== s.ServiceStatus.DesiredTasks));
+    this.servicesTimer = core.later(converging ? INTERVALS.converging : INTERVALS.quiet, () => void this.refreshServices());
+    // Tasks start one by one while services converge, and Swarm sends no event for each: the
+    // per-node counts on screen follow the same polling, and once more when it settles.
+    if (converging || this.wasConverging) this.onConverging();
+    this.wasConverging = converging;
+  }
+
+  /** Shows the tasks of a service or node (or nothing): polling follows what is on screen. */
+  showTasks(scope: Scope | undefined): void {
+    this.core.store.dispatch({ type: 'tasks/scope', scope });
+    void this.refreshTasks();
+  }
+
+  /** Refetches the tasks of the visible scope (if any) and keeps polling it while it is visible. */
+  async refreshTasks(): Promise<void> {
+    const { core } = this;
+    core.cancel(this.tasksTimer);
+    const scope = core.store.getSnapshot().tasks.scope;
+    if (!scope || scope.kind === 'task') return;
+    await core.guarded(async () => {
+      const items = await core.client.listTasks(scope.kind === 'service' ? { service: scope.id } : { node: scope.id });
+      core.store.dispatch({ type: 'tasks', scope, items, at: core.now() });
+    });
+    if (!core.stopped && core.store.getSnapshot().tasks.scope === scope) {
+      this.tasksTimer = core.later(INTERVALS.tasks, () => void this.refreshTasks());
+    }
+  }
+
+  /** Shows the networks, configs or secrets view (or none): that list is fetched now and on its events. */
+  showResource(kind: ResourceKind | undefined): void {
+    const changed = kind !== this.resourceShown;
+    this.resourceShown = kind;
+    if (kind && changed) void this.refreshResource();
+  }
+
+  /** Refetches the resource listing on screen, if any. */
+  async refreshResource(): Promise<void> {
+    const kind = this.resourceShown;
+    if (!kind) return;
+    await this.core.guarded(async () => this.core.store.dispatch({ type: 'resource', kind, items: await this.core.client.listResources(kind) }));
+  }
+}

@@ -1,0 +1,51 @@
+import { Box, Text } from 'ink';
+import { BINDINGS, keyLabel, VIEW_COMMANDS, type Pane } from '../../keymap/bindings.js';
+import { fit } from '../sanitize.js';
+import { theme } from '../theme.js';
+
+/** Every key of the pane and everywhere, and the command line's views: from the keymap. */
+export function HelpPane({ pane, width, height, sim, scroll }: { pane: Exclude<Pane, 'global'>; width: number; height: number; sim: boolean; scroll: number }) {
+  const own = BINDINGS.filter((b) => b.pane === pane && (sim || !b.sim));
+  const global = BINDINGS.filter((b) => b.pane === 'global' && (sim || !b.sim));
+  const rows = [
+    `Keys for ${pane}`,
+    ...own.map((b) => `  ${keyLabel(b).padEnd(14)} ${b.description}${b.dangerous ? ' (asks first)' : ''}`),
+    'Everywhere',
+    ...global.map((b) => `  ${keyLabel(b).padEnd(14)} ${b.description}`),
+    'Views on the command line (:)',
+    ...VIEW_COMMANDS.map((c) => `  ${`:${c.name}${c.target ? ' [NAME]' : ''}`.padEnd(14)} ${c.description}`),
+    'Esc or ? closes this help',
+  ];
+  return (
+    // Too long for one column: as many columns side by side as it takes (and the width allows).
+    <Box flexDirection="row" height={height}>
+      {helpColumns(rows, height, width, scroll).map((column, c, all) => (
+        <Box key={c} flexDirection="column" width={Math.floor(width / all.length)}>
+          {column.map((row, i) => (
+            <Text key={i} bold={!row.startsWith(' ')} color={row.startsWith(' ') ? undefined : theme.accent} wrap="truncate">
+              {fit(row, Math.floor(width / all.length) - 1)}
+            </Text>
+          ))}
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
+/**
+ * Lays help rows out: side by side in columns of `height` when they all fit (40 characters at
+ * least each); else one column, scrolled by `scroll`, its last row saying how to see the rest.
+ */
+export function helpColumns(rows: string[], height: number, width: number, scroll = 0): string[][] {
+  const needed = Math.ceil(rows.length / Math.max(1, height));
+  if (needed <= Math.max(1, Math.floor(width / 40))) {
+    const columns: string[][] = [];
+    for (let at = 0; at < rows.length; at += height) columns.push(rows.slice(at, at + height));
+    return columns;
+  }
+  const top = Math.max(0, Math.min(scroll, rows.length - (height - 1)));
+  const shown = rows.slice(top, top + height - 1);
+  const below = rows.length - top - shown.length;
+  shown.push(`  -- j/k scroll: ${top} above, ${below} below --`);
+  return [shown];
+}

@@ -1,0 +1,51 @@
+import type { ViewKind } from '../../keymap/bindings.js';
+import { actionsView } from './actions.js';
+import { configsView } from './configs.js';
+import { contextsView } from './contexts.js';
+import { eventsView } from './events.js';
+import { inspectView } from './inspect.js';
+import { logsView } from './logs.js';
+import { mapView } from './map.js';
+import { networksView } from './networks.js';
+import { nodesView } from './nodes.js';
+import { secretsView } from './secrets.js';
+import { servicesView } from './services.js';
+import { filterRows } from './shared.js';
+import { stacksView } from './stacks.js';
+import { tasksView } from './tasks.js';
+import type { ListModel, Selection, ViewEnv, ViewSpec } from './types.js';
+import { viewKey } from '../ui-state.js';
+
+/** Every view, by kind: a view without a spec does not build. Adding a view is one module and one line here. */
+export const VIEWS = {
+  nodes: nodesView,
+  services: servicesView,
+  stacks: stacksView,
+  tasks: tasksView,
+  logs: logsView,
+  map: mapView,
+  networks: networksView,
+  configs: configsView,
+  secrets: secretsView,
+  events: eventsView,
+  inspect: inspectView,
+  contexts: contextsView,
+  actions: actionsView,
+} satisfies Record<ViewKind, ViewSpec>;
+
+/** The spec of a view kind. */
+export const viewSpec = (kind: ViewKind): ViewSpec => VIEWS[kind];
+
+/** A list view's model and its rows as shown (filtered), with the selected row: the one place they are derived. */
+export function viewRows(env: ViewEnv): Selection & { model?: ListModel } {
+  const spec = viewSpec(env.view.kind);
+  const model = spec.list?.(env);
+  if (!model) return { rows: [], selectedIndex: 0, selectedKey: undefined };
+  const key = viewKey(env.view);
+  const rows = filterRows(model.rows, env.ui.filters[key]);
+  const selectedIndex = Math.max(
+    0,
+    rows.findIndex((r) => r.key === env.ui.selection[key]),
+  );
+  return { model, rows, selectedIndex, selectedKey: rows[selectedIndex]?.key };
+}

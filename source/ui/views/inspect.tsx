@@ -1,0 +1,87 @@
+import { Box, Text } from 'ink';
+import { SWARM_SCOPE, type ClusterState } from '../../store/state.js';
+import { Highlighted } from '../components/highlighted.js';
+import { inspectLines } from '../present/yaml.js';
+import { inert, truncate } from '../sanitize.js';
+import { theme } from '../theme.js';
+import type { UiState } from '../ui-state.js';
+import { wrapIndex } from './shared.js';
+import type { ViewContext, ViewEnv, ViewSpec } from './types.js';
+
+/** The inspect view's lines as shown (format and masking from the UI state), or why there are none. */
+export function inspectText(state: ClusterState, ui: UiState): { lines: string[]; note?: string } {
+  const inspect = state.inspect;
+  const view = ui.stack[ui.stack.length - 1];
+  // What was inspected before is not shown as this object while it loads.
+  if (!inspect || inspect.scope.kind !== view.scope?.kind || inspect.scope.id !== view.scope?.id) return { lines: [], note: 'loading...' };
+  if (inspect.error) return { lines: [], note: `cannot inspect ${inspect.scope.kind} ${inspect.scope.name}: ${inspect.error}` };
+  if (inspect.object === undefined) return { lines: [], note: 'loading...' };
+  return { lines: inspectLines(inspect.object, ui.inspect.format, ui.inspect.reveal).map(inert) };
+}
+
+/** YAML or JSON of one object, scrolled from the top, search matches highlighted. */
+function InspectBody({ env }: { env: ViewEnv }) {
+  const { state, ui, width, bodyHeight: height } = env;
+  const { lines, note } = inspectText(state, ui);
+  if (note) {
+    return (
+      <Box height={height}>
+        <Text color={note.startsWith('cannot') ? theme.bad : theme.dim}>{truncate(note, width)}</Text>
+      </Box>
+    );
+  }
+  const top = Math.max(0, Math.min(ui.inspect.scroll, Math.max(0, lines.length - height)));
+  return (
+    <Box flexDirection="column" height={height}>
+      {lines.slice(top, top + height).map((line, i) => (
+        <Highlighted key={i} text={truncate(line, width)} search={ui.inspect.search} />
+      ))}
+    </Box>
+  );
+}
+
+/** Scrolls the inspect text to the `index`th line containing `search` (wrapping). */
+export function jumpToInspectMatch(c: ViewContext, index: number, search = c.ui.inspect.search): void {
+  const needle = search.toLowerCase();
+  const { lines } = inspectText(c.state, c.currentUi());
+  const found: number[] = [];
+  if (needle) lines.forEach((line, i) => line.toLowerCase().includes(needle) && found.push(i));
+  if (found.length === 0) {
+    if (search) c.status(`nothing matches /${search}`);
+    return;
+  }
+  const i = wrapIndex(index, found.length);
+  // The match a few lines below the top, with its context above it.
+  c.patch((u) => ({ inspect: { ...u.inspect, match: i, scroll: Math.max(0, found[i] - 3) } }));
+  c.status(`match ${i + 1} of ${found.length} for /${search}`, 'info');
+}
+
+/** Any object (or the swarm itself) as YAML or JSON, read fresh, secrets masked until x. */
+export const inspectView: ViewSpec = {
+  kind: 'inspect',
+  pane: {
+    title({ view, ui }) {
+      const title = view.scope?.kind === 'swarm' ? ' Inspect the swarm ' : ` Inspect ${view.scope?.kind ?? ''} ${inert(view.scope?.name ?? '')} `;
+      const right = [ui.inspect.format, ui.inspect.reveal ? 'secrets revealed' : 'secrets masked', ui.inspect.search ? `/${ui.inspect.search}` : '']
+        .filter(Boolean)
+        .join(', ');
+      return { title, right };
+    },
+    Body: InspectBody,
+    contentRows: ({ state, ui }) => Math.max(1, inspectText(state, ui).lines.length),
+    move(c, id) {
+      const total = inspectText(c.state, c.ui).lines.length;
+      const page = Math.max(1, c.bodyHeight - 1);
+      const scroll = c.ui.inspect.scroll;
+      const next = { up: scroll - 1, down: scroll + 1, pageUp: scroll - page, pageDown: scroll + page, top: 0, bottom: total - c.bodyHeight }[id];
+      c.patch((u) => ({ inspect: { ...u.inspect, scroll: Math.max(0, Math.min(Math.max(0, total - c.bodyHeight), next)) } }));
+    },
+  },
+  selected: (c) => c.view.scope,
+  fromCommand: ({ named, selected }) => ({ kind: 'inspect', scope: named ?? selected ?? SWARM_SCOPE }),
+  search(c, text) {
+    c.patch((u) => ({ prompt: undefined, inspect: { ...u.inspect, search: text, match: 0 } }));
+    jumpToInspectMatch(c, 0, text);
+  },
+  needs: ({ view }) => ({ inspect: view.scope }),
+};
