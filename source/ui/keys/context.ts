@@ -74,6 +74,12 @@ export function keyContext(host: KeyHost): KeyContext {
 /** Opens a view on top of the current one (Esc comes back). */
 export const push = (c: ViewContext, next: View) => c.patch((u) => ({ stack: [...u.stack, next], help: false, logs: { ...u.logs, scroll: 0, match: 0 } }));
 
+/** Opens a view on top, unless it is the one showing already (the same kind and object). */
+export function open(c: ViewContext, next: View): void {
+  if (c.view.kind === next.kind && c.view.scope?.id === next.scope?.id) return;
+  push(c, next);
+}
+
 /** Replaces the whole view stack with one view. */
 export const goTo = (c: ViewContext, next: View) => c.patch({ stack: [next], help: false });
 

@@ -1,0 +1,91 @@
+/** The agent on each node: a task's state machine (assigned, accepted, preparing, starting, running; stopping), one step per due time. */
+import { AGENT_DELAY, quantize, STOP_DELAY, type TaskRecord } from './records.js';
+import { isTerminal, type TaskState, taskStateRank } from './types.js';
+import type { Swarm } from './swarm.js';
+
+/** Moves a task to a state (with the agent's message and error), and wakes what must react: the agent, the orchestrator and updater when it runs or ends. */
+export function setState(swarm: Swarm, task: TaskRecord, state: TaskState, message: string, err?: string): void {
+  task.state = state;
+  task.message = message;
+  task.err = err;
+  task.stateAt = swarm.now;
+  if (state === 'running') task.startedAt = swarm.now;
+  if (isTerminal(state) && task.startedAt !== undefined && task.stoppedAt === undefined) task.stoppedAt = swarm.now;
+  swarm.touch(task);
+  swarm.wake(task);
+  // Only running and ended tasks concern the orchestrator and the updater; the steps between do not.
+  if (state === 'running' || isTerminal(state)) {
+    const service = swarm.services.get(task.serviceId);
+    if (service) swarm.dirty.add(service);
+  }
+}
+
+/** Works out whether (and when) the agent has a next step for swarm task. */
+export function wake(swarm: Swarm, task: TaskRecord): void {
+  task.nextAt = undefined;
+  swarm.busyTasks.delete(task);
+  if (isTerminal(task.state)) {
+    swarm.pendingTasks.delete(task);
+    return;
+  }
+  const node = task.nodeId ? swarm.nodes.get(task.nodeId) : undefined;
+  const stopping = taskStateRank[task.desired] > taskStateRank.running;
+  if (stopping) {
+    swarm.pendingTasks.delete(task);
+    // An unassigned task just ends; one on a lost node keeps its last state until the node is back.
+    if (task.state === 'new' || task.state === 'pending' || !node) {
+      swarm.finishStop(task);
+      return;
+    }
+    if (node.state !== 'ready') return;
+    task.nextAt = quantize(swarm.now + STOP_DELAY);
+    swarm.busyTasks.add(task);
+    return;
+  }
+  const delay = AGENT_DELAY[task.state];
+  if (delay !== undefined && node && node.state === 'ready') {
+    task.nextAt = quantize(swarm.now + delay);
+    swarm.busyTasks.add(task);
+  }
+}
+
+/** A stopping task ends: shutdown (a running one exited 0). */
+export function finishStop(swarm: Swarm, task: TaskRecord): void {
+  if (task.state === 'running') task.exitCode = 0;
+  swarm.setState(task, 'shutdown', 'shutdown');
+}
+
+/** Runs every agent step that is due now; true when any task moved. */
+export function runAgents(swarm: Swarm): boolean {
+  let changed = false;
+  for (const task of [...swarm.busyTasks]) {
+    if (task.nextAt === undefined || task.nextAt > swarm.now) continue;
+    changed = true;
+    if (taskStateRank[task.desired] > taskStateRank.running) {
+      swarm.finishStop(task);
+      continue;
+    }
+    const image = task.spec.ContainerSpec?.Image ?? '';
+    switch (task.state) {
+      case 'assigned':
+        swarm.setState(task, 'accepted', 'accepted');
+        break;
+      case 'accepted':
+        swarm.setState(task, 'preparing', 'preparing');
+        break;
+      case 'preparing':
+        if (swarm.brokenImages.has(image)) swarm.setState(task, 'rejected', 'preparing', `No such image: ${image}`);
+        else swarm.setState(task, 'starting', 'starting');
+        break;
+      case 'starting':
+        task.containerId = swarm.random.containerId();
+        task.pid = 1000 + swarm.random.int(60000);
+        task.exitCode = 0;
+        swarm.setState(task, 'running', 'started');
+        break;
+      default:
+        swarm.wake(task);
+    }
+  }
+  return changed;
+}

@@ -1,0 +1,68 @@
+/** Practice drills: a node down or back, quorum lost or regained, an image that fails to pull. */
+import { errors } from '../errors.js';
+import type { NodeRecord } from './records.js';
+import type { Swarm } from './swarm.js';
+
+/** Fault drill: a node stops answering heartbeats. Its tasks are rescheduled elsewhere. */
+export function nodeDown(swarm: Swarm, ref: string): NodeRecord {
+  const node = swarm.node(ref);
+  if (node.id === swarm.selfId) {
+    throw errors.badParameter(`node ${node.hostname} serves swarm API; take down another node`);
+  }
+  if (node.state === 'down') return node;
+  swarm.setNodeState(node, 'down', 'heartbeat failure');
+  if (node.spec.Role === 'manager') {
+    node.reachability = 'unreachable';
+    node.leader = false;
+    swarm.electLeader();
+  }
+  swarm.nodeChanged();
+  swarm.settle();
+  return node;
+}
+
+/** Fault drill: a node comes back. Tasks that were moved away are shut down on it. */
+export function nodeUp(swarm: Swarm, ref: string): NodeRecord {
+  const node = swarm.node(ref);
+  if (node.state === 'ready') return node;
+  swarm.setNodeState(node, 'ready');
+  if (node.spec.Role === 'manager') {
+    node.reachability = 'reachable';
+    swarm.electLeader();
+  }
+  for (const task of swarm.tasksOn(node.id)) swarm.wake(task);
+  swarm.nodeChanged();
+  swarm.settle();
+  return node;
+}
+
+/** Fault drill: takes down managers other than swarm one until raft has no leader. */
+export function loseQuorum(swarm: Swarm): NodeRecord[] {
+  const taken: NodeRecord[] = [];
+  for (const m of swarm.managers()) {
+    if (!swarm.hasLeader()) break;
+    if (m.id !== swarm.selfId && m.state === 'ready') taken.push(swarm.nodeDown(m.id));
+  }
+  if (swarm.hasLeader()) {
+    throw errors.badParameter('swarm swarm has a single manager: quorum cannot be lost while the API answers');
+  }
+  return taken;
+}
+
+/** Fault drill: brings every down manager back. */
+export function regainQuorum(swarm: Swarm): NodeRecord[] {
+  const back = swarm.managers().filter((m) => m.state !== 'ready');
+  for (const m of back) swarm.nodeUp(m.id);
+  return back;
+}
+
+/** Fault drill: tasks of swarm image are rejected with "No such image" until fixed. */
+export function breakImage(swarm: Swarm, image: string): void {
+  swarm.brokenImages.add(image);
+}
+
+/** Ends a breakImage drill. */
+export function fixImage(swarm: Swarm, image: string): void {
+  swarm.brokenImages.delete(image);
+  for (const service of swarm.services.values()) swarm.dirty.add(service);
+}
