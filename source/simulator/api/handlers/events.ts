@@ -1,0 +1,63 @@
+import type { SwarmEvent } from '../../model/swarm.js';
+import { exactMatch, labelMatch, parseFilters, prefixMatch, type Filters } from '../filters.js';
+import { BASE_HEADERS, STREAMED, type Context } from '../http.js';
+import { parseTime } from './time.js';
+
+/** GET /events: history since, then live until, filtered as dockerd filters. */
+
+const EVENT_FILTERS = ['config', 'container', 'daemon', 'event', 'image', 'label', 'network', 'node', 'plugin', 'scope', 'secret', 'service', 'type', 'volume'];
+
+/** The event filters. */
+export function eventMatcher(filters: Filters): (event: SwarmEvent) => boolean {
+  const named = (type: string, key: string, event: SwarmEvent) => event.Type !== type || prefixMatch(filters, key, event.Actor.ID, event.Actor.Attributes.name);
+  const otherTypes = ['container', 'image', 'volume', 'network', 'plugin', 'daemon'];
+  return (event) =>
+    exactMatch(filters, 'type', event.Type) &&
+    exactMatch(filters, 'event', event.Action) &&
+    exactMatch(filters, 'scope', event.scope) &&
+    named('service', 'service', event) &&
+    named('node', 'node', event) &&
+    named('secret', 'secret', event) &&
+    named('config', 'config', event) &&
+    // Filters on kinds of objects a swarm never reports exclude nothing of swarm scope.
+    otherTypes.every((t) => !filters.has(t) || event.Type === t) &&
+    labelMatch(filters, 'label', event.Actor.Attributes);
+}
+
+/** GET /events. */
+export function events(ctx: Context) {
+  const filters = parseFilters(ctx.query.get('filters'), EVENT_FILTERS);
+  const now = ctx.swarm.now;
+  const since = parseTime(ctx.query.get('since'), 'since', now);
+  const until = parseTime(ctx.query.get('until'), 'until', now);
+  const match = eventMatcher(filters);
+  const { res } = ctx;
+  res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': 'application/json' });
+  res.flushHeaders();
+  const write = (event: SwarmEvent) => res.write(`${JSON.stringify(event)}\n`);
+  if (since !== undefined) {
+    for (const event of ctx.swarm.events) {
+      const t = event.timeNano / 1e6;
+      if (t >= since && (until === undefined || t <= until) && match(event)) write(event);
+    }
+  }
+  if (until !== undefined && until <= now) {
+    res.end();
+    return STREAMED;
+  }
+  const stop = () => {
+    unsubscribe();
+    untick();
+    if (!res.writableEnded) res.end();
+  };
+  const unsubscribe = ctx.swarm.subscribe((event) => {
+    if (until !== undefined && event.timeNano / 1e6 > until) return stop();
+    if (match(event)) write(event);
+  });
+  const untick = ctx.onTick(() => {
+    if (until !== undefined && ctx.swarm.now > until) stop();
+  });
+  // The response's close means the client went away (the request's close fires once its body is read).
+  res.on('close', stop);
+  return STREAMED;
+}
