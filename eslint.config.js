@@ -25,7 +25,7 @@ const OUTSIDE_SWARM = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'media/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'build/**', 'node_modules/**', 'media/**', 'coverage/**'] },
   {
     files: ['**/*.{ts,tsx}'],
     extends: [tseslint.configs.recommended],

@@ -2,21 +2,21 @@
 // ScreenWriter "draws" into a counter, exactly as on a terminal. Used by run.mjs for key latency,
 // memory, manager traffic and terminal bytes. Prints one JSON line of results.
 import { PassThrough } from 'node:stream';
-// As the CLI does, before React loads: its production build.
-process.env.NODE_ENV ??= 'production';
 // Colours as on a terminal. The harness's own stdout is a pipe, so chalk would drop every style,
 // the selection's inverse with them: moving it would change nothing on screen, and a press would
 // measure no frame at all.
 process.env.FORCE_COLOR ??= '1';
+// Bundled by scripts/bundle.mjs into build/console-harness.js, with the dependencies and fixes the
+// shipped command line has (React's production build among them).
 const { default: React } = await import('react');
 const { render } = await import('ink');
-const { parseHost } = await import('../dist/docker/connection.js');
-const { SwarmClient } = await import('../dist/docker/client.js');
-const { createStore } = await import('../dist/store/store.js');
-const { Sync } = await import('../dist/store/sync.js');
-const { App } = await import('../dist/ui/app.js');
-const { FrameStdout, ScreenWriter } = await import('../dist/ui/screen-writer.js');
-const { boundHeapGrowth } = await import('../dist/heap.js');
+const { parseHost } = await import('../source/docker/connection.js');
+const { SwarmClient } = await import('../source/docker/client.js');
+const { createStore } = await import('../source/store/store.js');
+const { Sync } = await import('../source/store/sync.js');
+const { App } = await import('../source/ui/app.js');
+const { FrameStdout, ScreenWriter } = await import('../source/ui/screen-writer.js');
+const { boundHeapGrowth } = await import('../source/heap.js');
 // As the live console does (app-ui): the memory figures are the console's.
 boundHeapGrowth();
 

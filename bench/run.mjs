@@ -6,7 +6,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { buildScenario } from '../dist/simulator/scenarios/index.js';
+import { buildScenario } from '../build/simulator/scenarios/index.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const cli = join(root, 'dist/cli.js');
@@ -48,7 +48,7 @@ function time(cmd, args, env = {}) {
 function harness(host, mode, seconds = 0, onReady) {
   return new Promise((resolve, reject) => {
     // --expose-gc lets the flood measure memory after a full collection; nothing else calls gc().
-    const child = spawn(process.execPath, ['--expose-gc', join(root, 'bench/console-harness.mjs'), mode, String(seconds)], {
+    const child = spawn(process.execPath, ['--expose-gc', join(root, 'build/console-harness.js'), mode, String(seconds)], {
       env: { ...process.env, DOCKER_HOST: host },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -1,25 +1,56 @@
-// Bundles the command line (dist/cli.js and its lazily loaded parts) after tsc has built dist/:
-// Node loads one file per module, and the console's 50-odd small modules cost ~25 ms of start-up
-// that a handful of chunks do not. Dependencies stay outside (node_modules), and each dynamic
+// Builds what ships (dist/) and the bench harness (build/) with esbuild.
+//
+// dist/cli.js is the command line with every dependency inside it: the package installs nothing,
+// runs no install script, and carries the fixes made to its dependencies (scripts/ink-fixes.mjs;
+// the tokenizer and string-width versions are those this checkout's lock resolves). Each dynamic
 // import (the simulator, the console, the --once renderer) stays a chunk of its own, loaded only
-// when needed. tsc's per-module output stays in dist/ for the benchmark harness and media script.
+// when needed. dist/simulator.js is the simulator as a library (`swarmdeck/simulator`).
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { inkFixes } from './ink-fixes.mjs';
 
-const dist = new URL('../dist/', import.meta.url);
-rmSync(new URL('chunks/', dist), { recursive: true, force: true });
-await build({
-  entryPoints: [new URL('../source/cli.tsx', import.meta.url).pathname],
-  outdir: dist.pathname,
-  entryNames: '[name]',
-  chunkNames: 'chunks/[name]-[hash]',
+const root = new URL('..', import.meta.url).pathname;
+
+/** What every bundle shares: Node 20, ES modules, production React, the fixes. */
+const common = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
   jsx: 'automatic',
-  // The shebang of source/cli.tsx is kept: dist/cli.js is the package's bin.
+  // The development builds of React and the reconciler double the console's memory and slow every frame.
+  define: { 'process.env.NODE_ENV': '"production"' },
+  // CommonJS dependencies (dockerode, its modem, ssh2) use require, __dirname and __filename, which ES modules have not.
+  banner: {
+    js: [
+      "import { createRequire as __sdRequire } from 'node:module';",
+      "import { fileURLToPath as __sdPath } from 'node:url';",
+      "import { dirname as __sdDirname } from 'node:path';",
+      'const require = __sdRequire(import.meta.url);',
+      'const __filename = __sdPath(import.meta.url);',
+      'const __dirname = __sdDirname(__filename);',
+    ].join(' '),
+  },
+  // Optional native parts of ssh2 and Ink's devtools: absent, their callers fall back.
+  external: ['cpu-features', '*.node', 'react-devtools-core'],
+  plugins: [inkFixes],
+  sourcemap: true,
+  sourcesContent: false,
   logLevel: 'warning',
-});
+  legalComments: 'none',
+};
+
+rmSync(new URL('dist/', `file://${root}`), { recursive: true, force: true });
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: { cli: `${root}source/cli.tsx`, simulator: `${root}source/simulator/library.ts` },
+    outdir: `${root}dist`,
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
+    // The shebang of source/cli.tsx is kept: dist/cli.js is the package's bin.
+  }),
+  // The benchmark's console harness: the console as it ships (with the same fixes), driven headless.
+  build({ ...common, entryPoints: [`${root}bench/console-harness.mjs`], outfile: `${root}build/console-harness.js` }),
+]);

@@ -3,12 +3,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import React from 'react';
 import { render } from 'ink-testing-library';
-import { parseHost } from '../dist/docker/connection.js';
-import { SwarmClient } from '../dist/docker/client.js';
-import { createStore } from '../dist/store/store.js';
-import { Sync } from '../dist/store/sync.js';
-import { App } from '../dist/ui/app.js';
-import { startSimulator } from '../dist/simulator/server.js';
+import { parseHost } from '../build/docker/connection.js';
+import { SwarmClient } from '../build/docker/client.js';
+import { createStore } from '../build/store/store.js';
+import { Sync } from '../build/store/sync.js';
+import { App } from '../build/ui/app.js';
+import { startSimulator } from '../build/simulator/server.js';
 
 const PALETTE = {
   30: '#1e1e1e',

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// React's production build: the development one doubles the console's memory and slows every frame.
-// Set before anything imports React (every other import below is dynamic).
-process.env.NODE_ENV ??= 'production';
+// Stack traces name our source files (the bundle ships its source maps).
+process.setSourceMapsEnabled(true);
+// No colours where the user or the terminal says so (https://no-color.org): chalk reads only
+// FORCE_COLOR, so it is told before anything loads it. FORCE_COLOR, if set, still wins.
+if ((process.env.NO_COLOR || process.env.TERM === 'dumb') && process.env.FORCE_COLOR === undefined) process.env.FORCE_COLOR = '0';
 // What the run will need starts loading now, alongside meow: start-up then pays for the largest of
 // these imports (file reads overlap with compiling), not for all of them one after another.
 if (process.argv[2] !== 'sim') {

@@ -125,7 +125,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
   return (
     <Screen
       state={state}
-      ui={{ ...ui, selection: { ...ui.selection, [key]: selection.selectedKey } }}
+      ui={spec.list ? { ...ui, selection: { ...ui.selection, [key]: selection.selectedKey } } : ui}
       width={width}
       height={height}
       now={env.now}

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { wrapWords } from '../present/format.js';
 import { inert, truncate } from '../sanitize.js';
-import { theme } from '../theme.js';
+import { plainOutput, theme } from '../theme.js';
 import type { Confirm } from '../ui-state.js';
 
 /** A confirmation dialog, centred: title, what will happen (wrapped, never cut mid-sentence), and the keys. */
@@ -13,7 +13,7 @@ export function ConfirmBox({ confirm, width, height }: { confirm: Confirm; width
     <Box flexDirection="column" height={height} width={width} alignItems="center" justifyContent="center">
       <Box flexDirection="column" borderStyle="round" borderColor={theme.warn} width={inner + 2} paddingX={1}>
         <Text bold color={theme.warn} wrap="truncate">
-          {truncate(inert(confirm.title), inner - 2)}
+          {truncate(`${plainOutput() ? '! ' : ''}${inert(confirm.title)}`, inner - 2)}
         </Text>
         {lines.map((line, i) => (
           <Text key={i} wrap="truncate">

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { fit, truncate } from '../sanitize.js';
-import { theme } from '../theme.js';
+import { plainOutput, theme } from '../theme.js';
 
 /** A table column: the lower its priority number, the longer it survives a narrow terminal. */
 export interface Column {
@@ -91,18 +91,25 @@ export interface TableProps {
  * The one table every list pane uses: a header, then only the rows inside the window (so 50,000
  * rows cost what 20 do), the selected row inverted.
  */
-export const Table = memo(function Table({ columns, rows, selected, height, width, offset, empty }: TableProps) {
+export const Table = memo(function Table({ columns, rows, selected, height, width: full, offset, empty }: TableProps) {
+  // Without colours inverse is gone too: a marker column shows the selected row.
+  const marker = plainOutput();
+  const width = marker ? full - 2 : full;
+  const mark = (text: string, on: boolean) => (marker ? `${on ? '> ' : '  '}${text}` : text);
   const widths = layoutColumns(columns, rows, width);
-  const header = line(
-    columns.map((c) => c.title),
-    widths,
-    columns,
+  const header = mark(
+    line(
+      columns.map((c) => c.title),
+      widths,
+      columns,
+    ),
+    false,
   );
   const visible = rows.slice(offset, offset + height);
   return (
-    <Box flexDirection="column" height={height + 1} width={width}>
+    <Box flexDirection="column" height={height + 1} width={full}>
       <Text bold color={theme.header}>
-        {truncate(header, width)}
+        {truncate(header, full)}
       </Text>
       {visible.length === 0 ? (
         <Text color={theme.dim}>{truncate(empty ?? 'nothing to show', width)}</Text>
@@ -110,7 +117,10 @@ export const Table = memo(function Table({ columns, rows, selected, height, widt
         visible.map((row, i) => {
           const index = offset + i;
           // Only the selected row is padded (its bar runs to the edge): Ink pays for every character written.
-          const text = index === selected ? fit(line(row.cells, widths, columns), width) : truncate(line(row.cells, widths, columns), width);
+          const text = mark(
+            index === selected ? fit(line(row.cells, widths, columns), width) : truncate(line(row.cells, widths, columns), width),
+            index === selected,
+          );
           return (
             <Text key={row.key} color={row.color} inverse={index === selected}>
               {text}

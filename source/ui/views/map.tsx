@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import type { SwarmNode, SwarmService, SwarmTask } from '../../docker/types.js';
 import type { ClusterState } from '../../store/state.js';
 import { fit, inert, truncate } from '../sanitize.js';
-import { colorFor, theme } from '../theme.js';
+import { colorFor, plainOutput, theme } from '../theme.js';
 import { byName, nodeScope } from './shared.js';
 import type { ViewContext, ViewEnv, ViewSpec } from './types.js';
 
@@ -74,6 +74,7 @@ function MapBody({ env }: { env: ViewEnv }) {
   const selected = nodes[selectedIndex(state, ui.selection.map, nodes)];
   const services = new Map<string, SwarmService>(state.services.map((s) => [s.ID, s]));
   const room = Math.max(1, height - 3);
+  const plain = plainOutput();
   return (
     <Box flexDirection="row" height={height}>
       {shownNodes(env).map((node) => {
@@ -85,7 +86,7 @@ function MapBody({ env }: { env: ViewEnv }) {
         return (
           <Box key={node.ID} flexDirection="column" width={MAP_COLUMN} height={height}>
             <Text bold inverse={node === selected} color={theme.accent} wrap="truncate">
-              {fit(inert(node.Description?.Hostname ?? node.ID.slice(0, 12)), MAP_COLUMN - 1)}
+              {fit(`${plain ? (node === selected ? '>' : ' ') : ''}${inert(node.Description?.Hostname ?? node.ID.slice(0, 12))}`, MAP_COLUMN - 1)}
             </Text>
             <Text color={status.color} wrap="truncate">
               {fit(status.text, MAP_COLUMN - 1)}
