@@ -27,6 +27,8 @@ const cli = meow(
   Connection (as the docker CLI)
     -H, --host URL        unix:///path, tcp://host:port or ssh://user@host (else DOCKER_HOST)
     --context NAME        a docker context (else DOCKER_CONTEXT, else the current one)
+    --tlsverify           TLS to a tcp:// host, verified against --tlscacert (else DOCKER_TLS_VERIFY)
+    --tlscacert --tlscert --tlskey FILE   the CA and client certificate (else DOCKER_CERT_PATH, ~/.docker)
     --read-only           refuse every action that would change the swarm
 
   Simulator
@@ -47,6 +49,10 @@ const cli = meow(
     flags: {
       host: { type: 'string', shortFlag: 'H', isMultiple: true },
       context: { type: 'string' },
+      tlsverify: { type: 'boolean' },
+      tlscacert: { type: 'string' },
+      tlscert: { type: 'string' },
+      tlskey: { type: 'string' },
       readOnly: { type: 'boolean', default: false },
       sim: { type: 'boolean', default: false },
       scenario: { type: 'string' },

@@ -23,6 +23,10 @@ export interface AppFlags {
   width?: number;
   height?: number;
   as?: string;
+  tlsverify?: boolean;
+  tlscacert?: string;
+  tlscert?: string;
+  tlskey?: string;
 }
 
 // Every view --once can print: the command line's (contexts aside: they are this machine's, not the swarm's).
@@ -72,7 +76,10 @@ export async function runApp(flags: AppFlags): Promise<number> {
       });
       closeSim = () => sim.close();
       endpoints = [{ ...parseHost(sim.host, {}, undefined), label: `simulated swarm (${scenario ?? 'tutorial'})` }];
-    } else endpoints = resolveEndpoints({ hosts: flags.host, context: flags.context });
+    } else {
+      const tls = { verify: flags.tlsverify, ca: flags.tlscacert, cert: flags.tlscert, key: flags.tlskey };
+      endpoints = resolveEndpoints({ hosts: flags.host, context: flags.context, tls });
+    }
   } catch (error) {
     return fail(error instanceof ConfigError ? error.message : (error as Error).message);
   }

@@ -1,4 +1,5 @@
 import Docker from 'dockerode';
+import { SshAgent } from './ssh.js';
 import type { Endpoint } from './connection.js';
 import { LogDemuxer, type LogEntry } from './demux.js';
 import type { EngineInfo, ResourceKind, ServiceSpec, SwarmEvent, SwarmInfo, SwarmNode, SwarmObject, SwarmService, SwarmTask } from './types.js';
@@ -14,6 +15,9 @@ export class DockerError extends Error {
   }
 }
 
+/** Certificate and handshake failures, as Node names them. */
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET)|^ERR_SSL_|^ERR_TLS_|^EPROTO$/;
+
 /** Turns a dockerode/socket error into the message the user reads: the daemon's own words, or what went wrong with the connection. */
 export function describeError(error: unknown, endpoint?: Endpoint): DockerError {
   const e = error as { statusCode?: number; json?: { message?: string } | null; code?: string; message?: string; reason?: string };
@@ -27,6 +31,13 @@ export function describeError(error: unknown, endpoint?: Endpoint): DockerError 
   if (e?.code === 'ECONNREFUSED') return new DockerError(`cannot reach ${where}: connection refused`, undefined, e.code);
   if (e?.code === 'ETIMEDOUT' || e?.code === 'EHOSTUNREACH') return new DockerError(`cannot reach ${where}: ${e.code}`, undefined, e.code);
   if (e?.code === 'ECONNRESET' || e?.code === 'EPIPE') return new DockerError(`lost the connection to ${where}`, undefined, e.code);
+  if (e?.code && TLS_CODES.test(e.code)) {
+    return new DockerError(
+      `TLS to ${where} failed (${e.code}): ${e.message ?? ''}; check the CA and client certificate given (DOCKER_CERT_PATH, --tlscacert, --tlscert, --tlskey)`,
+      undefined,
+      e.code,
+    );
+  }
   if (typeof e?.statusCode === 'number') {
     // dockerode puts the body in the message ("(HTTP code 404) no such service - service x not found").
     const body = /- (.*)$/s.exec(e.message ?? '')?.[1]?.trim();
@@ -43,7 +54,8 @@ export class SwarmClient {
   readonly docker: Docker;
 
   constructor(readonly endpoint: Endpoint) {
-    this.docker = new Docker(endpoint.options as Docker.DockerOptions);
+    const agent = endpoint.ssh ? new SshAgent(endpoint.ssh) : undefined;
+    this.docker = new Docker({ ...endpoint.options, ...(agent ? { agent } : {}) } as Docker.DockerOptions);
   }
 
   private async call<T>(promise: Promise<T>): Promise<T> {

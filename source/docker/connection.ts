@@ -12,13 +12,13 @@ export interface Endpoint {
     socketPath?: string;
     host?: string;
     port?: number;
-    protocol?: 'http' | 'https' | 'ssh';
-    username?: string;
+    protocol?: 'http' | 'https';
     ca?: Buffer;
     cert?: Buffer;
     key?: Buffer;
-    sshOptions?: Record<string, unknown>;
   };
+  /** For ssh://: reached through the system ssh running `docker system dial-stdio` there, as the docker CLI does. */
+  ssh?: { host: string; user?: string; port?: number };
 }
 
 /** A configuration mistake the user must fix (exit code 2), as opposed to an unreachable endpoint. */
@@ -31,6 +31,16 @@ export interface ConnectionInput {
   env?: NodeJS.ProcessEnv;
   /** The docker config directory (DOCKER_CONFIG, else ~/.docker). */
   configDir?: string;
+  /** --tlsverify, --tlscacert, --tlscert, --tlskey, as the docker CLI takes them. */
+  tls?: TlsFlags;
+}
+
+/** TLS as the docker CLI's flags give it: verify the engine against a CA, and present a client certificate. */
+export interface TlsFlags {
+  verify?: boolean;
+  ca?: string;
+  cert?: string;
+  key?: string;
 }
 
 const DEFAULT_SOCKET = 'unix:///var/run/docker.sock';
@@ -43,9 +53,12 @@ export function resolveEndpoints(input: ConnectionInput): Endpoint[] {
   if (hosts.length > 0 && input.context) {
     throw new ConfigError('conflicting options: either specify --host or --context, not both');
   }
-  if (hosts.length > 0) return hosts.map((h) => parseHost(h, env, undefined));
+  if (hosts.length > 0) return hosts.map((h) => withTlsFlags(parseHost(h, env, undefined), input.tls, env));
+  if (input.tls && (input.tls.verify || input.tls.ca || input.tls.cert || input.tls.key) && !env.DOCKER_HOST) {
+    throw new ConfigError('--tlsverify and the --tls* files go with a tcp:// host: give -H tcp://HOST:2376 (or DOCKER_HOST)');
+  }
   if (input.context) return [contextEndpoint(input.context, configDir, env)];
-  if (env.DOCKER_HOST) return [parseHost(env.DOCKER_HOST, env, undefined)];
+  if (env.DOCKER_HOST) return [withTlsFlags(parseHost(env.DOCKER_HOST, env, undefined), input.tls, env)];
   const current = env.DOCKER_CONTEXT || currentContext(configDir);
   if (current && current !== 'default') return [contextEndpoint(current, configDir, env)];
   return [parseHost(DEFAULT_SOCKET, env, undefined)];
@@ -123,6 +136,25 @@ function readCerts(dir: string, owner: string): { ca: Buffer; cert: Buffer; key:
   return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
 }
 
+/** Applies --tlsverify and the --tls* files to a tcp:// endpoint: files not named come from DOCKER_CERT_PATH (else ~/.docker), as the docker CLI reads them. */
+function withTlsFlags(endpoint: Endpoint, tls: TlsFlags | undefined, env: NodeJS.ProcessEnv): Endpoint {
+  if (!tls || !(tls.verify || tls.ca || tls.cert || tls.key)) return endpoint;
+  if (!endpoint.options.host || endpoint.ssh) throw new ConfigError(`--tlsverify and the --tls* files go with a tcp:// host, not ${endpoint.url}`);
+  const dir = env.DOCKER_CERT_PATH || join(env.HOME ?? homedir(), '.docker');
+  const read = (given: string | undefined, name: string, flag: string) => {
+    const path = given ?? join(dir, name);
+    if (!existsSync(path)) throw new ConfigError(`${flag}: no such file ${path}`);
+    return readFileSync(path);
+  };
+  const options = { ...endpoint.options, protocol: 'https' as const, ca: read(tls.ca, 'ca.pem', '--tlscacert') };
+  // A client certificate is optional; named, it must be there, with its key.
+  if (tls.cert || tls.key || existsSync(join(dir, 'cert.pem')))
+    Object.assign(options, { cert: read(tls.cert, 'cert.pem', '--tlscert'), key: read(tls.key, 'key.pem', '--tlskey') });
+  // The docker CLI's default TLS port when none was given.
+  if (!/:\d+$/.test(endpoint.url.replace(/\/$/, ''))) options.port = 2376;
+  return { ...endpoint, options };
+}
+
 /** Parses one DOCKER_HOST-style URL; TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH for tcp. */
 export function parseHost(raw: string, env: NodeJS.ProcessEnv, context: string | undefined): Endpoint {
   const label = context && context !== 'default' ? `${raw} (context ${context})` : raw;
@@ -151,17 +183,10 @@ export function parseHost(raw: string, env: NodeJS.ProcessEnv, context: string |
   }
   if (url.protocol === 'ssh:') {
     if (!url.hostname) throw new ConfigError(`invalid DOCKER_HOST "${raw}": no host name`);
-    return {
-      label,
-      url: raw,
-      options: {
-        protocol: 'ssh',
-        host: url.hostname,
-        port: url.port ? Number(url.port) : 22,
-        username: decodeURIComponent(url.username) || env.USER || 'root',
-        sshOptions: env.SSH_AUTH_SOCK ? { agent: env.SSH_AUTH_SOCK } : {},
-      },
-    };
+    if (url.pathname && url.pathname !== '/') throw new ConfigError(`invalid DOCKER_HOST "${raw}": an ssh:// host takes no path`);
+    // User and port left out are ssh's to decide (~/.ssh/config), as with the docker CLI.
+    const ssh = { host: url.hostname, user: decodeURIComponent(url.username) || undefined, port: url.port ? Number(url.port) : undefined };
+    return { label, url: raw, options: { protocol: 'http', host: url.hostname }, ssh };
   }
   throw new ConfigError(`invalid DOCKER_HOST "${raw}": unsupported scheme ${url.protocol.replace(':', '')}; use unix://, tcp:// or ssh://`);
 }
