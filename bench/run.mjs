@@ -1,7 +1,7 @@
 // npm run bench: measures swarmdeck side by side with its baselines in one run, and writes
 // bench/results.md and bench/results.json. Timings live here, never in tests.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -132,6 +132,26 @@ if (wanted('startup')) {
     ratio <= 1.15,
   );
   row('start-up', 'first frame / import floor', round(ratio, 2), 'x', '', '<= 1.15x', ratio <= 1.15);
+  // What ships, measured beside it: the bundle's size, and the single executable's (npm run build:exe).
+  const bundleBytes = readdirSync(join(root, 'dist'), { recursive: true })
+    .filter((f) => String(f).endsWith('.js'))
+    .reduce((sum, f) => sum + statSync(join(root, 'dist', String(f))).size, 0);
+  row('start-up', 'bundle size (dist/*.js, every dependency inside)', round(bundleBytes / 1e6, 1), 'MB', '', '', undefined);
+  const exe = join(root, 'dist/swarmdeck-linux-x64');
+  if (existsSync(exe)) {
+    const runs = [];
+    for (let i = 0; i < 11; i++) runs.push(time(exe, ['--once', '--view', 'services'], { DOCKER_HOST: sim.host }));
+    row(
+      'start-up',
+      'single executable: first frame with data (--once, tutorial)',
+      round(median(runs)),
+      'ms',
+      `the bundle on node: ${round(median(once))} ms`,
+      '',
+      undefined,
+    );
+    row('start-up', 'single executable: size', round(statSync(exe).size / 1e6), 'MB', 'the node binary it is made from, plus the bundle', '', undefined);
+  }
 
   // ---- terminal bytes when one replica count changes -----------------------------------------
   const docker = new Docker({ socketPath: sim.socket });

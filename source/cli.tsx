@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import packageJson from '../package.json' with { type: 'json' };
 // Stack traces name our source files (the bundle ships its source maps).
 process.setSourceMapsEnabled(true);
 // No colours where the user or the terminal says so (https://no-color.org): chalk reads only
@@ -15,10 +16,12 @@ if (process.argv[2] !== 'sim') {
     preload.catch(() => {});
   }
 }
-const { default: meow } = await import('meow');
+/** Parses the command line and runs what it asks for (a function, not top-level await: the single executable's build is CommonJS). */
+async function main(): Promise<void> {
+  const { default: meow } = await import('meow');
 
-const cli = meow(
-  `
+  const cli = meow(
+    `
   Usage
     $ swarmdeck [options]            open the console on a Swarm manager
     $ swarmdeck --sim                open it on a simulated swarm (no cluster needed)
@@ -43,58 +46,63 @@ const cli = meow(
   One frame, for scripts
     --once --view nodes|services|tasks|logs [--service NAME] [--node NAME] [--width W] [--height H]
 `,
-  {
-    importMeta: import.meta,
-    allowUnknownFlags: false,
-    flags: {
-      host: { type: 'string', shortFlag: 'H', isMultiple: true },
-      context: { type: 'string' },
-      tlsverify: { type: 'boolean' },
-      tlscacert: { type: 'string' },
-      tlscert: { type: 'string' },
-      tlskey: { type: 'string' },
-      readOnly: { type: 'boolean', default: false },
-      sim: { type: 'boolean', default: false },
-      scenario: { type: 'string' },
-      seed: { type: 'number' },
-      nodes: { type: 'number' },
-      services: { type: 'number' },
-      replicas: { type: 'number' },
-      socket: { type: 'string' },
-      as: { type: 'string', choices: ['manager', 'worker', 'inactive'] },
-      port: { type: 'number' },
-      once: { type: 'boolean', default: false },
-      view: { type: 'string' },
-      service: { type: 'string' },
-      node: { type: 'string' },
-      width: { type: 'number' },
-      height: { type: 'number' },
+    {
+      importMeta: import.meta,
+      // Given, not looked up: the single executable has no package.json beside it.
+      pkg: { name: packageJson.name, version: packageJson.version, bin: packageJson.bin },
+      allowUnknownFlags: false,
+      flags: {
+        host: { type: 'string', shortFlag: 'H', isMultiple: true },
+        context: { type: 'string' },
+        tlsverify: { type: 'boolean' },
+        tlscacert: { type: 'string' },
+        tlscert: { type: 'string' },
+        tlskey: { type: 'string' },
+        readOnly: { type: 'boolean', default: false },
+        sim: { type: 'boolean', default: false },
+        scenario: { type: 'string' },
+        seed: { type: 'number' },
+        nodes: { type: 'number' },
+        services: { type: 'number' },
+        replicas: { type: 'number' },
+        socket: { type: 'string' },
+        as: { type: 'string', choices: ['manager', 'worker', 'inactive'] },
+        port: { type: 'number' },
+        once: { type: 'boolean', default: false },
+        view: { type: 'string' },
+        service: { type: 'string' },
+        node: { type: 'string' },
+        width: { type: 'number' },
+        height: { type: 'number' },
+      },
     },
-  },
-);
+  );
 
-const [command, ...rest] = cli.input;
-if (rest.length > 0 || (command !== undefined && command !== 'sim')) {
-  process.stderr.write(`swarmdeck: unknown command "${cli.input.join(' ')}"; see swarmdeck --help\n`);
-  process.exit(2);
-}
-
-for (const key of ['seed', 'nodes', 'services', 'replicas', 'port', 'width', 'height'] as const) {
-  const value = cli.flags[key];
-  if (value !== undefined && (!Number.isFinite(value) || !Number.isInteger(value))) {
-    process.stderr.write(`swarmdeck: --${key} must be a whole number\n`);
+  const [command, ...rest] = cli.input;
+  if (rest.length > 0 || (command !== undefined && command !== 'sim')) {
+    process.stderr.write(`swarmdeck: unknown command "${cli.input.join(' ')}"; see swarmdeck --help\n`);
     process.exit(2);
+  }
+
+  for (const key of ['seed', 'nodes', 'services', 'replicas', 'port', 'width', 'height'] as const) {
+    const value = cli.flags[key];
+    if (value !== undefined && (!Number.isFinite(value) || !Number.isInteger(value))) {
+      process.stderr.write(`swarmdeck: --${key} must be a whole number\n`);
+      process.exit(2);
+    }
+  }
+
+  if (command === 'sim') {
+    // Imported on demand: the console's start-up must not pay for the simulator, nor the reverse.
+    const { runSim } = await import('./commands/sim.js');
+    process.exitCode = await runSim(cli.flags);
+  } else {
+    const { runApp } = await import('./commands/run.js');
+    const code = await runApp(cli.flags);
+    // Done: leave now rather than when the manager's idle keep-alive connection is closed (tens of
+    // milliseconds for a script that runs --once in a loop), once what was written has gone out.
+    process.stdout.write('', () => process.exit(code));
   }
 }
 
-if (command === 'sim') {
-  // Imported on demand: the console's start-up must not pay for the simulator, nor the reverse.
-  const { runSim } = await import('./commands/sim.js');
-  process.exitCode = await runSim(cli.flags);
-} else {
-  const { runApp } = await import('./commands/run.js');
-  const code = await runApp(cli.flags);
-  // Done: leave now rather than when the manager's idle keep-alive connection is closed (tens of
-  // milliseconds for a script that runs --once in a loop), once what was written has gone out.
-  process.stdout.write('', () => process.exit(code));
-}
+void main();

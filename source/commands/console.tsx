@@ -6,6 +6,7 @@ import { createStore } from '../store/store.js';
 import { Sync } from '../store/sync.js';
 import { App } from '../ui/app.js';
 import { FrameStdout, ScreenWriter } from '../ui/screen-writer.js';
+import { yogaReady } from '../ui/yoga.js';
 
 const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?25l';
 const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
@@ -62,6 +63,7 @@ export async function runLive(clients: SwarmClient[], current: number, readOnly:
   const writer = new ScreenWriter(process.stdout);
   process.stdout.on('resize', () => writer.reset());
   const frames = new FrameStdout(process.stdout, (frame) => writer.frame(frame));
+  await yogaReady;
   const instance = render(<App store={store} sync={sync} readOnly={readOnly} />, {
     stdout: frames as unknown as NodeJS.WriteStream,
     stdin: process.stdin,

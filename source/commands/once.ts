@@ -6,6 +6,7 @@ import { load } from '../store/load.js';
 import type { Scope } from '../store/state.js';
 import { createStore, type Store } from '../store/store.js';
 import { CHROME_ROWS } from '../ui/screen.js';
+import { yogaReady } from '../ui/yoga.js';
 import { viewRows, viewSpec } from '../ui/views/index.js';
 import type { AppFlags } from './run.js';
 
@@ -81,6 +82,7 @@ export async function runOnce(
   const height = flags.height ?? 40;
   try {
     const { onceFrame, onceUi } = await frame;
+    await yogaReady;
     const env = { view, state: store.getSnapshot(), ui: onceUi(view), now: Date.now(), width, bodyHeight: height - CHROME_ROWS };
     await load(client, store, spec.needs(env, viewRows(env)), { tail: height });
     const text = stripAnsi(onceFrame(store.getSnapshot(), view, width, height, Boolean(flags.readOnly)));
