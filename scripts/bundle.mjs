@@ -52,5 +52,13 @@ await Promise.all([
     // The shebang of source/cli.tsx is kept: dist/cli.js is the package's bin.
   }),
   // The benchmark's console harness: the console as it ships (with the same fixes), driven headless.
-  build({ ...common, entryPoints: [`${root}bench/console-harness.mjs`], outfile: `${root}build/console-harness.js` }),
+  // (Split as dist/ is: Ink's devtools, which need a package that is not there, stay a chunk never loaded.)
+  build({
+    ...common,
+    entryPoints: { 'console-harness': `${root}bench/console-harness.mjs` },
+    outdir: `${root}build`,
+    entryNames: '[name]',
+    chunkNames: 'harness-chunks/[name]-[hash]',
+    splitting: true,
+  }),
 ]);

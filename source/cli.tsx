@@ -19,7 +19,33 @@ if (process.argv[2] !== 'sim') {
 /** Parses the command line and runs what it asks for (a function, not top-level await: the single executable's build is CommonJS). */
 async function main(): Promise<void> {
   const { default: meow } = await import('meow');
+  const { VIEW_COMMANDS } = await import('./keymap/bindings.js');
+  const views = VIEW_COMMANDS.filter((c) => c.view !== 'contexts').map((c) => c.name);
 
+  const flags = {
+    host: { type: 'string', shortFlag: 'H', isMultiple: true },
+    context: { type: 'string' },
+    tlsverify: { type: 'boolean' },
+    tlscacert: { type: 'string' },
+    tlscert: { type: 'string' },
+    tlskey: { type: 'string' },
+    readOnly: { type: 'boolean', default: false },
+    sim: { type: 'boolean', default: false },
+    scenario: { type: 'string' },
+    seed: { type: 'number' },
+    nodes: { type: 'number' },
+    services: { type: 'number' },
+    replicas: { type: 'number' },
+    socket: { type: 'string' },
+    as: { type: 'string', choices: ['manager', 'worker', 'inactive'] as string[] },
+    port: { type: 'number' },
+    once: { type: 'boolean', default: false },
+    view: { type: 'string' },
+    service: { type: 'string' },
+    node: { type: 'string' },
+    width: { type: 'number' },
+    height: { type: 'number' },
+  } as const;
   const cli = meow(
     `
   Usage
@@ -44,39 +70,33 @@ async function main(): Promise<void> {
     --as ROLE             answer as a manager (default), a worker, or an engine not in a swarm (inactive)
 
   One frame, for scripts
-    --once --view nodes|services|tasks|logs [--service NAME] [--node NAME] [--width W] [--height H]
+    --once --view VIEW [--service NAME] [--node NAME] [--width W] [--height H]
+      VIEW: ${views.join(', ')}
 `,
     {
       importMeta: import.meta,
       // Given, not looked up: the single executable has no package.json beside it.
       pkg: { name: packageJson.name, version: packageJson.version, bin: packageJson.bin },
-      allowUnknownFlags: false,
-      flags: {
-        host: { type: 'string', shortFlag: 'H', isMultiple: true },
-        context: { type: 'string' },
-        tlsverify: { type: 'boolean' },
-        tlscacert: { type: 'string' },
-        tlscert: { type: 'string' },
-        tlskey: { type: 'string' },
-        readOnly: { type: 'boolean', default: false },
-        sim: { type: 'boolean', default: false },
-        scenario: { type: 'string' },
-        seed: { type: 'number' },
-        nodes: { type: 'number' },
-        services: { type: 'number' },
-        replicas: { type: 'number' },
-        socket: { type: 'string' },
-        as: { type: 'string', choices: ['manager', 'worker', 'inactive'] },
-        port: { type: 'number' },
-        once: { type: 'boolean', default: false },
-        view: { type: 'string' },
-        service: { type: 'string' },
-        node: { type: 'string' },
-        width: { type: 'number' },
-        height: { type: 'number' },
-      },
+      // Unknown flags are refused below, in a sentence with the valid ones (meow's own refusal is a bare "Unknown flag").
+      allowUnknownFlags: true,
+      flags,
     },
   );
+
+  // Every flag given must be one of ours; a mistake is a sentence, the valid flags, and exit 2.
+  const known = new Set(['help', 'version', ...Object.keys(flags).map((k) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`))]);
+  const unknown = process.argv
+    .slice(2)
+    .filter((a) => a.startsWith('-') && a !== '-' && a !== '--')
+    .map((a) => a.replace(/^--?/, '').split('=')[0])
+    .filter((name) => name !== 'H' && !known.has(name) && !(name.startsWith('no-') && known.has(name.slice(3))));
+  if (unknown.length > 0) {
+    const flags = [...known].filter((k) => k !== 'help' && k !== 'version').map((k) => `--${k}`);
+    process.stderr.write(
+      `swarmdeck: unknown flag ${unknown.map((u) => (u.length === 1 ? `-${u}` : `--${u}`)).join(', ')}; the flags are ${flags.join(', ')}, -H, --help, --version\n`,
+    );
+    process.exit(2);
+  }
 
   const [command, ...rest] = cli.input;
   if (rest.length > 0 || (command !== undefined && command !== 'sim')) {

@@ -69,7 +69,14 @@ export class SwarmClient {
   /** Pings, then checks that the engine is an active swarm manager; says which it is when not. */
   async checkManager(): Promise<EngineInfo> {
     // No separate ping: /info fails the same way on an unreachable endpoint, one round trip sooner.
-    const info = (await this.call(this.docker.info())) as EngineInfo;
+    const info = (await this.call(this.docker.info()).catch((error: DockerError) => {
+      // Every Docker engine answers /info: something that says 404 (or sends no JSON) is not one.
+      if (error.status === 404 || error.status === 405)
+        throw new NotAManagerError(`${this.endpoint.url} is not a Docker engine: it answered /info with HTTP ${error.status}`, error.status);
+      throw error;
+    })) as EngineInfo;
+    if (!info || typeof info !== 'object' || !('ServerVersion' in info))
+      throw new NotAManagerError(`${this.endpoint.url} is not a Docker engine: its /info is not the Engine API's`);
     const state = info.Swarm?.LocalNodeState ?? 'inactive';
     if (state !== 'active') {
       throw new NotAManagerError(

@@ -31,6 +31,7 @@ export type CommandId =
   | 'filter'
   | 'help'
   | 'back'
+  | 'close'
   | 'up'
   | 'down'
   | 'pageUp'
@@ -135,6 +136,8 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'node.pause', keys: ['c'], pane: 'nodes', description: 'pause: no new tasks', mutates: true, dangerous: true, hint: 'pause' },
   { id: 'node.activate', keys: ['u'], pane: 'nodes', description: 'activate', mutates: true, hint: 'activate' },
   { id: 'task.logs', keys: ['l'], pane: 'tasks', description: 'logs of the task', hint: 'logs' },
+  { id: 'close', keys: ['q'], pane: 'logs', description: 'back, as a pager does (quits when nothing is under it)', hint: 'back' },
+  { id: 'close', keys: ['q'], pane: 'inspect', description: 'back, as a pager does (quits when nothing is under it)', hint: 'back' },
   { id: 'logs.follow', keys: ['f'], pane: 'logs', description: 'follow on/off', hint: 'follow' },
   { id: 'logs.timestamps', keys: ['t'], pane: 'logs', description: 'timestamps on/off', hint: 'timestamps' },
   { id: 'logs.wrap', keys: ['w'], pane: 'logs', description: 'wrap long lines on/off', hint: 'wrap' },

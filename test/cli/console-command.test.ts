@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -219,5 +220,43 @@ describe('connecting like the docker CLI', () => {
     const { code, stdout } = await run(['--once', '-H', 'unix:///nonexistent.sock', '-H', sim.host]);
     expect(code).toBe(0);
     expect(stdout).toContain('flaskontesting');
+  });
+});
+
+describe('flag mistakes and endpoints that are not Docker', () => {
+  const cliPath = new URL('../../dist/cli.js', import.meta.url).pathname;
+  const runCli = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [cliPath, ...args], (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+  test('an unknown flag is a sentence with the valid flags, exit 2', async () => {
+    const { code, stderr } = await runCli(['--bogus']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^swarmdeck: unknown flag --bogus; the flags are --host, --context/);
+    expect(stderr).toMatch(/--read-only/);
+  });
+
+  test('--help lists every view --once can print', async () => {
+    const { stdout } = await runCli(['--help']);
+    for (const view of ['nodes', 'services', 'stacks', 'tasks', 'logs', 'map', 'networks', 'configs', 'secrets', 'events', 'inspect', 'swarm', 'actions']) {
+      expect(stdout).toMatch(new RegExp(`VIEW: .*\\b${view}\\b`));
+    }
+  });
+
+  test('an endpoint that answers HTTP but is not Docker is said to be not a Docker engine', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'swarmdeck-notdocker-'));
+    const socket = join(dir, 'web.sock');
+    const server = createServer((_req, res) => res.writeHead(404, { 'Content-Type': 'text/html' }).end('<h1>Not Found</h1>'));
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    try {
+      const { code, stderr } = await runCli(['-H', `unix://${socket}`, '--once']);
+      expect(code).toBe(1);
+      expect(stderr.trim()).toBe(`swarmdeck: unix://${socket} is not a Docker engine: it answered /info with HTTP 404`);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -42,7 +42,7 @@ describe('swarmdeck sim', () => {
   test('an unknown flag is refused with exit 2', () => {
     const result = spawnSync(process.execPath, [cli, 'sim', '--bogus'], { encoding: 'utf8' });
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/Unknown flag/);
+    expect(result.stderr).toMatch(/^swarmdeck: unknown flag --bogus; the flags are /);
   });
 
   test('a bad number for a flag is refused with exit 2', () => {

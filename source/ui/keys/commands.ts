@@ -43,6 +43,7 @@ export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
     if (c.ui.filters[c.key]) return c.patch((u) => ({ filters: { ...u.filters, [c.key]: '' } }));
     if (c.ui.stack.length > 1) c.patch((u) => ({ stack: u.stack.slice(0, -1) }));
   },
+  close: (c) => (c.ui.stack.length > 1 ? c.patch((u) => ({ stack: u.stack.slice(0, -1), help: false })) : c.exit()),
   up: (c) => move(c, 'up'),
   down: (c) => move(c, 'down'),
   pageUp: (c) => move(c, 'pageUp'),

@@ -3,12 +3,18 @@ import type { ServiceSpec, SwarmService } from '../../docker/types.js';
 import { inert } from '../sanitize.js';
 
 /** Env names that hold secrets: their values are masked wherever env is shown. */
-export const SECRET_NAME = /PASS(WORD)?|TOKEN|SECRET|KEY|CREDENTIAL|AUTH/i;
+export const SECRET_NAME = /PASS(WORD|WD|PHRASE)?|PWD|TOKEN|SECRET|KEY|CREDENTIAL|AUTH|PRIVATE|SALT|COOKIE|SESSION/i;
 
-/** NAME=value with the value masked when the name looks secret. */
+/** The password of credentials in a URL (scheme://user:password@host), masked. */
+export const maskUrlCredentials = (text: string) => text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@/\s]+@/gi, '$1******@');
+
+/**
+ * NAME=value (an env entry, a label, --name=value in args) with the value masked when the name
+ * looks secret; credentials in a URL are masked whatever the name.
+ */
 export function maskEnv(entry: string): string {
   const eq = entry.indexOf('=');
-  if (eq < 0 || !SECRET_NAME.test(entry.slice(0, eq))) return entry;
+  if (eq < 0 || !SECRET_NAME.test(entry.slice(0, eq))) return maskUrlCredentials(entry);
   return `${entry.slice(0, eq)}=******`;
 }
 

@@ -1,31 +1,40 @@
-import { SECRET_NAME } from './diff.js';
+import { maskUrlCredentials, SECRET_NAME } from './diff.js';
 
 /** What masked values are replaced with. */
 export const MASK = '******';
 
+/** The lists whose entries are NAME=value or --name=value (env, a command's arguments). */
+const PAIR_LISTS = new Set(['Env', 'Args', 'Command']);
+
 /**
- * Masks what must not be shown by default in an inspected object: env values whose names look
- * secret (in any Env list) and the swarm's join tokens. Returns a copy; `reveal` returns it as is.
+ * Masks what must not be shown by default in an inspected object: values whose names look secret
+ * (env entries, labels, `--password=...` and `--password VALUE` in a command), credentials in URLs
+ * anywhere, and the swarm's join tokens. Returns a copy; `reveal` returns it as is.
  */
 export function maskSecrets(value: unknown, reveal: boolean, key = ''): unknown {
   if (reveal) return value;
   if (Array.isArray(value)) {
-    if (key === 'Env') return value.map((entry) => (typeof entry === 'string' ? maskEnvEntry(entry) : entry));
+    if (PAIR_LISTS.has(key)) return value.map((entry, i) => (typeof entry === 'string' ? maskArg(entry, value[i - 1]) : entry));
     return value.map((item) => maskSecrets(item, reveal));
   }
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[k] = key === 'JoinTokens' && typeof v === 'string' ? MASK : maskSecrets(v, reveal, k);
+      if (key === 'JoinTokens' && typeof v === 'string') out[k] = MASK;
+      else if (key === 'Labels' && typeof v === 'string') out[k] = SECRET_NAME.test(k) ? MASK : maskUrlCredentials(v);
+      else out[k] = maskSecrets(v, reveal, k);
     }
     return out;
   }
-  return value;
+  return typeof value === 'string' ? maskUrlCredentials(value) : value;
 }
 
-function maskEnvEntry(entry: string): string {
+/** One entry of an env list or a command: NAME=value, --name=value, or the value after a secret-looking --name. */
+function maskArg(entry: string, previous: unknown): string {
+  if (typeof previous === 'string' && /^--?[\w.-]+$/.test(previous) && SECRET_NAME.test(previous) && !entry.startsWith('-')) return MASK;
   const eq = entry.indexOf('=');
-  return eq > 0 && SECRET_NAME.test(entry.slice(0, eq)) ? `${entry.slice(0, eq)}=${MASK}` : entry;
+  if (eq > 0 && SECRET_NAME.test(entry.slice(0, eq))) return `${entry.slice(0, eq + 1)}${MASK}`;
+  return maskUrlCredentials(entry);
 }
 
 const PLAIN = /^[A-Za-z0-9_./@:+-][A-Za-z0-9_ ./@:+=,-]*$/;

@@ -139,6 +139,8 @@ export const logsView: ViewSpec = {
     c.patch((u) => ({ prompt: undefined, logs: { ...u.logs, search: text, match: 0 } }));
     jumpToLogMatch(c, 0, text);
   },
+  // The last target's pause, search and position are not this one's; timestamps and wrap are the user's taste, kept.
+  onOpen: (ui) => ({ logs: { ...ui.logs, follow: true, search: '', match: 0, scroll: 0 } }),
   // A service's tasks too, to name the task and node of each line; a task's logs keep the tasks shown before.
   needs: ({ view, state, ui }) => ({
     logs: view.scope && { scope: view.scope, follow: ui.logs.follow },

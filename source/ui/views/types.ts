@@ -92,6 +92,8 @@ export interface ViewSpec {
   onceScope?: { kinds: Scope['kind'][]; missing: string };
   /** Searches its text (the / key in logs and inspect). */
   search?(c: ViewContext, text: string): void;
+  /** How the UI starts when the view is opened (each logs view starts following, with no search). */
+  onOpen?(ui: UiState): Partial<UiState>;
   /** What it needs from the manager, given what is on screen. */
   needs(env: ViewEnv, selection: Selection): Needs;
 }
