@@ -17,7 +17,7 @@ const { Sync } = await import('../source/store/sync.js');
 const { App } = await import('../source/ui/app.js');
 const { FrameStdout, ScreenWriter } = await import('../source/ui/screen-writer.js');
 const { boundHeapGrowth } = await import('../source/heap.js');
-// As the live console does (app-ui): the memory figures are the console's.
+// As the live console does (commands/console): the memory figures are the console's.
 boundHeapGrowth();
 
 const mode = process.argv[2] ?? 'keys';

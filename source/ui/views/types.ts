@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { Binding, CommandId, ViewKind } from '../../keymap/bindings.js';
+import type { CommandId, ViewKind } from '../../keymap/bindings.js';
 import type { Needs } from '../../store/needs.js';
 import type { ClusterState, Scope } from '../../store/state.js';
 import type { Sync } from '../../store/sync.js';
@@ -97,9 +97,6 @@ export interface ViewSpec {
   /** What it needs from the manager, given what is on screen. */
   needs(env: ViewEnv, selection: Selection): Needs;
 }
-
-/** The bindings of a view's pane, as the footer and help show them. */
-export type ViewBindings = (sim: boolean) => Binding[];
 
 /** A command id the view's footer leaves out (Enter where nothing opens). */
 export const hiddenHint = (spec: ViewSpec, id: CommandId) => id === 'open' && !spec.open;
