@@ -1,5 +1,5 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:tls';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startSimulator, type Simulator } from '../../source/simulator/server.js';
+import { certificates } from '../helpers/certs.js';
 
 // TLS as the docker CLI does it, against an engine that requires a client certificate signed by
 // its CA (dockerd --tlsverify): here a TLS front with certificates made by openssl, relaying to the
@@ -18,36 +19,11 @@ let front: Server;
 let dir: string;
 let port: number;
 
-const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-function makeCa(name: string) {
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${name}`, '-keyout', `${name}-key.pem`, '-out', `${name}.pem`);
-}
-function sign(name: string, ca: string, ext: string) {
-  writeFileSync(join(dir, `${name}.ext`), ext);
-  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}-key.pem`, '-out', `${name}.csr`);
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    `${ca}.pem`,
-    '-CAkey',
-    `${ca}-key.pem`,
-    '-CAcreateserial',
-    '-days',
-    '2',
-    '-extfile',
-    `${name}.ext`,
-    '-out',
-    `${name}.pem`,
-  );
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'swarmdeck-tls-'));
-  makeCa('ca');
-  makeCa('other-ca');
+  const { ca, sign } = certificates(dir);
+  ca('ca');
+  ca('other-ca');
   sign('server', 'ca', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
   sign('client', 'ca', 'extendedKeyUsage=clientAuth\n');
   // DOCKER_CERT_PATH's layout: ca.pem, cert.pem, key.pem.

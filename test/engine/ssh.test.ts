@@ -1,10 +1,10 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { freePort } from '../helpers/certs.js';
 
 // The console reaches the real manager over ssh:// as the docker CLI does: the system ssh, with a
 // key file and known_hosts from its config (no agent), runs `docker system dial-stdio` through a
@@ -13,14 +13,6 @@ const host = process.env.SWARMDECK_TEST_DOCKER_HOST;
 const sshd = '/usr/sbin/sshd';
 const run = promisify(execFile);
 const cli = new URL('../../dist/cli.js', import.meta.url).pathname;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 describe.skipIf(!host)('ssh:// to a real manager through a real sshd', () => {
   let dir: string;

@@ -1,10 +1,10 @@
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { certificates, freePort } from '../helpers/certs.js';
 
 // TLS to a real dockerd started with --tlsverify and certificates this test makes with openssl:
 // the console reaches it (and it answers, through TLS, that it is in no swarm), a client signed by
@@ -13,47 +13,16 @@ const engineSuite = process.env.SWARMDECK_TEST_DOCKER_HOST;
 const run = promisify(execFile);
 const cli = new URL('../../dist/cli.js', import.meta.url).pathname;
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
 describe.skipIf(!engineSuite || !existsSync('/usr/sbin/dockerd'))('TLS to a real dockerd --tlsverify', () => {
   let dir: string;
   let daemon: ChildProcess | undefined;
   let port: number;
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const ca = (name: string) =>
-    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${name}`, '-keyout', `${name}-key.pem`, '-out', `${name}.pem`);
-  const sign = (name: string, by: string, ext: string) => {
-    writeFileSync(join(dir, `${name}.ext`), ext);
-    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${name}`, '-keyout', `${name}-key.pem`, '-out', `${name}.csr`);
-    openssl(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      `${by}.pem`,
-      '-CAkey',
-      `${by}-key.pem`,
-      '-CAcreateserial',
-      '-days',
-      '2',
-      '-extfile',
-      `${name}.ext`,
-      '-out',
-      `${name}.pem`,
-    );
-  };
   const swarmdeck = (args: string[]) =>
     run(process.execPath, [cli, ...args], { env: { ...process.env, DOCKER_TLS_VERIFY: '', DOCKER_CERT_PATH: '', DOCKER_HOST: '' } }).catch((e) => e);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'swarmdeck-dockerd-tls-'));
+    const { ca, sign } = certificates(dir);
     ca('ca');
     ca('other-ca');
     sign('server', 'ca', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
@@ -111,18 +80,7 @@ describe.skipIf(!engineSuite || !existsSync('/usr/sbin/dockerd'))('TLS to a real
   });
 
   test('a client certificate from another CA is refused by the engine, in a sentence', async () => {
-    const result = await swarmdeck([
-      '-H',
-      `tcp://127.0.0.1:${port}`,
-      '--tlsverify',
-      '--tlscacert',
-      join(dir, 'ca.pem'),
-      '--tlscert',
-      join(dir, 'stranger.pem'),
-      '--tlskey',
-      join(dir, 'stranger-key.pem'),
-      '--once',
-    ]);
+    const result = await swarmdeck(['-H', `tcp://127.0.0.1:${port}`, '--tlsverify', ...client('stranger'), '--once']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^swarmdeck: (TLS to|lost the connection to) tcp:\/\/127\.0\.0\.1/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
