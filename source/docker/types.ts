@@ -64,7 +64,7 @@ export interface SwarmTask {
   Slot?: number;
   NodeID?: string;
   Spec?: { ContainerSpec?: { Image?: string } };
-  Status: { Timestamp?: string; State: string; Message?: string; Err?: string; ContainerStatus?: { ExitCode?: number } };
+  Status: { Timestamp?: string; State: string; Message?: string; Err?: string; ContainerStatus?: { ContainerID?: string; ExitCode?: number } };
   DesiredState: string;
 }
 

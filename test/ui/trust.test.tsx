@@ -49,3 +49,17 @@ describe('q in logs and inspect is a pager key', () => {
     await c.waitFor(/^ Services \(6\)/m);
   });
 });
+
+describe('logs of tasks that never started', () => {
+  test('say there are none and why, instead of "loading logs..." for ever', async () => {
+    c = await startConsole({ width: 120, height: 39 });
+    await c.waitFor('flaskontesting');
+    c.swarm.sim.swarm.breakImage('nope:1');
+    c.swarm.sim.swarm.createService({ Name: 'broken', TaskTemplate: { ContainerSpec: { Image: 'nope:1' } } });
+    c.swarm.advance(3000);
+    await c.waitFor(/^broken\s/m);
+    await c.press(':', ...'logs broken', KEY.enter);
+    await c.waitFor('no logs: no task of this service has started (rejected: No such image: nope:1)');
+    expect(c.frame()).not.toMatch(/loading logs/);
+  });
+});

@@ -52,12 +52,28 @@ export function logRows(state: ClusterState, ui: UiState, width: number, height:
   return rows;
 }
 
+/**
+ * Why there are no logs to wait for, when the tasks in view never had a container (rejected, or
+ * still pending): "loading..." would otherwise stay on screen for ever.
+ */
+export function noLogsReason(env: ViewEnv): string | undefined {
+  const scope = env.view.scope;
+  const { items } = env.state.tasks;
+  const tasks =
+    scope?.kind === 'task' ? items.filter((t) => t.ID === scope.id) : scope?.kind === 'service' ? items.filter((t) => t.ServiceID === scope.id) : [];
+  if (tasks.length === 0 || tasks.some((t) => t.Status.ContainerStatus?.ContainerID)) return undefined;
+  const latest = [...tasks].sort((a, b) => Date.parse(b.Status.Timestamp ?? '') - Date.parse(a.Status.Timestamp ?? ''))[0];
+  const why = [latest.Status.State, latest.Status.Err ?? latest.Status.Message].filter(Boolean).join(': ');
+  return `no logs: ${scope!.kind === 'task' ? 'this task never started' : 'no task of this service has started'} (${why})`;
+}
+
 function LogsBody({ env }: { env: ViewEnv }) {
   const { state, ui, width, bodyHeight: height } = env;
   const rows = logRows(state, ui, width, height);
   const { logs } = state;
   if (rows.length === 0) {
-    const text = logs.status === 'error' ? `logs unavailable: ${logs.error}` : logs.status === 'loading' ? 'loading logs...' : 'no log lines yet';
+    const never = logs.status !== 'error' ? noLogsReason(env) : undefined;
+    const text = never ?? (logs.status === 'error' ? `logs unavailable: ${logs.error}` : logs.status === 'loading' ? 'loading logs...' : 'no log lines yet');
     return (
       <Box height={height}>
         <Text color={logs.status === 'error' ? theme.bad : theme.dim}>{truncate(inert(text), width)}</Text>
