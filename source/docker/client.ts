@@ -1,5 +1,6 @@
 import Docker from 'dockerode';
 import { SshAgent } from './ssh.js';
+import type { Drill } from '../swarm/drills.js';
 import type { Endpoint } from './connection.js';
 import { LogDemuxer, type LogEntry } from './demux.js';
 import type { EngineInfo, ResourceKind, ServiceSpec, SwarmEvent, SwarmInfo, SwarmNode, SwarmObject, SwarmService, SwarmTask } from './types.js';
@@ -135,7 +136,7 @@ export class SwarmClient {
    * A practice drill on a simulated swarm: POST /swarmdeck/drills/{name}. A real engine has no
    * such route and answers 404, which is reported as such.
    */
-  async drill(name: string, target?: string): Promise<string> {
+  async drill(name: Drill, target?: string): Promise<string> {
     const modem = this.docker.modem as unknown as {
       dial: (options: Record<string, unknown>, callback: (error: unknown, data: unknown) => void) => void;
     };

@@ -1,9 +1,9 @@
 import { drill as runDrill } from './api/handlers/drills.js';
 import { SCENARIOS } from './scenarios/index.js';
 import { startSimulator } from './server.js';
+import type { Drill } from '../swarm/drills.js';
 
-/** The practice drills a simulated swarm can stage. */
-export type Drill = 'node-down' | 'node-up' | 'break-image' | 'fix-image' | 'lose-quorum' | 'regain-quorum';
+export type { Drill } from '../swarm/drills.js';
 
 /** How to start a simulated swarm: a scenario, its sizes and seed, and where to listen. */
 export interface SimulatedSwarmOptions {

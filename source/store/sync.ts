@@ -11,12 +11,10 @@ import { EventFeed } from './sync/event-feed.js';
 import { LogFeed } from './sync/log-feed.js';
 import { NodeTasks } from './sync/node-tasks.js';
 import { Pollers } from './sync/pollers.js';
+import type { Drill } from '../swarm/drills.js';
 
 export { INTERVALS } from './sync/pollers.js';
 export { LOG_FLUSH_MS, LOG_LIMIT, type LogOptions } from './sync/log-feed.js';
-
-/** The practice drills of the simulated swarm. */
-export type Drill = 'node-down' | 'node-up' | 'break-image' | 'fix-image' | 'lose-quorum' | 'regain-quorum';
 
 /**
  * Keeps the store current: one event stream (services and nodes) triggers targeted refetches;

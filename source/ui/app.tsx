@@ -130,6 +130,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
       height={height}
       now={env.now}
       readOnly={readOnly}
+      rows={spec.list ? selection : undefined}
     />
   );
 }

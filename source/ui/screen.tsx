@@ -22,6 +22,8 @@ export interface ScreenProps {
   height: number;
   now: number;
   readOnly: boolean;
+  /** The list's rows and selection when the caller derived them already (the App does, for what it fetches): not derived twice a frame. */
+  rows?: ListRows;
 }
 
 // Frames are kept to printable ASCII where we choose the glyphs: Ink measures every character with
@@ -64,11 +66,11 @@ function listTitle(env: ViewEnv, { model, rows }: ListRows): { title: string; ri
 }
 
 /** The whole frame, exactly `height` rows: a pure function of its props. */
-export function Screen({ state, ui, width, height, now, readOnly }: ScreenProps) {
+export function Screen({ state, ui, width, height, now, readOnly, rows }: ScreenProps) {
   const view = currentView(ui);
   const spec = viewSpec(view.kind);
   const env: ViewEnv = { view, state, ui, now, width, bodyHeight: Math.max(1, height - CHROME_ROWS) };
-  const list = spec.pane ? undefined : viewRows(env);
+  const list = spec.pane ? undefined : (rows ?? viewRows(env));
   const { title, right } = list ? listTitle(env, list) : spec.pane!.title(env);
   const sim = onSimulator(state);
   const PaneBody = spec.pane?.Body;

@@ -1,7 +1,7 @@
 import { VIEW_COMMANDS, viewCommand } from '../../keymap/bindings.js';
 import { SWARM_SCOPE } from '../../store/state.js';
 import { viewSpec } from '../views/index.js';
-import { findScope, goTo, open, selectedScope, type KeyContext } from './context.js';
+import { findScope, goTo, pushOnce, selectedScope, type KeyContext } from './context.js';
 
 /** Runs what was typed on the command line: a view (`:tasks NAME`, `:map`...), `:help` or `:q`. */
 export function runCommandLine(c: KeyContext, text: string): void {
@@ -24,5 +24,5 @@ export function runCommandLine(c: KeyContext, text: string): void {
   if (typeof next === 'string') return c.status(next);
   if (spec.root) return goTo(c, next);
   // The view asked for is already showing: nothing to stack.
-  open(c, next);
+  pushOnce(c, next);
 }

@@ -5,7 +5,7 @@ import { jumpToInspectMatch } from '../views/inspect.js';
 import { jumpToLogMatch } from '../views/logs.js';
 import { moveOnMap } from '../views/map.js';
 import { viewSpec } from '../views/index.js';
-import { goTo, open as show, push, selectedScope, type KeyContext } from './context.js';
+import { goTo, push, pushOnce, selectedScope, type KeyContext } from './context.js';
 import { move } from './navigation.js';
 import { NODE_COMMANDS } from './node-commands.js';
 import { dialogKey, promptKey, type PressedKey } from './prompt.js';
@@ -56,7 +56,7 @@ export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
   'view.stacks': (c) => goTo(c, { kind: 'stacks' }),
   'view.map': (c) => goTo(c, { kind: 'map' }),
   'view.events': (c) => goTo(c, { kind: 'events' }),
-  'view.actions': (c) => show(c, { kind: 'actions' }),
+  'view.actions': (c) => pushOnce(c, { kind: 'actions' }),
   inspect: (c) => push(c, { kind: 'inspect', scope: selectedScope(c) ?? SWARM_SCOPE }),
   events: (c) => {
     const scope = selectedScope(c);

@@ -76,7 +76,7 @@ export const push = (c: ViewContext, next: View) =>
   c.patch((u) => ({ stack: [...u.stack, next], help: false, logs: { ...u.logs, scroll: 0, match: 0 }, ...viewSpec(next.kind).onOpen?.(u) }));
 
 /** Opens a view on top, unless it is the one showing already (the same kind and object). */
-export function open(c: ViewContext, next: View): void {
+export function pushOnce(c: ViewContext, next: View): void {
   if (c.view.kind === next.kind && c.view.scope?.id === next.scope?.id) return;
   push(c, next);
 }

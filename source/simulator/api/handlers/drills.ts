@@ -1,5 +1,6 @@
 import { errors } from '../../errors.js';
 import type { Swarm } from '../../model/swarm.js';
+import { DRILLS } from '../../../swarm/drills.js';
 
 /** The simulator's practice drills (not the Engine API): incidents staged through the same socket. */
 
@@ -35,6 +36,6 @@ export function drill(swarm: Swarm, name: string, target: string): { message: st
       return { message: back.length ? `managers back: ${back.map((n) => n.hostname).join(', ')}` : 'every manager was already up' };
     }
     default:
-      throw errors.badParameter(`unknown drill "${name}": node-down, node-up, break-image, fix-image, lose-quorum, regain-quorum`);
+      throw errors.badParameter(`unknown drill "${name}": ${DRILLS.join(', ')}`);
   }
 }
