@@ -38,6 +38,8 @@ async function main(): Promise<void> {
     replicas: { type: 'number' },
     socket: { type: 'string' },
     as: { type: 'string', choices: ['manager', 'worker', 'inactive'] as string[] },
+    engines: { type: 'string' },
+    names: { type: 'string' },
     port: { type: 'number' },
     once: { type: 'boolean', default: false },
     view: { type: 'string' },
@@ -62,12 +64,14 @@ async function main(): Promise<void> {
 
   Simulator
     --sim                 start a simulated swarm in-process and connect to it
-    --scenario NAME       tutorial (default), empty, large
+    --scenario NAME       tutorial (default), empty, large, blank (engines not in a swarm yet)
     --seed N              ids and history are the same for the same seed
     --nodes N --services M --replicas R     sizes for the large scenario
     --socket PATH         (sim) listen on this unix socket; default: a fresh one under the temp dir
     --port N              (sim) listen on 127.0.0.1:N instead
     --as ROLE             answer as a manager (default), a worker, or an engine not in a swarm (inactive)
+    --engines DIR         (sim) also serve each node's own engine at DIR/<hostname>.sock
+    --names a,b,c         (sim) the blank scenario's hostnames (default node-01..node-05)
 
   One frame, for scripts
     --once --view VIEW [--service NAME] [--node NAME] [--width W] [--height H]

@@ -12,6 +12,8 @@ export interface AppFlags {
   readOnly?: boolean;
   sim?: boolean;
   scenario?: string;
+  engines?: string;
+  names?: string;
   seed?: number;
   nodes?: number;
   services?: number;
@@ -45,6 +47,7 @@ function refusal(flags: AppFlags): string | undefined {
   if (flags.height !== undefined && flags.height < 10) return '--height must be at least 10';
   if (flags.sim && (flags.host?.length || flags.context)) return '--sim starts its own swarm: leave out -H and --context';
   if (!flags.sim && (flags.scenario || flags.seed !== undefined)) return '--scenario and --seed go with --sim';
+  if (flags.engines !== undefined || flags.names !== undefined) return '--engines and --names go with swarmdeck sim (the simulator for the docker CLI)';
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import { ApiError } from '../simulator/errors.js';
 import { SCENARIOS } from '../simulator/scenarios/index.js';
-import { startSimulator } from '../simulator/server.js';
+import { startSimulator, type Simulator } from '../simulator/server.js';
 
 /** Flags of `swarmdeck sim`. */
 export interface SimFlags {
@@ -12,6 +12,19 @@ export interface SimFlags {
   services?: number;
   replicas?: number;
   as?: string;
+  engines?: string;
+  names?: string;
+}
+
+/** The first line `sim` prints: what was started. */
+function describe(simulator: Simulator, scenario: string): string {
+  const swarms = simulator.fleet.swarms();
+  if (swarms.length === 0) {
+    const names = [...simulator.fleet.engines.keys()].join(', ');
+    return `swarmdeck simulated engines (${scenario}): ${names}, none in a swarm yet: start with docker swarm init`;
+  }
+  const swarm = simulator.swarm;
+  return `swarmdeck simulated swarm (${scenario}): ${swarm.nodes.size} nodes, ${swarm.services.size} services, ${swarm.tasks.size} tasks`;
 }
 
 /** `swarmdeck sim`: runs the simulated manager in the foreground until SIGINT/SIGTERM. */
@@ -31,7 +44,12 @@ export async function runSim(flags: SimFlags, out: NodeJS.WritableStream = proce
   for (const signal of signals) process.on(signal, stop);
   let simulator;
   try {
-    simulator = await startSimulator({ ...flags, as: flags.as as 'manager' | 'worker' | 'inactive' | undefined, clock: 'real' });
+    simulator = await startSimulator({
+      ...flags,
+      names: flags.names?.split(',').map((n) => n.trim()),
+      as: flags.as as 'manager' | 'worker' | 'inactive' | undefined,
+      clock: 'real',
+    });
   } catch (error) {
     const message = error instanceof ApiError ? error.message : (error as Error).message;
     process.stderr.write(`swarmdeck sim: ${message}\n`);
@@ -45,12 +63,14 @@ export async function runSim(flags: SimFlags, out: NodeJS.WritableStream = proce
     for (const signal of signals) process.off(signal, stop);
     return 2;
   }
-  const { swarm } = simulator;
-  out.write(
-    `swarmdeck simulated swarm (${flags.scenario ?? 'tutorial'}): ${swarm.nodes.size} nodes, ${swarm.services.size} services, ${swarm.tasks.size} tasks\n` +
-      `export DOCKER_HOST=${simulator.host}\n` +
-      `Point the docker CLI (or swarmdeck) at it with the line above; Ctrl+C stops it.\n`,
-  );
+  out.write(`${describe(simulator, flags.scenario ?? 'tutorial')}\n`);
+  out.write(`export DOCKER_HOST=${simulator.host}\n`);
+  const engines = Object.entries(simulator.engineSockets);
+  if (engines.length > 0) {
+    out.write(`Each node's own engine (docker -H unix://PATH, or DOCKER_HOST=unix://PATH):\n`);
+    for (const [name, path] of engines) out.write(`  ${name.padEnd(12)} unix://${path}\n`);
+  }
+  out.write(`Point the docker CLI (or swarmdeck) at it with the line above; Ctrl+C stops it.\n`);
   await stopped;
   await simulator.close();
   for (const signal of signals) process.off(signal, stop);

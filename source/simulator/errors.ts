@@ -55,9 +55,11 @@ export const errors = {
     ),
   notManagerInactive: () =>
     new ApiError(503, 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.'),
+  locked: () => new ApiError(503, 'Swarm is encrypted and needs to be unlocked before it can be used. Please use "docker swarm unlock" to unlock it.'),
   noStream: () => new ApiError(500, 'Bad parameters: you must choose at least one stream'),
   ttyLogs: () => new ApiError(400, 'tty service logs only supported with --raw'),
-  registryUnreachable: () =>
-    new ApiError(500, 'Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io: no such host (swarmdeck simulator is offline)'),
+  registryUnreachable: (registry = 'registry-1.docker.io') =>
+    new ApiError(500, `Get "https://${registry}/v2/": dial tcp: lookup ${registry}: no such host (swarmdeck simulator is offline)`),
+  noSuchContainer: (ref: string) => new ApiError(404, `No such container: ${ref}`),
   mismatchedSpec: () => new ApiError(400, 'mismatched Runtime and *Spec fields'),
 };

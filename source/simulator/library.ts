@@ -7,8 +7,12 @@ export type { Drill } from '../swarm/drills.js';
 
 /** How to start a simulated swarm: a scenario, its sizes and seed, and where to listen. */
 export interface SimulatedSwarmOptions {
-  /** `tutorial` (default: 5 nodes, a handful of services), `empty` (nodes, no services) or `large`. */
-  scenario?: 'tutorial' | 'empty' | 'large';
+  /** `tutorial` (default: 5 nodes, a handful of services), `empty` (nodes, no services), `large`, or `blank` (engines not in a swarm yet). */
+  scenario?: 'tutorial' | 'empty' | 'large' | 'blank';
+  /** For `blank`: the engines' hostnames (default node-01..node-05). */
+  names?: string[];
+  /** Also serve each node's own engine at DIR/<hostname>.sock. */
+  engines?: string;
   /** The same seed gives the same ids and history. */
   seed?: number;
   /** Sizes of the `large` scenario. */
@@ -25,6 +29,8 @@ export interface SimulatedSwarmOptions {
 export interface SimulatedSwarm {
   /** The DOCKER_HOST that reaches its manager (unix:///... or tcp://127.0.0.1:PORT). */
   host: string;
+  /** With `engines`: each engine's DOCKER_HOST, by hostname. */
+  engineHosts: Record<string, string>;
   /** The scenarios there are, with what each holds. */
   readonly scenarios: Record<string, string>;
   /**
@@ -45,8 +51,9 @@ export async function startSimulatedSwarm(options: SimulatedSwarmOptions = {}): 
   const sim = await startSimulator({ ...options, clock: 'real' });
   return {
     host: sim.host,
+    engineHosts: Object.fromEntries(Object.entries(sim.engineSockets).map(([name, path]) => [name, `unix://${path}`])),
     scenarios: SCENARIOS,
-    drill: async (name, target = '') => runDrill(sim.swarm, name, target).message,
+    drill: async (name, target = '') => runDrill({ swarm: sim.swarm, fleet: sim.fleet }, name, target).message,
     close: () => sim.close(),
   };
 }

@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync, existsSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRouter } from './api/router.js';
+import { Fleet, type EngineRecord } from './model/fleet.js';
 import type { Swarm } from './model/swarm.js';
-import { buildScenario, type ScenarioOptions } from './scenarios/index.js';
+import { buildFleet, fleetOf, type ScenarioOptions } from './scenarios/index.js';
 
 /** How to start a simulated manager. */
 export interface SimulatorOptions extends ScenarioOptions {
@@ -21,6 +22,8 @@ export interface SimulatorOptions extends ScenarioOptions {
   as?: 'manager' | 'worker' | 'inactive';
   /** Serve this model instead of building a scenario: another manager of the same swarm (failover tests). */
   swarm?: Swarm;
+  /** Also serve every engine (node) on its own socket, DIR/<hostname>.sock, as that node's dockerd. */
+  engines?: string;
 }
 
 /** A running simulated manager. */
@@ -29,7 +32,12 @@ export interface Simulator {
   host: string;
   /** The socket path, for unix sockets. */
   socketPath?: string;
-  swarm: Swarm;
+  /** The swarm the manager socket serves (for `blank`, the one `swarm init` made; an error before). */
+  readonly swarm: Swarm;
+  /** Every simulated engine, and the swarms they form. */
+  fleet: Fleet;
+  /** With `engines`: hostname -> socket path of each engine. */
+  engineSockets: Record<string, string>;
   /** Moves a manual clock forward (and lets follow streams catch up). */
   advance(ms: number): void;
   close(): Promise<void>;
@@ -41,8 +49,29 @@ export const DEFAULT_MANUAL_NOW = Date.parse('2026-11-22T12:00:00.000Z');
 /** Starts a simulated Swarm manager speaking the Engine API on a unix socket or a loopback port. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const manual = options.clock === 'manual';
-  const swarm = options.swarm ?? buildScenario({ ...options, now: manual ? (options.now ?? DEFAULT_MANUAL_NOW) : Date.now() });
-  if (!options.swarm) swarm.engineRole = options.as ?? 'manager';
+  const now = manual ? (options.now ?? DEFAULT_MANUAL_NOW) : Date.now();
+  let fleet: Fleet;
+  let primary: () => EngineRecord;
+  if (options.swarm) {
+    fleet = new Fleet(options.swarm.now);
+    const swarm = fleetOf(fleet, options.swarm);
+    primary = () => engineOfNode(fleet, swarm.selfId);
+  } else {
+    const built = buildFleet({ ...options, now });
+    fleet = built.fleet;
+    const swarm = built.swarm;
+    if (!swarm) {
+      const first = [...fleet.engines.values()][0];
+      primary = () => first;
+    } else if (options.as === 'worker') {
+      const worker = [...swarm.nodes.values()].find((n) => n.spec.Role === 'worker') ?? swarm.addNode({ hostname: 'worker-01', role: 'worker' });
+      const engine = fleet.engines.get(worker.hostname) ?? fleet.addEngine(worker.hostname, { swarm, nodeId: worker.id });
+      primary = () => engine;
+    } else if (options.as === 'inactive') {
+      const engine = fleet.addEngine('standalone');
+      primary = () => engine;
+    } else primary = () => engineOfNode(fleet, swarm.selfId);
+  }
   const ticks = new Set<() => void>();
   const tick = () => {
     for (const callback of [...ticks]) callback();
@@ -51,13 +80,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ticks.add(callback);
     return () => ticks.delete(callback);
   };
-  const server: Server = createServer(createRouter(swarm, onTick));
-  server.keepAliveTimeout = 60_000;
+  const servers: Server[] = [];
   const sockets = new Set<Socket>();
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
+  const makeServer = (engineOf: () => EngineRecord) => {
+    const server: Server = createServer(createRouter(fleet, engineOf, onTick));
+    // Idle keep-alive connections and requests that never finish their headers are closed, so clients that go quiet do not pile up.
+    server.keepAliveTimeout = 30_000;
+    server.headersTimeout = 30_000;
+    server.requestTimeout = 120_000;
+    server.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    servers.push(server);
+    return server;
+  };
+  const server = makeServer(primary);
 
   let socketPath: string | undefined;
   let ownDir: string | undefined;
@@ -76,11 +114,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     await listen(server, { path: socketPath });
     host = `unix://${socketPath}`;
   }
+  const engineSockets: Record<string, string> = {};
+  if (options.engines) {
+    mkdirSync(options.engines, { recursive: true });
+    for (const engine of fleet.engines.values()) {
+      const path = join(options.engines, `${engine.hostname}.sock`);
+      if (existsSync(path)) unlinkSync(path);
+      await listen(
+        makeServer(() => engine),
+        { path },
+      );
+      engineSockets[engine.hostname] = path;
+    }
+  }
 
   let timer: NodeJS.Timeout | undefined;
   if (!manual) {
     timer = setInterval(() => {
-      swarm.advanceTo(Date.now());
+      fleet.advanceTo(Date.now());
       tick();
     }, 100);
     timer.unref();
@@ -90,9 +141,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   return {
     host,
     socketPath,
-    swarm,
+    get swarm(): Swarm {
+      const swarm = primary().swarm ?? fleet.swarms()[0];
+      if (!swarm) throw new Error('no swarm yet: run docker swarm init on one of the engines');
+      return swarm;
+    },
+    fleet,
+    engineSockets,
     advance(ms: number) {
-      swarm.advance(ms);
+      fleet.advanceTo(Math.max(fleet.now, ...fleet.swarms().map((s) => s.now)) + ms);
       tick();
     },
     async close() {
@@ -100,13 +157,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       closed = true;
       if (timer) clearInterval(timer);
       ticks.clear();
-      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      const done = Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
       for (const socket of sockets) socket.destroy();
       await done;
       if (socketPath && existsSync(socketPath)) unlinkSync(socketPath);
+      for (const path of Object.values(engineSockets)) if (existsSync(path)) unlinkSync(path);
       if (ownDir) rmSync(ownDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The engine of a node (the manager socket follows swarm.selfId as the API moves to another manager). */
+function engineOfNode(fleet: Fleet, nodeId: string): EngineRecord {
+  for (const engine of fleet.engines.values()) if (engine.nodeId === nodeId) return engine;
+  // Nodes added after start (tests add workers) get an engine when first served.
+  const swarm = fleet.swarms()[0];
+  const node = swarm.nodes.get(nodeId)!;
+  return fleet.addEngine(node.hostname, { swarm, nodeId });
 }
 
 function listen(server: Server, target: { path: string } | { port: number; host: string }): Promise<void> {

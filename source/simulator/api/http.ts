@@ -1,13 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, errors } from '../errors.js';
+import type { EngineRecord, Fleet } from '../model/fleet.js';
 import type { Swarm } from '../model/swarm.js';
+import { decodeBody } from './decode.js';
 import { API_VERSION, ENGINE_VERSION } from './shapes.js';
 
 /** HTTP plumbing of the simulated engine: what a handler gets, how replies and errors are written, bodies read. */
 
-/** What a handler needs: the model, the clock's ticks (for follow streams), and the request. */
+/** What a handler needs: the engine it is served as, its swarm, the clock's ticks (for follow streams), and the request. */
 export interface Context {
+  /** The swarm of the engine; routes that need a manager only run when it has one. */
   swarm: Swarm;
+  /** The engine (one simulated dockerd) this socket answers as. */
+  engine: EngineRecord;
+  fleet: Fleet;
   /** Registers a callback run after every clock advance; returns its remover. */
   onTick: (callback: () => void) => () => void;
   req: IncomingMessage;
@@ -59,21 +65,9 @@ export function versionParam(query: URLSearchParams, kind: string): number {
   return Number(raw);
 }
 
-/** The body as a JSON object (none is an empty object). */
-export async function jsonBody(ctx: Context): Promise<Record<string, unknown>> {
-  const body = await ctx.body();
-  if (body === undefined) return {};
-  if (!body || typeof body !== 'object' || Array.isArray(body)) {
-    throw errors.badJson('json: cannot unmarshal non-object into Go value of type swarm.Spec');
-  }
-  return body as Record<string, unknown>;
-}
-
-/** The body without the keys a client adds that dockerd ignores. */
-export function withoutClientKeys(body: Record<string, unknown>): Record<string, unknown> {
-  // dockerode adds a lowercase `version` to the body; dockerd ignores unknown keys, and so do we.
-  const { version: _version, ...rest } = body;
-  return rest;
+/** The body decoded as dockerd decodes it into the named Go type (see decode.ts). */
+export async function decoded(ctx: Context, root: Parameters<typeof decodeBody>[0]): Promise<Record<string, unknown>> {
+  return decodeBody(root, await ctx.body());
 }
 
 /** Writes a whole reply. */
@@ -81,8 +75,12 @@ export function send(res: ServerResponse, status: number, body: unknown, content
   const text = typeof body === 'string' ? body : `${JSON.stringify(body)}\n`;
   const headers: Record<string, string | number> = { ...BASE_HEADERS, 'Content-Length': Buffer.byteLength(text) };
   if (contentType) headers['Content-Type'] = contentType;
+  // After a body too large the rest of it is not read: the connection is closed rather than drained.
+  if (status === 413) headers.Connection = 'close';
   res.writeHead(status, headers);
-  res.end(text);
+  res.end(text, () => {
+    if (status === 413) res.socket?.destroy();
+  });
 }
 
 /** Writes an error as dockerd does (JSON message, or plain text for the few plain ones); a stream already started is cut. */
@@ -107,7 +105,7 @@ export function readBody(req: IncomingMessage): () => Promise<unknown> {
         if (size > MAX_BODY) {
           reject(errors.bodyTooLarge());
           req.removeAllListeners('data');
-          req.resume();
+          req.pause();
           return;
         }
         chunks.push(chunk);

@@ -1,44 +1,71 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, errors } from '../errors.js';
+import type { EngineRecord, Fleet } from '../model/fleet.js';
 import type { Swarm } from '../model/swarm.js';
+import { inspectContainer, listContainers } from './handlers/containers.js';
 import { drill } from './handlers/drills.js';
 import { events } from './handlers/events.js';
+import { inspectImage, listImages, pullImage, removeImage } from './handlers/images.js';
 import { logs } from './handlers/logs.js';
 import { getNode, listNodes, removeNode, updateNode } from './handlers/nodes.js';
-import { plainGet, plainList } from './handlers/resources.js';
+import {
+  createNetwork,
+  createSecretOrConfig,
+  getNetwork,
+  getObject,
+  listNetworks,
+  listObjects,
+  pruneNetworks,
+  removeNetwork,
+  removeSecretOrConfig,
+  updateSecretOrConfig,
+} from './handlers/objects.js';
 import { createService, getService, listServices, removeService, updateService } from './handlers/services.js';
-import { distribution, info, ping, swarm as swarmInfo, version } from './handlers/system.js';
+import { initSwarm, inspectSwarm, joinSwarm, leaveSwarm, unlockKey, unlockSwarm, updateSwarm } from './handlers/swarm.js';
+import { distribution, info, ping, version } from './handlers/system.js';
 import { getTask, listTasks } from './handlers/tasks.js';
 import { readBody, Reply, send, sendError, STREAMED, type Context, type Handler } from './http.js';
+import { requireManager } from './membership.js';
 
-/** One route: method, path pattern, handler, and whether it needs a manager with a leader. */
+/** What a route needs of the engine before its handler runs. */
+type Needs =
+  /** Nothing: any engine answers it, in a swarm or not. */
+  | 'engine'
+  /** A manager (refused as dockerd refuses on a worker, a locked or a non-swarm engine); the model checks the leader. */
+  | 'manager'
+  /** A manager of a swarm with a leader. */
+  | 'leader';
+
+/** One route: method, path pattern, handler, and what it needs of the engine. */
 interface Route {
   method: string;
   pattern: RegExp;
   handler: Handler;
-  /**
-   * Refused as dockerd refuses it (not a manager, no leader) before the handler runs. Writes have
-   * it off: dockerd decodes their bodies first, and the model's operations check the leader then.
-   */
-  leader: boolean;
+  needs: Needs;
 }
 
-/** Builds the route table over one swarm's maps. */
-function routes(swarm: Swarm): Route[] {
-  const r = (method: string, path: string, handler: Handler, leader = true): Route => ({
+/** The route table: reads need a leader; writes need a manager (dockerd decodes their bodies first, and the model's operations check the leader then). */
+function routes(): Route[] {
+  const r = (method: string, path: string, handler: Handler, needs: Needs = 'leader'): Route => ({
     method,
     pattern: new RegExp(`^${path.replace(/\{\*\}/g, '(.+)').replace(/\{\w+\}/g, '([^/]+)')}$`),
     handler,
-    leader,
+    needs,
   });
-  const write = (method: string, path: string, handler: Handler) => r(method, path, handler, false);
-  const engine = (method: string, path: string, handler: Handler) => r(method, path, handler, false);
+  const write = (method: string, path: string, handler: Handler) => r(method, path, handler, 'manager');
+  const engine = (method: string, path: string, handler: Handler) => r(method, path, handler, 'engine');
   return [
     engine('GET', '/_ping', ping),
     engine('HEAD', '/_ping', ping),
     engine('GET', '/version', version),
     engine('GET', '/info', info),
-    r('GET', '/swarm', swarmInfo),
+    r('GET', '/swarm', inspectSwarm),
+    engine('POST', '/swarm/init', initSwarm),
+    engine('POST', '/swarm/join', joinSwarm),
+    engine('POST', '/swarm/leave', leaveSwarm),
+    write('POST', '/swarm/update', updateSwarm),
+    r('GET', '/swarm/unlockkey', unlockKey),
+    engine('POST', '/swarm/unlock', unlockSwarm),
     r('GET', '/nodes', listNodes),
     r('GET', '/nodes/{id}', getNode),
     write('POST', '/nodes/{id}/update', updateNode),
@@ -54,15 +81,27 @@ function routes(swarm: Swarm): Route[] {
     r('GET', '/tasks/{id}/logs', (ctx) => logs(ctx, 'task')),
     // An engine streams its events whatever its swarm state.
     engine('GET', '/events', events),
-    engine('GET', '/networks', plainList(swarm.networks)),
-    engine('GET', '/networks/{id}', plainGet('network', swarm.networks)),
-    engine('GET', '/secrets', plainList(swarm.secrets)),
-    engine('GET', '/secrets/{id}', plainGet('secret', swarm.secrets)),
-    engine('GET', '/configs', plainList(swarm.configs)),
-    engine('GET', '/configs/{id}', plainGet('config', swarm.configs)),
+    engine('GET', '/networks', listNetworks),
+    engine('POST', '/networks/create', createNetwork),
+    engine('POST', '/networks/prune', pruneNetworks),
+    engine('GET', '/networks/{id}', getNetwork),
+    engine('DELETE', '/networks/{id}', removeNetwork),
+    ...(['secret', 'config'] as const).flatMap((kind) => [
+      r('GET', `/${kind}s`, listObjects(kind)),
+      write('POST', `/${kind}s/create`, createSecretOrConfig(kind)),
+      r('GET', `/${kind}s/{id}`, getObject(kind)),
+      write('POST', `/${kind}s/{id}/update`, updateSecretOrConfig(kind)),
+      write('DELETE', `/${kind}s/{id}`, removeSecretOrConfig(kind)),
+    ]),
+    engine('GET', '/containers/json', listContainers),
+    engine('GET', '/containers/{id}/json', inspectContainer),
+    engine('GET', '/images/json', listImages),
+    engine('POST', '/images/create', pullImage),
+    engine('GET', '/images/{*}/json', inspectImage),
+    engine('DELETE', '/images/{*}', removeImage),
     // Not the Engine API: the simulator's practice drills, so that the console (and curl) can stage
     // incidents through the same socket. A real engine answers these 404 page not found.
-    engine('POST', '/swarmdeck/drills/{name}', (ctx) => drill(ctx.swarm, decodeURIComponent(ctx.params[0]), ctx.query.get('target') ?? '')),
+    r('POST', '/swarmdeck/drills/{name}', (ctx) => drill(ctx, decodeURIComponent(ctx.params[0]), ctx.query.get('target') ?? ''), 'manager'),
     engine('GET', '/distribution/{*}/json', distribution),
   ];
 }
@@ -79,9 +118,9 @@ function unversioned(path: string): string {
   return versioned[2];
 }
 
-/** Makes the request listener of a simulated manager over one swarm. */
-export function createRouter(swarm: Swarm, onTick: Context['onTick']) {
-  const table = routes(swarm);
+/** Makes the request listener of one simulated engine (`engineOf` says which: the manager socket follows the leader). */
+export function createRouter(fleet: Fleet, engineOf: () => EngineRecord, onTick: Context['onTick']) {
+  const table = routes();
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const url = new URL(req.url ?? '/', 'http://swarm');
@@ -97,8 +136,11 @@ export function createRouter(swarm: Swarm, onTick: Context['onTick']) {
             throw errors.badParameter(`invalid path parameter: ${p}`);
           }
         });
-        if (route.leader) swarm.requireLeader();
-        const result = await route.handler({ swarm, onTick, req, res, params, query: url.searchParams, body: readBody(req) });
+        const engine = engineOf();
+        let swarm = engine.swarm as Swarm;
+        if (route.needs !== 'engine') swarm = requireManager(engine);
+        if (route.needs === 'leader') swarm.requireLeader();
+        const result = await route.handler({ swarm, engine, fleet, onTick, req, res, params, query: url.searchParams, body: readBody(req) });
         if (result === STREAMED) return;
         if (result instanceof Reply) send(res, result.status, result.body, result.contentType);
         else send(res, 200, result, 'application/json');

@@ -1,4 +1,6 @@
 import { errors } from '../errors.js';
+import { joinToken } from '../model/cluster.js';
+import type { EngineRecord, Fleet } from '../model/fleet.js';
 import { isGlobal, replicasOf } from '../model/spec.js';
 import { iso, type NodeRecord, type ServiceRecord, type Swarm, type TaskRecord } from '../model/swarm.js';
 
@@ -50,13 +52,24 @@ export function nodeJson(node: NodeRecord) {
 /** GET /services/{id}, and a /services list entry (with ServiceStatus when status=true). */
 export function serviceJson(swarm: Swarm, service: ServiceRecord, withStatus: boolean, spec = service.spec) {
   const ingress = [...swarm.networks.values()].find((n) => n.Ingress === true);
-  // As the engine reports it: an empty Endpoint.Spec until ports are published (even for dnsrr).
+  // As the engine reports it: an empty Endpoint.Spec until ports are published (even for dnsrr), and
+  // a virtual IP on the ingress network (with ports) and on each attached network (unless dnsrr).
   const endpoint: Record<string, unknown> = { Spec: {} };
+  const vips: { NetworkID: string; Addr: string }[] = [];
+  const octet = (service.version % 250) + 2;
   if (service.ports.length > 0) {
     endpoint.Spec = { Mode: service.spec.EndpointSpec?.Mode ?? 'vip', Ports: service.ports };
     endpoint.Ports = service.ports;
-    endpoint.VirtualIPs = [{ NetworkID: ingress?.ID ?? '', Addr: `10.0.0.${(service.version % 250) + 2}/24` }];
+    vips.push({ NetworkID: String(ingress?.ID ?? ''), Addr: `10.0.0.${octet}/24` });
   }
+  if (service.spec.EndpointSpec?.Mode !== 'dnsrr') {
+    for (const attachment of service.spec.TaskTemplate?.Networks ?? []) {
+      const network = swarm.networks.get(attachment.Target);
+      const subnet = String((network?.IPAM as { Config?: { Subnet?: string }[] } | undefined)?.Config?.[0]?.Subnet ?? '10.0.1.0/24');
+      vips.push({ NetworkID: attachment.Target, Addr: subnet.replace(/\.0\/(\d+)$/, `.${octet}/$1`) });
+    }
+  }
+  if (vips.length > 0) endpoint.VirtualIPs = vips;
   return {
     ID: service.id,
     Version: { Index: service.version },
@@ -124,47 +137,68 @@ export function taskJson(swarm: Swarm, task: TaskRecord) {
 
 /** The cluster object inside /swarm and /info. */
 function clusterJson(swarm: Swarm) {
+  const cluster = swarm.cluster;
   return {
     ID: swarm.clusterId,
-    Version: { Index: swarm.index },
+    Version: { Index: cluster.version },
     CreatedAt: iso(swarm.createdAt),
-    UpdatedAt: iso(swarm.createdAt),
-    Spec: {
-      Name: 'default',
-      Labels: {},
-      Orchestration: { TaskHistoryRetentionLimit: 5 },
-      Raft: { SnapshotInterval: 10000, KeepOldSnapshots: 0, LogEntriesForSlowFollowers: 500, ElectionTick: 10, HeartbeatTick: 1 },
-      Dispatcher: { HeartbeatPeriod: 5000000000 },
-      CAConfig: { NodeCertExpiry: 7776000000000000 },
-      TaskDefaults: {},
-      EncryptionConfig: { AutoLockManagers: false },
-    },
+    UpdatedAt: iso(cluster.updatedAt),
+    Spec: cluster.spec,
     TLSInfo: TLS_INFO,
     RootRotationInProgress: false,
-    DefaultAddrPool: ['10.0.0.0/8'],
-    SubnetSize: 24,
-    DataPathPort: 4789,
+    DefaultAddrPool: cluster.defaultAddrPool,
+    SubnetSize: cluster.subnetSize,
+    DataPathPort: cluster.dataPathPort,
   };
 }
 
 /** GET /swarm (with join tokens, as a manager shows them). */
-export function swarmJson(swarm: Swarm) {
-  const token = (kind: string) => `SWMTKN-1-${swarm.clusterId}simulated${kind}token-${swarm.clusterId.slice(0, 12)}`;
-  return { ...clusterJson(swarm), JoinTokens: { Worker: token('worker'), Manager: token('manager') } };
+export function swarmJson(_fleet: Fleet, swarm: Swarm) {
+  return { ...clusterJson(swarm), JoinTokens: { Worker: joinToken(swarm.cluster, 'worker'), Manager: joinToken(swarm.cluster, 'manager') } };
+}
+
+/** The Swarm section of /info, as the engine's place in a swarm makes it. */
+function swarmInfo(engine: EngineRecord) {
+  const swarm = engine.swarm;
+  const node = swarm?.nodes.get(engine.nodeId ?? '');
+  if (engine.state === 'locked') {
+    return { NodeID: '', NodeAddr: engine.addr, LocalNodeState: 'locked', ControlAvailable: false, Error: errors.locked().message, RemoteManagers: null };
+  }
+  if (engine.state === 'error') {
+    return { NodeID: '', NodeAddr: engine.addr, LocalNodeState: 'error', ControlAvailable: false, Error: engine.error ?? '', RemoteManagers: null };
+  }
+  if (!swarm || !node) return { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null };
+  const managers = swarm.managers();
+  const manager = node.spec.Role === 'manager';
+  return {
+    NodeID: node.id,
+    NodeAddr: node.addr,
+    LocalNodeState: 'active',
+    ControlAvailable: manager,
+    Error: '',
+    RemoteManagers: managers.map((m) => ({ NodeID: m.id, Addr: `${m.addr}:2377` })),
+    // A worker, and a manager without a leader (which reports the error), leave out the counts and the cluster.
+    ...(!manager
+      ? {}
+      : swarm.hasLeader()
+        ? { Nodes: swarm.nodes.size, Managers: managers.length, Cluster: clusterJson(swarm) }
+        : { Error: errors.noLeader().message }),
+  };
 }
 
 /** GET /info: the engine, and the Swarm section the CLI reads (NodeID marks `docker node ls`'s `*`). */
-export function infoJson(swarm: Swarm, now: number) {
-  const self = swarm.nodes.get(swarm.selfId);
-  const managers = swarm.managers();
-  const running = [...swarm.tasksOn(swarm.selfId)].filter((t) => t.state === 'running').length;
+export function infoJson(engine: EngineRecord, now: number) {
+  const swarm = engine.swarm;
+  const self = swarm?.nodes.get(engine.nodeId ?? '');
+  const tasks = swarm && self ? [...swarm.tasksOn(self.id)] : [];
+  const running = tasks.filter((t) => t.state === 'running').length;
   return {
     ID: 'SWRM:DECK:SIMU:LATE:D000:0000:0000:0000:0000:0000:0000:0001',
     Containers: running,
     ContainersRunning: running,
     ContainersPaused: 0,
     ContainersStopped: 0,
-    Images: new Set([...swarm.tasksOn(swarm.selfId)].map((t) => t.spec.ContainerSpec?.Image)).size,
+    Images: new Set([...engine.images, ...tasks.map((t) => t.spec.ContainerSpec?.Image)]).size,
     Driver: 'overlay2',
     DriverStatus: [],
     Plugins: { Volume: ['local'], Network: ['bridge', 'host', 'ipvlan', 'macvlan', 'null', 'overlay'], Authorization: null, Log: ['json-file', 'local'] },
@@ -194,25 +228,13 @@ export function infoJson(swarm: Swarm, now: number) {
     NCPU: Math.round((self?.nanoCpus ?? 2e9) / 1e9),
     MemTotal: self?.memoryBytes ?? 0,
     DockerRootDir: '/var/lib/docker',
-    Name: self?.hostname ?? 'simulator',
+    Name: engine.hostname,
     Labels: [],
     ExperimentalBuild: false,
     ServerVersion: ENGINE_VERSION,
     Runtimes: { runc: { path: 'runc' } },
     DefaultRuntime: 'runc',
-    Swarm:
-      swarm.engineRole === 'inactive'
-        ? { NodeID: '', NodeAddr: '', LocalNodeState: 'inactive', ControlAvailable: false, Error: '', RemoteManagers: null }
-        : {
-            NodeID: swarm.selfId,
-            NodeAddr: self?.addr ?? '',
-            LocalNodeState: 'active',
-            ControlAvailable: swarm.engineRole === 'manager' && self?.spec.Role === 'manager',
-            Error: '',
-            RemoteManagers: managers.map((m) => ({ NodeID: m.id, Addr: `${m.addr}:2377` })),
-            // Without a leader the engine reports the error here and leaves out the counts and the cluster.
-            ...(swarm.hasLeader() ? { Nodes: swarm.nodes.size, Managers: managers.length, Cluster: clusterJson(swarm) } : { Error: errors.noLeader().message }),
-          },
+    Swarm: swarmInfo(engine),
     LiveRestoreEnabled: false,
     Isolation: '',
     InitBinary: 'docker-init',

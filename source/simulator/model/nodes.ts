@@ -14,7 +14,7 @@ export function addNode(swarm: Swarm, init: NodeInit): NodeRecord {
     version: ++swarm.index,
     spec: { Labels: { ...(init.labels ?? {}) }, Role: init.role, Availability: init.availability ?? 'active' },
     hostname: init.hostname,
-    addr: `10.0.${Math.floor(n / 250)}.${(n % 250) + 2}`,
+    addr: init.addr ?? `10.0.${Math.floor(n / 250)}.${(n % 250) + 2}`,
     nanoCpus: init.nanoCpus ?? 2_000_000_000,
     memoryBytes: init.memoryBytes ?? 4 * 1024 ** 3,
     engineVersion: ENGINE_VERSION,
@@ -83,6 +83,19 @@ export function removeNode(swarm: Swarm, ref: string, force: boolean): void {
   }
   swarm.nodes.delete(node.id);
   swarm.emit('node', 'remove', node.id, { name: node.hostname });
+  swarm.nodeChanged();
+  swarm.settle();
+}
+
+/** A node's engine left the swarm: down (a manager also unreachable), its tasks rescheduled; the API moves off it if it served it. */
+export function nodeLeft(swarm: Swarm, node: NodeRecord): void {
+  if (node.state !== 'down') swarm.setNodeState(node, 'down', 'heartbeat failure');
+  if (node.spec.Role === 'manager') {
+    node.reachability = 'unreachable';
+    node.leader = false;
+    if (node.id === swarm.selfId) swarm.selfId = swarm.managers().find((m) => m.reachability === 'reachable')?.id ?? swarm.selfId;
+    swarm.electLeader();
+  }
   swarm.nodeChanged();
   swarm.settle();
 }

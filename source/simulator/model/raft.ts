@@ -17,8 +17,6 @@ export function hasLeader(swarm: Swarm): boolean {
 
 /** Throws dockerd's "no leader" error when raft has lost quorum. */
 export function requireLeader(swarm: Swarm): void {
-  if (swarm.engineRole === 'worker') throw errors.notManagerWorker();
-  if (swarm.engineRole === 'inactive') throw errors.notManagerInactive();
   if (!swarm.hasLeader()) throw errors.noLeader();
 }
 

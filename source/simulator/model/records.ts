@@ -110,6 +110,8 @@ export interface NodeInit {
   labels?: Record<string, string>;
   nanoCpus?: number;
   memoryBytes?: number;
+  /** The address the node advertises (default: one made up from its position). */
+  addr?: string;
 }
 
 /** A generic object (network, secret, config) served as stored. */

@@ -2,6 +2,7 @@
 import { errors } from '../errors.js';
 import { iso, type ServiceRecord } from './records.js';
 import { clone, effectiveUpdateConfig, isGlobal, replicasOf, templateKey } from './spec.js';
+import { checkReferences, resolveNetworks } from './objects.js';
 import type { ServiceSpec } from './types.js';
 import type { Swarm } from './swarm.js';
 
@@ -11,9 +12,8 @@ export function createService(swarm: Swarm, spec: ServiceSpec): ServiceRecord {
   swarm.validateSpec(spec);
   const name = spec.Name || swarm.randomName();
   for (const s of swarm.services.values()) if (s.spec.Name === name) throw errors.nameConflict(name);
-  const stored = clone({ ...spec, Name: name });
-  stored.Labels ??= {};
-  if (!stored.Mode) stored.Mode = { Replicated: { Replicas: 1 } };
+  const stored = normalizeSpec(swarm, clone({ ...spec, Name: name }));
+  checkCapacity(swarm, stored);
   const service: ServiceRecord = {
     id: swarm.random.id(),
     createdAt: swarm.now,
@@ -32,6 +32,41 @@ export function createService(swarm: Swarm, spec: ServiceSpec): ServiceRecord {
   swarm.dirty.add(service);
   swarm.settle();
   return service;
+}
+
+/** The simulator's own limits (a deviation from dockerd, documented in the README): a request past them is refused, not tried. */
+export const SIMULATOR_LIMITS = { replicasPerService: 100_000, replicasInSwarm: 500_000 };
+
+/** Refuses a replica count the simulator would take too long or too much memory to run, in words that say it is the simulator's limit. */
+export function checkCapacity(swarm: Swarm, spec: ServiceSpec, current?: ServiceRecord): void {
+  const wanted = replicasOf(spec);
+  const { replicasPerService, replicasInSwarm } = SIMULATOR_LIMITS;
+  if (wanted > replicasPerService) {
+    throw errors.invalidArgument(`swarmdeck simulator: ${wanted} replicas is over its limit of ${replicasPerService} per service (a real manager would try)`);
+  }
+  let total = wanted;
+  for (const other of swarm.services.values()) if (other !== current && !isGlobal(other.spec)) total += replicasOf(other.spec);
+  if (total > replicasInSwarm) {
+    throw errors.invalidArgument(`swarmdeck simulator: ${total} replicas in the swarm is over its limit of ${replicasInSwarm} (a real manager would try)`);
+  }
+}
+
+/**
+ * The spec as dockerd stores it: the defaults it writes even without insertDefaults (labels, a
+ * replicated mode with 1 replica, Isolation, ForceUpdate, Runtime), network names resolved to ids,
+ * and secret and config references checked.
+ */
+export function normalizeSpec(swarm: Swarm, spec: ServiceSpec): ServiceSpec {
+  spec.Labels ??= {};
+  if (!spec.Mode || (!spec.Mode.Global && !spec.Mode.Replicated && Object.keys(spec.Mode).length === 0)) spec.Mode = { Replicated: { Replicas: 1 } };
+  if (spec.Mode.Replicated && spec.Mode.Replicated.Replicas === undefined) spec.Mode.Replicated.Replicas = 1;
+  const template = (spec.TaskTemplate ??= {});
+  if (template.ContainerSpec) template.ContainerSpec.Isolation ??= 'default';
+  template.ForceUpdate ??= 0;
+  template.Runtime ??= template.ContainerSpec ? 'container' : template.Runtime;
+  resolveNetworks(swarm, spec);
+  checkReferences(swarm, spec);
+  return spec;
 }
 
 /** A name as dockerd makes one up for a service created without one. */
@@ -72,8 +107,8 @@ export function updateService(swarm: Swarm, ref: string, version: number, spec: 
   if (spec.Name && spec.Name !== service.spec.Name) {
     throw errors.invalidArgument('renaming services is not supported');
   }
-  const next = clone({ ...spec, Name: service.spec.Name });
-  next.Labels ??= {};
+  const next = normalizeSpec(swarm, clone({ ...spec, Name: service.spec.Name }));
+  checkCapacity(swarm, next, service);
   swarm.applySpec(service, next, 'update');
   return service;
 }

@@ -34,21 +34,3 @@ export function validateSpec(swarm: Swarm, spec: ServiceSpec): void {
     }
   }
 }
-
-/** Refuses a decoded body whose fields have the wrong JSON types, in the words of Go's decoder (dockerd refuses these before looking at the spec). */
-export function typeCheckSpec(spec: Record<string, unknown>): void {
-  const objectKeys = ['Labels', 'TaskTemplate', 'Mode', 'UpdateConfig', 'RollbackConfig', 'EndpointSpec'];
-  for (const key of objectKeys) {
-    const value = spec[key];
-    if (value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value))) {
-      throw errors.badJson(`json: cannot unmarshal ${typeof value === 'object' ? 'array' : typeof value} into Go struct field ServiceSpec.${key}`);
-    }
-  }
-  if (spec.Name !== undefined && typeof spec.Name !== 'string') {
-    throw errors.badJson(`json: cannot unmarshal ${typeof spec.Name} into Go struct field ServiceSpec.Name of type string`);
-  }
-  const replicas = (spec.Mode as { Replicated?: { Replicas?: unknown } } | undefined)?.Replicated?.Replicas;
-  if (replicas !== undefined && (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)) {
-    throw errors.badJson(`json: cannot unmarshal ${JSON.stringify(replicas)} into Go struct field ReplicatedService.Mode.Replicated.Replicas of type uint64`);
-  }
-}

@@ -13,8 +13,10 @@ import {
 } from './records.js';
 import type { NodeSpec, ServiceSpec, TaskState } from './types.js';
 import * as agent from './agent.js';
+import { newCluster, type ClusterRecord } from './cluster.js';
 import * as drills from './drills.js';
 import * as nodes from './nodes.js';
+import * as objects from './objects.js';
 import * as orchestrator from './orchestrator.js';
 import * as raft from './raft.js';
 import * as reaper from './reaper.js';
@@ -45,8 +47,6 @@ export class Swarm {
   readonly events: SwarmEvent[] = [];
   /** The node this manager API is served from. */
   selfId = '';
-  /** What the served engine is: a manager (normal), or a worker or non-swarm engine, to show what those answer. */
-  engineRole: 'manager' | 'worker' | 'inactive' = 'manager';
   now: number;
   index = 10;
   readonly random: Random;
@@ -60,13 +60,18 @@ export class Swarm {
   schedulerDirty = false;
   quiet = 0;
   nextPort = 30000;
+  /** The next 10.0.N.0/24 subnet an overlay network gets. */
+  nextSubnet = 0;
   eventNano = 0;
+  /** The swarm's own object: spec, join tokens, unlock key. */
+  readonly cluster: ClusterRecord;
 
   constructor(options: SwarmOptions) {
     this.random = new Random(options.seed ?? 1);
     this.now = options.now;
     this.createdAt = options.now;
     this.clusterId = this.random.id();
+    this.cluster = newCluster(this);
   }
 
   // ---- time ----------------------------------------------------------------------------------
@@ -236,9 +241,19 @@ export class Swarm {
 
   // ---- nodes ---------------------------------------------------------------------------------
 
-  /** Joins a node to the swarm (scenarios use this; the API has no join). */
+  /** Adds a node to the swarm (scenarios, and the Fleet's init and join). */
   addNode(init: NodeInit): NodeRecord {
     return nodes.addNode(this, init);
+  }
+
+  /** A node's engine left the swarm: the node goes down (and, a manager, unreachable), its tasks are rescheduled. */
+  nodeLeft(node: NodeRecord): void {
+    return nodes.nodeLeft(this, node);
+  }
+
+  /** Adds a swarm network without the API's checks (scenarios, and the ingress network of `swarm init`). */
+  addNetwork(request: Record<string, unknown>): PlainObject {
+    return objects.createSwarmNetwork(this, request, false);
   }
 
   /** POST /nodes/{id}/update: role, availability, labels and name, with the engine's guards. */

@@ -1,4 +1,5 @@
 import { errors } from '../errors.js';
+import { Fleet, type EngineRecord } from '../model/fleet.js';
 import { Swarm } from '../model/swarm.js';
 import type { ServiceSpec } from '../model/types.js';
 
@@ -10,12 +11,15 @@ export interface ScenarioOptions {
   nodes?: number;
   services?: number;
   replicas?: number;
+  /** For `blank`: the engines' hostnames (default node-01..node-05). */
+  names?: string[];
 }
 
 /** The scenarios `swarmdeck sim --scenario` accepts, with a line on each. */
 export const SCENARIOS: Record<string, string> = {
   tutorial: 'the Swarm walkthrough cluster: core-01..05, flaskontesting, redis, counter, the getstartedlab stack',
   empty: 'a one-manager swarm with no services',
+  blank: 'engines not yet in a swarm (--names a,b,c; default node-01..node-05): start from docker swarm init',
   large: 'a swarm at scale: --nodes N (1000) --services M (500) --replicas R (100)',
 };
 
@@ -29,6 +33,7 @@ export function buildScenario(options: ScenarioOptions & { now: number }): Swarm
   if (!(name in SCENARIOS)) {
     throw errors.badParameter(`unknown scenario "${name}"; valid scenarios: ${Object.keys(SCENARIOS).join(', ')}`);
   }
+  if (name === 'blank') throw errors.badParameter('the blank scenario has no swarm yet: build it with buildFleet');
   if (name === 'large') return large(options);
   // The cluster is made two hours in the past and run forward, so tasks have ages and history.
   const swarm = new Swarm({ seed: options.seed ?? 1, now: options.now - 2 * HOUR });
@@ -43,39 +48,36 @@ export function buildScenario(options: ScenarioOptions & { now: number }): Swarm
 }
 
 function network(swarm: Swarm, name: string, extra: Record<string, unknown> = {}) {
-  const id = swarm.random.id();
-  swarm.networks.set(id, {
-    Name: name,
-    Id: id,
-    ID: id,
-    Created: new Date(swarm.now).toISOString(),
-    Scope: 'swarm',
-    Driver: 'overlay',
-    EnableIPv6: false,
-    IPAM: { Driver: 'default', Options: null, Config: [{ Subnet: `10.0.${swarm.networks.size}.0/24`, Gateway: `10.0.${swarm.networks.size}.1` }] },
-    Internal: false,
-    Attachable: false,
-    Ingress: false,
-    ConfigFrom: { Network: '' },
-    ConfigOnly: false,
-    Containers: null,
-    Options: { 'com.docker.network.driver.overlay.vxlanid_list': String(4096 + swarm.networks.size) },
-    Labels: {},
-    ...extra,
-  });
-  return id;
+  return swarm.addNetwork({ Name: name, Driver: 'overlay', ...extra }).ID;
 }
 
 function addSwarmNetworks(swarm: Swarm) {
   network(swarm, 'ingress', { Ingress: true, Labels: null });
-  for (const [name, driver] of [
-    ['bridge', 'bridge'],
-    ['host', 'host'],
-    ['none', 'null'],
-    ['docker_gwbridge', 'bridge'],
-  ]) {
-    network(swarm, name, { Scope: 'local', Driver: driver, Options: {}, IPAM: { Driver: 'default', Options: null, Config: [] } });
+}
+
+/** The engines of a scenario: one per node of its swarm, or for `blank` the named engines, none in a swarm. */
+export function buildFleet(options: ScenarioOptions & { now: number }): { fleet: Fleet; swarm?: Swarm } {
+  const fleet = new Fleet(options.now, options.seed ?? 1);
+  if (options.scenario === 'blank') {
+    const names = options.names ?? ['node-01', 'node-02', 'node-03', 'node-04', 'node-05'];
+    const bad = names.find((n) => !/^[a-zA-Z0-9][a-zA-Z0-9.-]{0,62}$/.test(n));
+    if (bad !== undefined || names.length === 0) throw errors.badParameter(`--names must be hostnames separated by commas, not "${bad ?? ''}"`);
+    if (new Set(names).size !== names.length) throw errors.badParameter('--names must not repeat a hostname');
+    for (const name of names) seedImages(fleet.addEngine(name));
+    return { fleet };
   }
+  return { fleet, swarm: fleetOf(fleet, buildScenario(options)) };
+}
+
+/** Gives every node of a swarm its engine in the fleet. */
+export function fleetOf(fleet: Fleet, swarm: Swarm): Swarm {
+  for (const node of swarm.nodes.values()) seedImages(fleet.addEngine(node.hostname, { swarm, nodeId: node.id }));
+  return swarm;
+}
+
+/** The images a fresh engine has, so that a learner's first `docker service create` finds one (there is no registry). */
+function seedImages(engine: EngineRecord) {
+  for (const image of ['nginx:latest', 'redis:latest', 'busybox:latest', 'alpine:latest']) engine.images.add(image);
 }
 
 const replicated = (

@@ -1,11 +1,13 @@
 import { errors } from '../../errors.js';
+import type { Fleet } from '../../model/fleet.js';
 import type { Swarm } from '../../model/swarm.js';
 import { DRILLS } from '../../../swarm/drills.js';
 
 /** The simulator's practice drills (not the Engine API): incidents staged through the same socket. */
 
 /** Runs one practice drill; answers what happened, in words for the status line. */
-export function drill(swarm: Swarm, name: string, target: string): { message: string } {
+export function drill(ctx: { swarm: Swarm; fleet: Fleet }, name: string, target: string): { message: string } {
+  const swarm = ctx.swarm;
   const need = () => {
     if (!target) throw errors.badParameter(`drill ${name} needs ?target=`);
     return target;
@@ -34,6 +36,14 @@ export function drill(swarm: Swarm, name: string, target: string): { message: st
     case 'regain-quorum': {
       const back = swarm.regainQuorum();
       return { message: back.length ? `managers back: ${back.map((n) => n.hostname).join(', ')}` : 'every manager was already up' };
+    }
+    case 'restart-engine': {
+      // An engine restart: with autolock on, a manager comes back locked until `docker swarm unlock`.
+      const node = swarm.node(need());
+      const engine = [...ctx.fleet.engines.values()].find((e) => e.nodeId === node.id);
+      if (!engine) throw errors.badParameter(`node ${node.hostname} has no engine in this simulation`);
+      ctx.fleet.restart(engine);
+      return { message: engine.state === 'locked' ? `${node.hostname} restarted locked: run docker swarm unlock on it` : `${node.hostname} restarted` };
     }
     default:
       throw errors.badParameter(`unknown drill "${name}": ${DRILLS.join(', ')}`);

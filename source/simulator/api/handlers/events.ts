@@ -1,6 +1,7 @@
 import type { SwarmEvent } from '../../model/swarm.js';
 import { exactMatch, labelMatch, parseFilters, prefixMatch, type Filters } from '../filters.js';
 import { BASE_HEADERS, STREAMED, type Context } from '../http.js';
+import { managerOf } from '../membership.js';
 import { parseTime } from './time.js';
 
 /** GET /events: history since, then live until, filtered as dockerd filters. */
@@ -24,23 +25,46 @@ export function eventMatcher(filters: Filters): (event: SwarmEvent) => boolean {
     labelMatch(filters, 'label', event.Actor.Attributes);
 }
 
-/** GET /events. */
+/** How much may wait unread in a stream's buffer before it stops producing: a client that never reads costs this much, not more. */
+export const STREAM_BACKLOG = 256 * 1024;
+
+/** GET /events: a manager streams its swarm's events; an engine outside a swarm (or a worker) has none of swarm scope. */
 export function events(ctx: Context) {
   const filters = parseFilters(ctx.query.get('filters'), EVENT_FILTERS);
-  const now = ctx.swarm.now;
+  const swarm = managerOf(ctx.engine);
+  const clock = () => swarm?.now ?? ctx.fleet.now;
+  const now = clock();
   const since = parseTime(ctx.query.get('since'), 'since', now);
   const until = parseTime(ctx.query.get('until'), 'until', now);
   const match = eventMatcher(filters);
   const { res } = ctx;
   res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': 'application/json' });
   res.flushHeaders();
-  const write = (event: SwarmEvent) => res.write(`${JSON.stringify(event)}\n`);
+  const history = swarm?.events ?? [];
+  // The last event written; while the client is not reading, new ones are left in the swarm's event log and sent from there once it drains.
+  let sent = -1;
+  let waiting = false;
+  const write = (event: SwarmEvent) => {
+    sent = event.timeNano;
+    res.write(`${JSON.stringify(event)}\n`);
+  };
+  const catchUp = () => {
+    waiting = false;
+    for (const event of history) {
+      if (res.writableLength > STREAM_BACKLOG) {
+        waiting = true;
+        return;
+      }
+      if (event.timeNano > sent && (until === undefined || event.timeNano / 1e6 <= until) && match(event)) write(event);
+    }
+  };
   if (since !== undefined) {
-    for (const event of ctx.swarm.events) {
+    for (const event of history) {
       const t = event.timeNano / 1e6;
       if (t >= since && (until === undefined || t <= until) && match(event)) write(event);
     }
   }
+  sent = Math.max(sent, history.at(-1)?.timeNano ?? -1);
   if (until !== undefined && until <= now) {
     res.end();
     return STREAMED;
@@ -50,12 +74,22 @@ export function events(ctx: Context) {
     untick();
     if (!res.writableEnded) res.end();
   };
-  const unsubscribe = ctx.swarm.subscribe((event) => {
-    if (until !== undefined && event.timeNano / 1e6 > until) return stop();
-    if (match(event)) write(event);
+  const unsubscribe = swarm
+    ? swarm.subscribe((event) => {
+        if (until !== undefined && event.timeNano / 1e6 > until) return stop();
+        if (waiting || res.writableLength > STREAM_BACKLOG) {
+          waiting = true;
+          return;
+        }
+        if (match(event)) write(event);
+        else sent = event.timeNano;
+      })
+    : () => undefined;
+  res.on('drain', () => {
+    if (waiting) catchUp();
   });
   const untick = ctx.onTick(() => {
-    if (until !== undefined && ctx.swarm.now > until) stop();
+    if (until !== undefined && clock() > until) stop();
   });
   // The response's close means the client went away (the request's close fires once its body is read).
   res.on('close', stop);

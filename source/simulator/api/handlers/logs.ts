@@ -3,6 +3,7 @@ import { lastLogLines, logLines, type LogLine } from '../../model/logs.js';
 import type { TaskRecord } from '../../model/swarm.js';
 import { frame, logDetails, logTimestamp } from '../framing.js';
 import { BASE_HEADERS, bool, STREAMED, type Context } from '../http.js';
+import { STREAM_BACKLOG } from './events.js';
 import { parseTime } from './time.js';
 
 /** GET /services/{id}/logs and /tasks/{id}/logs: framed (or raw for a TTY), tail per task, followed on the clock. */
@@ -58,7 +59,10 @@ export function logs(ctx: Context, kind: 'service' | 'task') {
     res.end();
     return STREAMED;
   }
-  const untick = ctx.onTick(() => {
+  const produce = () => {
+    // Back-pressure: while the client leaves what was sent unread, nothing more is made; the lines are
+    // derived from the clock, so the cursors simply wait and it catches up once the client reads.
+    if (res.writableLength > STREAM_BACKLOG) return;
     const to = until !== undefined ? Math.min(until, swarm.now) : swarm.now;
     const batch: [TaskRecord, LogLine][] = [];
     for (const task of tasksNow()) {
@@ -68,7 +72,9 @@ export function logs(ctx: Context, kind: 'service' | 'task') {
     }
     emit(batch);
     if (until !== undefined && swarm.now >= until) stop();
-  });
+  };
+  const untick = ctx.onTick(produce);
+  res.on('drain', produce);
   const stop = () => {
     untick();
     if (!res.writableEnded) res.end();

@@ -1,6 +1,5 @@
-import { errors } from '../../errors.js';
 import { parseFilters, prefixMatch, exactMatch, labelMatch } from '../filters.js';
-import { EMPTY, jsonBody, versionParam, withoutClientKeys, bool, type Context } from '../http.js';
+import { bool, decoded, EMPTY, versionParam, type Context } from '../http.js';
 import { nodeJson } from '../shapes.js';
 
 /** GET /nodes, /nodes/{id}; node update and removal. */
@@ -26,18 +25,10 @@ export function listNodes(ctx: Context) {
 /** GET /nodes/{id}. */
 export const getNode = (ctx: Context) => nodeJson(ctx.swarm.node(ctx.params[0]));
 
-/** POST /nodes/{id}/update, its body type-checked as Go decodes it. */
+/** POST /nodes/{id}/update, its body decoded as Go decodes it. */
 export async function updateNode(ctx: Context) {
   const version = versionParam(ctx.query, 'node');
-  const body = withoutClientKeys(await jsonBody(ctx));
-  for (const key of ['Role', 'Availability', 'Name'] as const) {
-    if (body[key] !== undefined && typeof body[key] !== 'string') {
-      throw errors.badJson(`json: cannot unmarshal ${typeof body[key]} into Go struct field NodeSpec.${key} of type string`);
-    }
-  }
-  if (body.Labels !== undefined && body.Labels !== null && (typeof body.Labels !== 'object' || Array.isArray(body.Labels))) {
-    throw errors.badJson('json: cannot unmarshal into Go struct field NodeSpec.Labels of type map[string]string');
-  }
+  const body = await decoded(ctx, 'NodeSpec');
   ctx.swarm.updateNode(ctx.params[0], version, body as never);
   return EMPTY();
 }

@@ -1,8 +1,7 @@
 import { errors } from '../../errors.js';
 import { isGlobal, withDefaults } from '../../model/spec.js';
-import { typeCheckSpec } from '../../model/spec-validation.js';
 import { exactMatch, labelMatch, parseFilters, prefixMatch } from '../filters.js';
-import { bool, EMPTY, jsonBody, Reply, versionParam, withoutClientKeys, type Context } from '../http.js';
+import { bool, decoded, EMPTY, Reply, versionParam, type Context } from '../http.js';
 import { serviceJson } from '../shapes.js';
 
 /** GET /services, /services/{id}; create, update (and rollback), remove. */
@@ -36,8 +35,7 @@ export function getService(ctx: Context) {
 
 /** POST /services/create. */
 export async function createService(ctx: Context) {
-  const body = withoutClientKeys(await jsonBody(ctx));
-  typeCheckSpec(body);
+  const body = await decoded(ctx, 'ServiceSpec');
   const service = ctx.swarm.createService(body);
   return new Reply(201, { ID: service.id, Warnings: null });
 }
@@ -46,8 +44,8 @@ export async function createService(ctx: Context) {
 export async function updateService(ctx: Context) {
   const version = versionParam(ctx.query, 'service');
   const rollback = ctx.query.get('rollback') === 'previous';
-  const body = withoutClientKeys(await jsonBody(ctx));
-  if (!rollback) typeCheckSpec(body);
+  // A rollback ignores the body (the CLI sends the current spec), as dockerd does.
+  const body = rollback ? {} : await decoded(ctx, 'ServiceSpec');
   ctx.swarm.updateService(ctx.params[0], version, rollback ? undefined : body, rollback);
   return { Warnings: null };
 }

@@ -1,0 +1,122 @@
+import { errors } from '../../errors.js';
+import { isTerminal } from '../../model/types.js';
+import type { TaskRecord } from '../../model/swarm.js';
+import { bool, type Context } from '../http.js';
+import { nodeOf } from '../membership.js';
+import { imageId } from './images.js';
+
+/** GET /containers/json and /containers/{id}/json: the containers of this engine's tasks, named and labelled as Swarm makes them. */
+
+/** The tasks with a container on this engine's node (those that got as far as starting one). */
+function containerTasks(ctx: Context): TaskRecord[] {
+  const node = nodeOf(ctx.engine);
+  if (!node) return [];
+  return [...ctx.engine.swarm!.tasksOn(node.id)].filter((t) => t.containerId);
+}
+
+function names(ctx: Context, task: TaskRecord) {
+  const service = ctx.engine.swarm!.services.get(task.serviceId);
+  const serviceName = service?.spec.Name ?? task.serviceId;
+  const taskName = `${serviceName}.${task.slot ?? task.nodeId}.${task.id}`;
+  return { service, serviceName, taskName };
+}
+
+/** "Up 5 minutes", "Exited (0) 2 minutes ago", as docker ps shows them. */
+function statusText(now: number, task: TaskRecord): string {
+  const ago = (ms: number) => {
+    const s = Math.max(0, Math.round(ms / 1000));
+    if (s < 60) return `${s} seconds`;
+    if (s < 3600) return `${Math.round(s / 60)} minutes`;
+    if (s < 86400) return `${Math.round(s / 3600)} hours`;
+    return `${Math.round(s / 86400)} days`;
+  };
+  if (!isTerminal(task.state)) return `Up ${ago(now - (task.startedAt ?? now))}`;
+  return `Exited (${task.exitCode ?? 0}) ${ago(now - (task.stoppedAt ?? now))} ago`;
+}
+
+function summary(ctx: Context, task: TaskRecord) {
+  const { service, serviceName, taskName } = names(ctx, task);
+  const container = task.spec.ContainerSpec ?? {};
+  const image = String(container.Image ?? '');
+  const command = [...(container.Command ?? []), ...(container.Args ?? [])].join(' ');
+  return {
+    Id: task.containerId!,
+    Names: [`/${taskName}`],
+    Image: image,
+    ImageID: imageId(image),
+    Command: command,
+    Created: Math.floor(task.createdAt / 1000),
+    Ports: [],
+    Labels: {
+      ...(container.Labels ?? {}),
+      ...(service?.spec.Labels?.['com.docker.stack.namespace'] ? { 'com.docker.stack.namespace': service.spec.Labels['com.docker.stack.namespace'] } : {}),
+      'com.docker.swarm.node.id': task.nodeId ?? '',
+      'com.docker.swarm.service.id': task.serviceId,
+      'com.docker.swarm.service.name': serviceName,
+      'com.docker.swarm.task': '',
+      'com.docker.swarm.task.id': task.id,
+      'com.docker.swarm.task.name': taskName,
+    },
+    State: isTerminal(task.state) ? 'exited' : 'running',
+    Status: statusText(ctx.engine.swarm!.now, task),
+    HostConfig: { NetworkMode: 'default' },
+    NetworkSettings: { Networks: {} },
+    Mounts: [],
+  };
+}
+
+/** GET /containers/json[?all=1]. */
+export function listContainers(ctx: Context) {
+  const all = bool(ctx.query, 'all');
+  return containerTasks(ctx)
+    .filter((t) => all || !isTerminal(t.state))
+    .sort((a, b) => b.createdAt - a.createdAt)
+    .map((t) => summary(ctx, t));
+}
+
+/** GET /containers/{id}/json: by id, id prefix or name. */
+export function inspectContainer(ctx: Context) {
+  const ref = ctx.params[0].replace(/^\//, '');
+  const tasks = containerTasks(ctx);
+  const task =
+    tasks.find((t) => t.containerId === ref) ??
+    tasks.find((t) => names(ctx, t).taskName === ref) ??
+    tasks.filter((t) => ref.length > 0 && t.containerId!.startsWith(ref)).find((_t, _i, all) => all.length === 1);
+  if (!task) throw errors.noSuchContainer(ref);
+  const s = summary(ctx, task);
+  const running = !isTerminal(task.state);
+  return {
+    Id: s.Id,
+    Created: new Date(task.createdAt).toISOString(),
+    Path: task.spec.ContainerSpec?.Command?.[0] ?? '',
+    Args: [...(task.spec.ContainerSpec?.Command ?? []).slice(1), ...(task.spec.ContainerSpec?.Args ?? [])],
+    State: {
+      Status: s.State,
+      Running: running,
+      Paused: false,
+      Restarting: false,
+      OOMKilled: false,
+      Dead: false,
+      Pid: running ? (task.pid ?? 0) : 0,
+      ExitCode: task.exitCode ?? 0,
+      Error: task.err ?? '',
+      StartedAt: new Date(task.startedAt ?? task.createdAt).toISOString(),
+      FinishedAt: task.stoppedAt ? new Date(task.stoppedAt).toISOString() : '0001-01-01T00:00:00Z',
+    },
+    Image: s.ImageID,
+    Name: s.Names[0],
+    RestartCount: 0,
+    Driver: 'overlay2',
+    Platform: 'linux',
+    HostConfig: { NetworkMode: 'default' },
+    Config: {
+      Image: s.Image,
+      Env: task.spec.ContainerSpec?.Env ?? [],
+      Cmd: task.spec.ContainerSpec?.Args ?? null,
+      Labels: s.Labels,
+      Tty: Boolean(task.spec.ContainerSpec?.TTY),
+    },
+    NetworkSettings: { Networks: {} },
+    Mounts: [],
+  };
+}
