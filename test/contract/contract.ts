@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Backend } from './backend.js';
+import { raw as rawRequest } from './wire.js';
 
 /**
  * The contract between swarmdeck and a Swarm manager, written once and run against both the
@@ -36,18 +37,7 @@ export function defineContract(label: string, open: () => Promise<Backend>) {
     }
   }
 
-  /** A request through dockerode's transport (so it works over any DOCKER_HOST), status and body as sent. */
-  const raw = async (method: string, path: string, body?: unknown) => {
-    const modem = b.docker.modem as unknown as { dial: (o: object, cb: (e: any, d: any) => void) => void };
-    const url = new URL(path, 'http://swarm');
-    const options: Record<string, unknown> = { _query: Object.fromEntries(url.searchParams) };
-    if (body !== undefined) options._body = body;
-    return new Promise<{ status: number; body: any }>((resolve) =>
-      modem.dial({ path: `${url.pathname}?`, method, options, statusCodes: { 200: true, 201: true, 204: true } }, (error, data) =>
-        resolve(error ? { status: error.statusCode, body: error.json } : { status: 200, body: data }),
-      ),
-    );
-  };
+  const raw = (method: string, path: string, body?: unknown) => rawRequest(b.docker, method, path, body);
   const failure = async (promise: Promise<unknown>) => {
     try {
       await promise;

@@ -1,5 +1,7 @@
 import { simulatorBackend } from './backend.js';
 import { defineContract } from './contract.js';
+import { defineObjectsContract } from './objects.js';
 
-// The same contract the engine suite runs against a real dockerd (npm run test:engine).
+// The same contracts the engine suite runs against a real dockerd (npm run test:engine).
 defineContract('simulator', simulatorBackend);
+defineObjectsContract('simulator', simulatorBackend);

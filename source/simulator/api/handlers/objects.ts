@@ -17,7 +17,8 @@ import { managerOf, requireManager } from '../membership.js';
 /** Networks (the engine's local ones and, on a manager, the swarm's), secrets and configs. */
 
 const NETWORK_FILTERS = ['dangling', 'driver', 'id', 'label', 'name', 'scope', 'type'];
-const OBJECT_FILTERS = ['id', 'label', 'name', 'names'];
+// 20.10 takes `names` (exact) for secrets only; for configs it is an invalid filter.
+const OBJECT_FILTERS = { secret: ['id', 'label', 'name', 'names'], config: ['id', 'label', 'name'] };
 const PREDEFINED = ['bridge', 'host', 'none'];
 
 /** The networks this engine shows: its own local ones, and the swarm's when it is a manager. */
@@ -124,7 +125,7 @@ const objectNamed = (o: PlainObject) => String((o.Spec as { Name?: string } | un
 
 /** GET /secrets, /configs. */
 export const listObjects = (kind: Kind) => (ctx: Context) => {
-  const filters = parseFilters(ctx.query.get('filters'), OBJECT_FILTERS);
+  const filters = parseFilters(ctx.query.get('filters'), OBJECT_FILTERS[kind]);
   return [...storeOf(ctx, kind).values()]
     .filter(
       (o) =>
