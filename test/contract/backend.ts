@@ -1,6 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import { startSimulator, type Simulator } from '../../source/simulator/server.js';
+import type { EnginePair } from './lifecycle.js';
+import { dockerFor } from './wire.js';
 
 /** One side of the contract: a swarm manager the suite can drive, and the few things it needs beyond the API. */
 export interface Backend {
@@ -66,6 +71,38 @@ export function engineBackend(host: string): Backend {
           },
         }
       : undefined,
+    close: async () => {},
+  };
+}
+
+/** Two simulated engines not in a swarm (scenario blank, served by sim --engines), on a manual clock. */
+export async function simulatorEnginePair(): Promise<EnginePair> {
+  const dir = mkdtempSync(join(tmpdir(), 'swarmdeck-engines-'));
+  const sim = await startSimulator({ clock: 'manual', scenario: 'blank', names: ['manager1', 'worker1'], engines: dir });
+  const docker = (name: string) => new Docker({ socketPath: sim.engineSockets[name] });
+  return {
+    a: docker('manager1'),
+    b: docker('worker1'),
+    addrA: sim.fleet.engines.get('manager1')!.addr,
+    async tick(ms) {
+      sim.advance(ms);
+      await new Promise((r) => setTimeout(r, 2));
+    },
+    async close() {
+      await sim.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Two spare real engines from SWARMDECK_TEST_SPARE ("unix:///a.sock=10.0.0.1,unix:///b.sock=10.0.0.2": each engine's DOCKER_HOST and address). */
+export async function engineSparePair(spec: string): Promise<EnginePair> {
+  const [first, second] = spec.split(',').map((entry) => entry.split('='));
+  return {
+    a: await dockerFor(first[0]),
+    b: await dockerFor(second[0]),
+    addrA: first[1],
+    tick: (ms) => new Promise((r) => setTimeout(r, ms)),
     close: async () => {},
   };
 }

@@ -1,7 +1,9 @@
-import { simulatorBackend } from './backend.js';
+import { simulatorBackend, simulatorEnginePair } from './backend.js';
 import { defineContract } from './contract.js';
+import { defineLifecycleContract } from './lifecycle.js';
 import { defineObjectsContract } from './objects.js';
 
 // The same contracts the engine suite runs against a real dockerd (npm run test:engine).
 defineContract('simulator', simulatorBackend);
 defineObjectsContract('simulator', simulatorBackend);
+defineLifecycleContract('simulator', simulatorEnginePair);
