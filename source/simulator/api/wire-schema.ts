@@ -281,12 +281,14 @@ export const WIRE_SCHEMA: Record<string, WireType> = {
           TaskDefaults: ['struct', 'TaskDefaults', { LogDriver: ['struct', 'LogDriver', { Name: 'string', Options: ['map', 'string'] }] }],
         },
       ],
+      AutoLockManagers: 'bool',
+      Availability: 'string',
     },
   ],
   JoinRequest: [
     'struct',
     'JoinRequest',
-    { ListenAddr: 'string', AdvertiseAddr: 'string', DataPathAddr: 'string', RemoteAddrs: ['[]', 'string'], JoinToken: 'string' },
+    { ListenAddr: 'string', AdvertiseAddr: 'string', DataPathAddr: 'string', RemoteAddrs: ['[]', 'string'], JoinToken: 'string', Availability: 'string' },
   ],
   UnlockRequest: ['struct', 'UnlockRequest', { UnlockKey: 'string' }],
 };
