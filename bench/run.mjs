@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { buildScenario } from '../build/simulator/scenarios/index.js';
+import { simulatorLoad } from './simulator-load.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const cli = join(root, 'dist/cli.js');
@@ -31,7 +32,7 @@ function startSim(name, args) {
     let out = '';
     child.stdout.on('data', (c) => {
       out += c;
-      if (out.includes('export DOCKER_HOST')) resolve({ host: `unix://${socket}`, socket, stop: () => child.kill('SIGTERM') });
+      if (out.includes('export DOCKER_HOST')) resolve({ host: `unix://${socket}`, socket, pid: child.pid, stop: () => child.kill('SIGTERM') });
     });
   });
 }
@@ -206,6 +207,7 @@ if (wanted('simulator')) {
     runs.push(performance.now() - t0);
   }
   row('simulator', 'schedule and converge 50,000 tasks on 1,000 nodes', round(median(runs) / 1000, 2), 's', '', '<= 5 s', median(runs) <= 5000);
+  await simulatorLoad({ startSim, row, round });
 }
 
 // ---- 3. at scale: 1,000 nodes, 500 services, 50,000 tasks ---------------------------------------

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { tmpdir } from 'node:os';
@@ -33,10 +34,36 @@ describe('swarmdeck sim', () => {
     expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
   });
 
+  test('--scenario blank --engines DIR --names serves one socket per engine, prints them, and removes them on exit', async () => {
+    const dir = join(tmpdir(), `swarmdeck-engines-${process.pid}`);
+    const child = spawn(process.execPath, [cli, 'sim', '--scenario', 'blank', '--engines', dir, '--names', 'm1,w1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    await new Promise<void>((resolve) => child.stdout.on('data', (c) => ((out += c), out.includes('Ctrl+C') && resolve())));
+    expect(out).toContain('swarmdeck simulated engines (blank): m1, w1, none in a swarm yet: start with docker swarm init');
+    expect(out).toMatch(new RegExp(`m1\\s+unix://${dir}/m1\\.sock`));
+    const info = await new Promise<string>((resolve) => {
+      request({ socketPath: join(dir, 'w1.sock'), path: '/info' }, (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve(text));
+      }).end();
+    });
+    expect(JSON.parse(info)).toMatchObject({ Name: 'w1', Swarm: { LocalNodeState: 'inactive' } });
+    child.kill('SIGTERM');
+    expect(await new Promise((resolve) => child.on('exit', resolve))).toBe(0);
+    expect(existsSync(join(dir, 'w1.sock'))).toBe(false);
+  });
+
+  test('--engines given to the console is refused: it goes with swarmdeck sim', () => {
+    const result = spawnSync(process.execPath, [cli, '--sim', '--once', '--view', 'services', '--engines', '/tmp/x'], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--engines and --names go with swarmdeck sim');
+  });
+
   test('an unknown scenario is refused with the valid ones listed, exit 2', () => {
     const result = spawnSync(process.execPath, [cli, 'sim', '--scenario', 'mars'], { encoding: 'utf8' });
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('unknown scenario "mars"; valid scenarios: tutorial, empty, large');
+    expect(result.stderr).toContain('unknown scenario "mars"; valid scenarios: tutorial, empty, blank, large');
   });
 
   test('an unknown flag is refused with exit 2', () => {
