@@ -46,40 +46,51 @@ export function logs(ctx: Context, kind: 'service' | 'task') {
   };
 
   const end = until !== undefined ? Math.min(until, swarm.now) : swarm.now;
+  // Per task, the time from which its lines are still to be sent: the tail's first line, or `since`.
   const cursor = new Map<string, number>();
-  const first: [TaskRecord, LogLine][] = [];
-  for (const task of tasksNow()) {
-    // tail counts per task (per container), as the daemon does.
-    const lines = (Number.isFinite(tail) ? lastLogLines(task, tail, end) : logLines(task, 0, end)).filter((l) => l.time >= since && wanted(l));
-    for (const line of lines) first.push([task, line]);
-    cursor.set(task.id, end);
-  }
-  emit(first);
-  if (!follow || (until !== undefined && until <= swarm.now)) {
-    res.end();
-    return STREAMED;
-  }
-  const produce = () => {
-    // Back-pressure: while the client leaves what was sent unread, nothing more is made; the lines are
-    // derived from the clock, so the cursors simply wait and it catches up once the client reads.
-    if (res.writableLength > STREAM_BACKLOG) return;
-    const to = until !== undefined ? Math.min(until, swarm.now) : swarm.now;
-    const batch: [TaskRecord, LogLine][] = [];
-    for (const task of tasksNow()) {
-      const from = cursor.get(task.id) ?? Math.max(since, task.startedAt ?? to);
-      for (const line of logLines(task, from, to)) if (wanted(line)) batch.push([task, line]);
-      cursor.set(task.id, to);
+  const startOf = (task: TaskRecord, at: number) =>
+    Math.max(since, Number.isFinite(tail) ? (lastLogLines(task, tail, at)[0]?.time ?? at) : (task.startedAt ?? at));
+  for (const task of tasksNow()) if (task.startedAt !== undefined) cursor.set(task.id, startOf(task, end));
+
+  // Lines go out in windows of simulated time, and only while the client reads what was sent
+  // (back-pressure): they are made from the clock, so the cursors wait and nothing is lost or queued.
+  const WINDOW = 5_000;
+  let done = false;
+  const pump = (target: number) => {
+    for (;;) {
+      if (res.writableLength > STREAM_BACKLOG || res.destroyed) return false;
+      const batch: [TaskRecord, LogLine][] = [];
+      let behind = false;
+      for (const task of tasksNow()) {
+        // A task that started after the request: all its lines (once it has started at all).
+        if (!cursor.has(task.id) && task.startedAt === undefined) continue;
+        const from = cursor.get(task.id) ?? Math.max(since, task.startedAt!);
+        if (from >= target) continue;
+        const to = Math.min(target, from + WINDOW);
+        for (const line of logLines(task, from, to)) if (wanted(line)) batch.push([task, line]);
+        cursor.set(task.id, to);
+        if (to < target) behind = true;
+      }
+      emit(batch);
+      if (!behind) return true;
     }
-    emit(batch);
-    if (until !== undefined && swarm.now >= until) stop();
   };
-  const untick = ctx.onTick(produce);
-  res.on('drain', produce);
+  const follow_ = follow && !(until !== undefined && until <= swarm.now);
+  const step = () => {
+    if (done) return;
+    const target = follow_ ? (until !== undefined ? Math.min(until, swarm.now) : swarm.now) : end;
+    const caughtUp = pump(target);
+    if (caughtUp && (!follow_ || (until !== undefined && swarm.now >= until))) stop();
+  };
   const stop = () => {
+    done = true;
     untick();
     if (!res.writableEnded) res.end();
   };
+  const untick = follow_ ? ctx.onTick(step) : () => undefined;
+  res.on('drain', step);
   // The response's close means the client went away (the request's close fires once its body is read).
   res.on('close', stop);
+  step();
   return STREAMED;
 }
