@@ -64,7 +64,19 @@ export async function runLive(clients: SwarmClient[], current: number, readOnly:
   process.stdout.on('resize', () => writer.reset());
   const frames = new FrameStdout(process.stdout, (frame) => writer.frame(frame));
   await yogaReady;
-  const instance = render(<App store={store} sync={sync} readOnly={readOnly} />, {
+  // The editor gets the terminal as the console found it (main screen, cooked mode), then the console redraws in full.
+  const suspend = (run: () => void) => {
+    process.stdout.write(LEAVE_ALT);
+    process.stdin.setRawMode?.(false);
+    try {
+      run();
+    } finally {
+      process.stdin.setRawMode?.(true);
+      process.stdout.write(ENTER_ALT);
+      writer.reset();
+    }
+  };
+  const instance = render(<App store={store} sync={sync} readOnly={readOnly} suspend={suspend} />, {
     stdout: frames as unknown as NodeJS.WriteStream,
     stdin: process.stdin,
     debug: true,

@@ -192,6 +192,46 @@ export class SwarmClient {
     );
   }
 
+  /** POST /services/{id}/update with exactly this spec at exactly this version: an edit, never re-read (a conflict is the caller's to show). */
+  async replaceServiceSpec(id: string, version: number, spec: ServiceSpec): Promise<void> {
+    await this.call(this.docker.getService(id).update({ ...spec, version }) as unknown as Promise<unknown>);
+  }
+
+  /** POST /nodes/{id}/update with exactly this spec at exactly this version. */
+  async replaceNodeSpec(id: string, version: number, spec: SwarmNode['Spec']): Promise<void> {
+    await this.call(this.docker.getNode(id).update({ ...spec, version }) as unknown as Promise<unknown>);
+  }
+
+  /** DELETE /services/{id}. */
+  async removeService(id: string): Promise<void> {
+    await this.call(this.docker.getService(id).remove() as Promise<unknown>);
+  }
+
+  /** POST /secrets/create or /configs/create: the data is sent base64, as the API takes it. */
+  async createResource(kind: 'secret' | 'config', name: string, data: Buffer, labels: Record<string, string> = {}): Promise<string> {
+    const spec = { Name: name, Labels: labels, Data: data.toString('base64') };
+    const made = await this.call((kind === 'secret' ? this.docker.createSecret(spec) : this.docker.createConfig(spec)) as Promise<unknown>);
+    return (made as { id?: string }).id ?? '';
+  }
+
+  /** DELETE /networks/{id}, /secrets/{id} or /configs/{id}. */
+  async removeResource(kind: ResourceKind, id: string): Promise<void> {
+    const object = { networks: () => this.docker.getNetwork(id), secrets: () => this.docker.getSecret(id), configs: () => this.docker.getConfig(id) }[kind]();
+    await this.call(object.remove() as Promise<unknown>);
+  }
+
+  /** The services, networks, secrets or configs carrying a label (`key=value`), as `docker stack rm` finds a stack's objects. */
+  listLabelled(kind: 'services' | ResourceKind, label: string): Promise<SwarmObject[]> {
+    const opts = { filters: { label: [label] } };
+    const call = {
+      services: () => this.docker.listServices(opts),
+      networks: () => this.docker.listNetworks(opts),
+      configs: () => this.docker.listConfigs(opts),
+      secrets: () => this.docker.listSecrets(opts),
+    }[kind];
+    return this.call(call() as Promise<unknown>) as Promise<SwarmObject[]>;
+  }
+
   /** POST /nodes/{id}/update with a changed copy of the current spec. */
   async updateNode(node: SwarmNode, change: Partial<SwarmNode['Spec']>): Promise<void> {
     const spec = { ...node.Spec, ...change };

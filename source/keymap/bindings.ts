@@ -62,6 +62,14 @@ export type CommandId =
   | 'service.restart'
   | 'service.rollback'
   | 'service.logs'
+  | 'service.image'
+  | 'service.edit'
+  | 'node.edit'
+  | 'service.remove'
+  | 'node.labels'
+  | 'stack.remove'
+  | 'resource.new'
+  | 'resource.remove'
   | 'node.promote'
   | 'node.demote'
   | 'node.drain'
@@ -110,7 +118,7 @@ export const BINDINGS: readonly Binding[] = [
     description: 'inspect the selected object (YAML or JSON); the swarm itself when nothing is selected',
     hint: 'inspect',
   },
-  { id: 'events', keys: ['e'], pane: 'global', description: 'events of the selected object' },
+  { id: 'events', keys: ['E'], pane: 'global', description: 'events of the selected object' },
   {
     id: 'view.actions',
     keys: ['a'],
@@ -130,6 +138,60 @@ export const BINDINGS: readonly Binding[] = [
     hint: 'rollback',
   },
   { id: 'service.logs', keys: ['l'], pane: 'services', description: 'logs of the service', hint: 'logs' },
+  {
+    id: 'service.edit',
+    keys: ['e'],
+    pane: 'services',
+    description: 'edit the Spec as YAML in $VISUAL or $EDITOR (else vi); the changes are shown before anything is sent',
+    mutates: true,
+    hint: 'edit',
+  },
+  {
+    id: 'node.edit',
+    keys: ['e'],
+    pane: 'nodes',
+    description: 'edit the Spec (labels, availability, role) as YAML in $EDITOR, same flow',
+    mutates: true,
+    hint: 'edit',
+  },
+  {
+    id: 'service.image',
+    keys: ['I'],
+    pane: 'services',
+    description: 'set image: a prompt with the current image; Enter rolls it out',
+    mutates: true,
+    hint: 'image',
+  },
+  {
+    id: 'service.remove',
+    keys: ['ctrl+d'],
+    pane: 'services',
+    description: 'remove the service (confirmed by typing its name)',
+    mutates: true,
+    dangerous: true,
+    hint: 'remove',
+  },
+  {
+    id: 'node.labels',
+    keys: ['L'],
+    pane: 'nodes',
+    description: 'labels: k=v adds or changes, -k removes; several separated by spaces',
+    mutates: true,
+    hint: 'labels',
+  },
+  {
+    id: 'stack.remove',
+    keys: ['ctrl+d'],
+    pane: 'stacks',
+    description: 'remove the stack as docker stack rm does: its services, networks, secrets, configs (typed name)',
+    mutates: true,
+    dangerous: true,
+    hint: 'remove',
+  },
+  { id: 'resource.new', keys: ['n'], pane: 'secrets', description: "new secret: NAME PATH (the file's contents are the data)", mutates: true, hint: 'new' },
+  { id: 'resource.new', keys: ['n'], pane: 'configs', description: "new config: NAME PATH (the file's contents are the data)", mutates: true, hint: 'new' },
+  { id: 'resource.remove', keys: ['ctrl+d'], pane: 'secrets', description: 'remove the secret', mutates: true, dangerous: true, hint: 'remove' },
+  { id: 'resource.remove', keys: ['ctrl+d'], pane: 'configs', description: 'remove the config', mutates: true, dangerous: true, hint: 'remove' },
   { id: 'node.promote', keys: ['P'], pane: 'nodes', description: 'promote to manager', mutates: true, hint: 'promote' },
   { id: 'node.demote', keys: ['D'], pane: 'nodes', description: 'demote to worker', mutates: true, dangerous: true, hint: 'demote' },
   { id: 'node.drain', keys: ['r'], pane: 'nodes', description: 'drain: move its tasks away', mutates: true, dangerous: true, hint: 'drain' },

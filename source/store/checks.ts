@@ -41,3 +41,28 @@ export function quorumRisk(node: SwarmNode, nodes: SwarmNode[]): string | undefi
 
 /** A node's name as shown. */
 export const hostname = (node: SwarmNode) => node.Description?.Hostname ?? node.ID.slice(0, 12);
+
+/** `k=v` adds or changes a label, `-k` removes one; several separated by spaces. A reason (string) when the text is not that. */
+export function parseLabels(text: string): { add: Record<string, string>; remove: string[] } | string {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return 'type k=v to add or change a label, -k to remove one';
+  const add: Record<string, string> = {};
+  const remove: string[] = [];
+  for (const word of words) {
+    if (/^-[^=\s]+$/.test(word)) remove.push(word.slice(1));
+    else if (/^[^-=\s][^=\s]*=/.test(word)) add[word.slice(0, word.indexOf('='))] = word.slice(word.indexOf('=') + 1);
+    else return `"${word}": use k=v to add or change a label, -k to remove one`;
+  }
+  return { add, remove };
+}
+
+/** A secret's or config's name and file, as `NAME PATH`; a reason (string) when it is not. */
+export function parseNewObject(text: string): { name: string; path: string } | string {
+  const match = /^\s*(\S+)\s+(.+?)\s*$/.exec(text);
+  if (!match) return 'type a NAME and the PATH of the file whose contents become its data';
+  const [, name, path] = match;
+  if (!/^[a-zA-Z0-9](?:[a-zA-Z0-9-_.]{0,62}[a-zA-Z0-9])?$/.test(name)) {
+    return `"${name}" is not a valid name: up to 64 of a-z A-Z 0-9 - _ . starting and ending with a letter or digit`;
+  }
+  return { name, path };
+}

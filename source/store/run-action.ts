@@ -2,6 +2,7 @@ import type { SwarmClient } from '../docker/client.js';
 import type { ActionLog, ActionRecord } from './action-log.js';
 import type { Store } from './store.js';
 import type { Sync } from './sync.js';
+import { CHANGE_VERBS } from './change-verbs.js';
 
 /** What a swarm action needs: the sync (and its client) to send it and refresh, the store to report it, the log to record it. */
 export interface ActionContext {
@@ -24,21 +25,32 @@ export type ActionRequest =
   | { verb: 'restart'; service: ObjectRef }
   | { verb: 'rollback'; service: ObjectRef }
   | { verb: 'availability'; node: ObjectRef; availability: 'active' | 'pause' | 'drain' }
-  | { verb: 'role'; node: ObjectRef; role: 'manager' | 'worker' };
+  | { verb: 'role'; node: ObjectRef; role: 'manager' | 'worker' }
+  | { verb: 'image'; service: ObjectRef; image: string }
+  | { verb: 'remove'; service: ObjectRef }
+  | { verb: 'labels'; node: ObjectRef; add: Record<string, string>; remove: string[] }
+  | { verb: 'stack-remove'; stack: string }
+  | { verb: 'create'; kind: 'secret' | 'config'; name: string; path: string }
+  | { verb: 'delete'; kind: 'secret' | 'config'; object: ObjectRef }
+  | { verb: 'edit'; kind: 'service' | 'node'; object: ObjectRef; version: number; spec: Record<string, unknown>; summary: string };
 
 /** The message shown when read-only mode refuses an action; nothing is sent. */
 export const READ_ONLY_MESSAGE = 'read-only mode: this would change the swarm, so nothing was sent';
 
-interface Verb<R> {
+/** One verb: its words and command, the call, and what it touches. */
+export interface Verb<R> {
   /** The status line's words and the docker command that does the same. */
   describe(request: R): { description: string; target: string; command: string };
   /** Reads what it needs fresh and sends the change. */
   send(client: SwarmClient, request: R): Promise<void>;
   /** What it changes, refetched when it is done (the event stream brings the rest). */
-  touches: 'services' | 'nodes';
+  touches: 'services' | 'nodes' | 'resources';
+  /** Sent once at the version it carries: a conflict is reported, never retried over (an edit). */
+  once?: boolean;
 }
 
-type Verbs = { [V in ActionRequest['verb']]: Verb<Extract<ActionRequest, { verb: V }>> };
+/** A table of verbs, typed by the requests they take. */
+export type Verbs<K extends ActionRequest['verb'] = ActionRequest['verb']> = { [V in K]: Verb<Extract<ActionRequest, { verb: V }>> };
 
 /** Every verb: words, docker command, the call, and what to refresh after. */
 const VERBS: Verbs = {
@@ -91,6 +103,7 @@ const VERBS: Verbs = {
     send: async (client, { node, role }) => client.updateNode(await client.inspectNode(node.id), { Role: role }),
     touches: 'nodes',
   },
+  ...CHANGE_VERBS,
 };
 
 /** The words, target and docker command of a request, as the status line and the action log say them. */
@@ -146,10 +159,11 @@ export async function runAction(ctx: ActionContext, request: ActionRequest): Pro
   }
   ctx.store.dispatch({ type: 'status', text: `${what.description}...`, kind: 'info', at: now() });
   try {
-    await withRetry(() => verb.send(ctx.sync.client, request));
+    if (verb.once) await verb.send(ctx.sync.client, request);
+    else await withRetry(() => verb.send(ctx.sync.client, request));
     record('done');
     ctx.store.dispatch({ type: 'status', text: `${what.description}: done`, kind: 'success', at: now() });
-    void (verb.touches === 'services' ? ctx.sync.refreshServices() : ctx.sync.refreshNodes());
+    void { services: () => ctx.sync.refreshServices(), nodes: () => ctx.sync.refreshNodes(), resources: () => ctx.sync.refreshResources() }[verb.touches]();
     return true;
   } catch (error) {
     record(`failed: ${(error as Error).message}`);

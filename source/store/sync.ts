@@ -112,6 +112,11 @@ export class Sync {
     await this.pollers.refreshServices();
   }
 
+  /** Refetches the networks, configs or secrets list on screen, if one is. */
+  async refreshResources(): Promise<void> {
+    await this.pollers.refreshResource();
+  }
+
   /** Reads the object the inspect view shows, fresh from the manager. */
   private async loadInspect(scope: Scope): Promise<void> {
     try {

@@ -40,6 +40,8 @@ export interface AppProps {
   initialView?: View;
   /** Where actions are recorded (default: the XDG state directory). */
   actionLog?: ActionLog;
+  /** Runs a program that takes the terminal (the editor): the console steps aside and comes back. Default: just run it (tests). */
+  suspend?: (run: () => void) => void;
 }
 
 function useTerminalSize(width?: number, height?: number) {
@@ -57,7 +59,7 @@ function useTerminalSize(width?: number, height?: number) {
 }
 
 /** The console: state from the store, keys through the keymap, actions through the store's actions. */
-export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHeight, now = Date.now, initialView, actionLog }: AppProps) {
+export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHeight, now = Date.now, initialView, actionLog, suspend }: AppProps) {
   const log = useMemo(() => actionLog ?? new ActionLog(), [actionLog]);
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const { exit } = useApp();
@@ -110,6 +112,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
       bodyHeight,
       readOnly,
       brokenImages: brokenImages.current,
+      suspend: suspend ?? ((run) => run()),
       exit,
     });
     handleKey(c, input, keyInfo);

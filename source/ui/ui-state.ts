@@ -13,7 +13,7 @@ export interface View {
 
 /** A prompt on the status line. */
 export interface Prompt {
-  kind: 'command' | 'filter' | 'scale' | 'search' | 'confirm';
+  kind: 'command' | 'filter' | 'scale' | 'search' | 'confirm' | 'image' | 'labels' | 'new-secret' | 'new-config';
   label: string;
   text: string;
   /** The object the prompt acts on (a service id for scale). */
@@ -28,7 +28,10 @@ export interface Prompt {
 export interface Confirm {
   title: string;
   lines: string[];
-  request: ActionRequest;
+  /** The action y sends; or, for flows with a step after the dialog (an edit), what y and n do instead. */
+  request?: ActionRequest;
+  onYes?: () => void;
+  onNo?: () => void;
   /** A second confirmation, by typing this name, before the command runs (actions that break quorum). */
   typeToConfirm?: string;
 }

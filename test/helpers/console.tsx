@@ -16,6 +16,8 @@ export const KEY = {
   backspace: '\u007f',
   ctrlL: '\u000c',
   ctrlC: '\u0003',
+  ctrlD: '\u0004',
+  ctrlU: '\u0015',
 };
 
 /** The console rendered with ink-testing-library against a manager, through dockerode. */

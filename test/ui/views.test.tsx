@@ -68,13 +68,13 @@ describe('events', () => {
     expect(rows[0]).toMatch(/redis\s+replicas 1 -> 3/);
   });
 
-  test("e on a node shows that node's events only", async () => {
+  test("E on a node shows that node's events only", async () => {
     c = await startConsole();
     await c.waitFor('flaskontesting');
     await c.press('1');
     await c.waitFor('Nodes (5)');
     await selectRow('core-03');
-    await c.press('e');
+    await c.press('E');
     await c.waitFor('Events of node core-03');
     c.swarm.sim.swarm.updateNode(node('core-04').id, node('core-04').version, { ...node('core-04').spec, Availability: 'drain' });
     c.swarm.sim.swarm.updateNode(node('core-03').id, node('core-03').version, { ...node('core-03').spec, Availability: 'pause' });

@@ -10,6 +10,7 @@ import { move } from './navigation.js';
 import { NODE_COMMANDS } from './node-commands.js';
 import { dialogKey, promptKey, type PressedKey } from './prompt.js';
 import { SERVICE_COMMANDS } from './service-commands.js';
+import { CHANGE_COMMANDS } from './change-commands.js';
 
 /** A change a command proposes: the action, and what its confirmation says (dangerous commands confirm first). */
 export interface Proposal {
@@ -18,6 +19,8 @@ export interface Proposal {
   lines?: string[];
   /** Confirmed by typing this name as well (actions that break quorum), dangerous or not. */
   typeToConfirm?: string;
+  /** Asks first even though the command is not dangerous in general (a promotion to an even count of managers). */
+  confirm?: boolean;
 }
 
 /** What a command does when its key is pressed; a change to the swarm comes back as a proposal. */
@@ -90,11 +93,12 @@ export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
   },
   ...SERVICE_COMMANDS,
   ...NODE_COMMANDS,
+  ...CHANGE_COMMANDS,
 };
 
 /** A proposed change: a dangerous command (the keymap says which) asks first, the others are sent at once. */
 function propose(c: KeyContext, binding: Binding, proposal: Proposal): void {
-  if (binding.dangerous || proposal.typeToConfirm) {
+  if (binding.dangerous || proposal.confirm || proposal.typeToConfirm) {
     c.patch({ confirm: { title: proposal.title, lines: proposal.lines ?? [], request: proposal.request, typeToConfirm: proposal.typeToConfirm } });
     return;
   }

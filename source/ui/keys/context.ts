@@ -21,6 +21,8 @@ export interface KeyContext extends ViewContext {
   actions: ActionContext;
   /** Images this session's drill made fail: the same key makes them work again. */
   brokenImages: Set<string>;
+  /** Runs a program that takes the terminal (the editor) while the console steps aside. */
+  suspend(run: () => void): void;
   exit(): void;
 }
 
@@ -36,6 +38,7 @@ export interface KeyHost {
   bodyHeight: number;
   readOnly: boolean;
   brokenImages: Set<string>;
+  suspend(run: () => void): void;
   exit(): void;
 }
 
@@ -57,6 +60,7 @@ export function keyContext(host: KeyHost): KeyContext {
     sync: host.sync,
     actions: host.actions,
     brokenImages: host.brokenImages,
+    suspend: host.suspend,
     currentUi: host.ui,
     patch(change) {
       const current = host.ui();

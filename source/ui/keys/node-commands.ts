@@ -14,7 +14,21 @@ export const NODE_COMMANDS = {
     const node = selectedNode(c);
     if (!node) return;
     if (node.Spec.Role === 'manager') return c.status(`${hostname(node)} is already a manager`);
-    return { request: { verb: 'role', node: ref(node), role: 'manager' }, title: `Promote ${hostname(node)}?` };
+    const request = { verb: 'role', node: ref(node), role: 'manager' } as const;
+    const after = c.state.nodes.filter((n) => n.Spec.Role === 'manager').length + 1;
+    if (after % 2 === 0) {
+      // An even count tolerates no more lost managers than one fewer, and there is one more to lose.
+      return {
+        request,
+        title: `Promote ${hostname(node)} to a ${after}th manager?`,
+        lines: [
+          `${after} managers tolerate ${faultTolerance(after)} lost, as ${after - 1} do: an even count adds no fault tolerance.`,
+          `Promote one more as well (${after + 1} tolerate ${faultTolerance(after + 1)}), or keep ${after - 1}.`,
+        ],
+        confirm: true,
+      };
+    }
+    return { request, title: `Promote ${hostname(node)}?` };
   },
   'node.demote': (c) => {
     const node = selectedNode(c);

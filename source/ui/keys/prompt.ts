@@ -1,5 +1,7 @@
 import { matchModal, type KeyPress } from '../../keymap/bindings.js';
-import { parseReplicas } from '../../store/checks.js';
+import { statSync } from 'node:fs';
+import { parseLabels, parseNewObject, parseReplicas } from '../../store/checks.js';
+import { replicasOf } from '../../swarm/spec-defaults.js';
 import { runAction } from '../../store/run-action.js';
 import { viewSpec } from '../views/index.js';
 import type { KeyContext } from './context.js';
@@ -23,10 +25,12 @@ export function dialogKey(c: KeyContext, input: string, key: PressedKey): void {
       return;
     }
     c.patch({ confirm: undefined });
-    void runAction(c.actions, request);
+    if (confirm.onYes) confirm.onYes();
+    else if (request) void runAction(c.actions, request);
   } else if (binding?.id === 'dialog.no') {
     c.patch({ confirm: undefined });
     c.status('cancelled: nothing was sent', 'info');
+    confirm.onNo?.();
   }
 }
 
@@ -76,6 +80,49 @@ function submitPrompt(c: KeyContext): void {
     }
     c.patch({ prompt: undefined });
     const service = c.state.services.find((s) => s.ID === prompt.target);
-    if (service) void runAction(c.actions, { verb: 'scale', service: { id: service.ID, name: service.Spec.Name ?? service.ID }, replicas });
+    if (!service) return;
+    const request = { verb: 'scale', service: { id: service.ID, name: service.Spec.Name ?? service.ID }, replicas } as const;
+    const now = replicasOf(service.Spec);
+    // Scaling to nothing, or by more than ten times, asks first: both are more often a slip than a plan.
+    if (replicas === 0 || (now > 0 && replicas > now * 10) || (now === 0 && replicas > 10)) {
+      const why =
+        replicas === 0 ? 'Every task of it stops: the service serves nothing until scaled up again.' : `That is more than ten times the ${now} it runs now.`;
+      c.patch({ confirm: { title: `Scale ${service.Spec.Name} from ${now} to ${replicas}?`, lines: [why], request } });
+      return;
+    }
+    void runAction(c.actions, request);
+  } else if (prompt.kind === 'image') {
+    const image = prompt.text.trim();
+    const service = c.state.services.find((s) => s.ID === prompt.target);
+    if (!/^[^\s]+$/.test(image)) return c.patch({ prompt: { ...prompt, error: 'type an image reference, such as nginx:1.27' } });
+    c.patch({ prompt: undefined });
+    if (!service) return;
+    if (image === service.Spec.TaskTemplate?.ContainerSpec?.Image) return c.status(`${service.Spec.Name} already runs ${image}: nothing was sent`, 'info');
+    void runAction(c.actions, { verb: 'image', service: { id: service.ID, name: service.Spec.Name ?? service.ID }, image });
+  } else if (prompt.kind === 'labels') {
+    const labels = parseLabels(prompt.text);
+    if (typeof labels === 'string') return c.patch({ prompt: { ...prompt, error: labels } });
+    c.patch({ prompt: undefined });
+    const node = c.state.nodes.find((n) => n.ID === prompt.target);
+    if (node) void runAction(c.actions, { verb: 'labels', node: { id: node.ID, name: node.Description?.Hostname ?? node.ID }, ...labels });
+  } else if (prompt.kind === 'new-secret' || prompt.kind === 'new-config') {
+    const parsed = parseNewObject(prompt.text);
+    if (typeof parsed === 'string') return c.patch({ prompt: { ...prompt, error: parsed } });
+    const file = fileProblem(parsed.path);
+    if (file) return c.patch({ prompt: { ...prompt, error: file } });
+    c.patch({ prompt: undefined });
+    void runAction(c.actions, { verb: 'create', kind: prompt.kind === 'new-secret' ? 'secret' : 'config', ...parsed });
   }
+}
+
+/** Why a file cannot be the data of a secret or config, if it cannot. */
+function fileProblem(path: string): string | undefined {
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) return `${path} is not a file`;
+    if (stat.size === 0) return `${path} is empty: a secret or config needs data`;
+  } catch (error) {
+    return `${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`;
+  }
+  return undefined;
 }
