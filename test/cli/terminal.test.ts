@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 
@@ -9,9 +11,9 @@ const cli = join(import.meta.dirname, '../../dist/cli.js');
 const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function session(name: string, width = 80, height = 24) {
+async function session(name: string, width = 80, height = 24, env = '') {
   const marker = `/tmp/${name}.exit`;
-  tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', String(height), `node ${cli} --sim; echo "exit=$?" > ${marker}; sleep 60`);
+  tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', String(height), `${env} node ${cli} --sim; echo "exit=$?" > ${marker}; sleep 60`);
   for (let i = 0; i < 100; i++) {
     if (tmux('capture-pane', '-p', '-t', name).includes('flaskontesting')) break;
     await sleep(100);
@@ -33,6 +35,38 @@ async function session(name: string, width = 80, height = 24) {
 }
 
 describe.skipIf(!hasTmux)('the terminal', () => {
+  test('e hands the terminal to the editor (main screen, line mode) and comes back intact, with nothing of it left', async () => {
+    const name = `swarmdeck-edit-${process.pid}`;
+    const dir = mkdtempSync(join(tmpdir(), 'swarmdeck-editor-'));
+    const editor = join(dir, 'editor.sh');
+    // A full-screen editor stand-in: clears the screen, waits for a line (which needs cooked mode), then edits.
+    writeFileSync(
+      editor,
+      `#!/bin/sh\nprintf '\\033[2J\\033[HFULL SCREEN EDITOR on %s\\n' "$1"\nread line\nsed -i 's/nginx:1.27-alpine/nginx:1.28-alpine/' "$1"\n`,
+      { mode: 0o755 },
+    );
+    const s = await session(name, 100, 30, `EDITOR=${editor}`);
+    try {
+      for (let i = 0; i < 5; i++) tmux('send-keys', '-t', name, 'j');
+      await sleep(300);
+      tmux('send-keys', '-t', name, 'e');
+      for (let i = 0; i < 50 && !s.screen().includes('FULL SCREEN EDITOR'); i++) await sleep(100);
+      expect(s.screen()).toContain('FULL SCREEN EDITOR on ');
+      expect(s.alternate()).toBe('0');
+      tmux('send-keys', '-t', name, 'Enter');
+      for (let i = 0; i < 50 && !s.screen().includes('Apply these changes to web?'); i++) await sleep(100);
+      const back = s.screen();
+      expect(s.alternate()).toBe('1');
+      expect(back).toContain('Apply these changes to web?');
+      expect(back).toContain('TaskTemplate.ContainerSpec.Image: nginx:1.27-alpine -> nginx:1.28-alpine');
+      expect(back.split('\n')[0]).toContain('swarmdeck simulated swarm (tutorial)');
+      expect(back).not.toContain('FULL SCREEN EDITOR');
+    } finally {
+      s.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('runs on the alternate screen within 80x24 and restores the terminal on q', async () => {
     const s = await session(`swarmdeck-q-${process.pid}`);
     try {

@@ -2,8 +2,10 @@ import { simulatorBackend, simulatorEnginePair } from './backend.js';
 import { defineContract } from './contract.js';
 import { defineLifecycleContract } from './lifecycle.js';
 import { defineObjectsContract } from './objects.js';
+import { defineVerbsContract } from './verbs.js';
 
 // The same contracts the engine suite runs against a real dockerd (npm run test:engine).
 defineContract('simulator', simulatorBackend);
 defineObjectsContract('simulator', simulatorBackend);
 defineLifecycleContract('simulator', simulatorEnginePair);
+defineVerbsContract('simulator', simulatorBackend);

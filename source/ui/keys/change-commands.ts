@@ -2,7 +2,6 @@ import type { CommandId } from '../../keymap/bindings.js';
 import { hostname } from '../../store/checks.js';
 import type { CommandHandler } from './commands.js';
 import { selectedNode, selectedScope, selectedService } from './context.js';
-import { startEdit } from './edit-flow.js';
 
 /** Handlers of the change verbs: set image, remove a service or a stack, node labels, new and removed secrets and configs. */
 
@@ -19,11 +18,12 @@ const objectKind = (view: string) => (view === 'secrets' ? 'secret' : 'config');
 export const CHANGE_COMMANDS = {
   'service.edit': (c) => {
     const service = selectedService(c);
-    if (service) void startEdit(c, 'service', service.ID, service.Spec.Name ?? service.ID);
+    // Loaded when first used: the YAML and diff libraries stay out of start-up.
+    if (service) void import('./edit-flow.js').then(({ startEdit }) => startEdit(c, 'service', service.ID, service.Spec.Name ?? service.ID));
   },
   'node.edit': (c) => {
     const node = selectedNode(c);
-    if (node) void startEdit(c, 'node', node.ID, hostname(node));
+    if (node) void import('./edit-flow.js').then(({ startEdit }) => startEdit(c, 'node', node.ID, hostname(node)));
   },
   'service.image': (c) => {
     const service = selectedService(c);
