@@ -62,6 +62,7 @@ export type CommandId =
   | 'service.restart'
   | 'service.rollback'
   | 'service.logs'
+  | 'mark'
   | 'service.image'
   | 'service.edit'
   | 'node.edit'
@@ -192,11 +193,19 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'resource.new', keys: ['n'], pane: 'configs', description: "new config: NAME PATH (the file's contents are the data)", mutates: true, hint: 'new' },
   { id: 'resource.remove', keys: ['ctrl+d'], pane: 'secrets', description: 'remove the secret', mutates: true, dangerous: true, hint: 'remove' },
   { id: 'resource.remove', keys: ['ctrl+d'], pane: 'configs', description: 'remove the config', mutates: true, dangerous: true, hint: 'remove' },
+  {
+    id: 'mark',
+    keys: [' '],
+    pane: 'services',
+    description: 'mark or unmark the row: r and Ctrl+D then act on every marked service (Esc clears)',
+    hint: 'mark',
+  },
   { id: 'node.promote', keys: ['P'], pane: 'nodes', description: 'promote to manager', mutates: true, hint: 'promote' },
   { id: 'node.demote', keys: ['D'], pane: 'nodes', description: 'demote to worker', mutates: true, dangerous: true, hint: 'demote' },
   { id: 'node.drain', keys: ['r'], pane: 'nodes', description: 'drain: move its tasks away', mutates: true, dangerous: true, hint: 'drain' },
   { id: 'node.pause', keys: ['c'], pane: 'nodes', description: 'pause: no new tasks', mutates: true, dangerous: true, hint: 'pause' },
   { id: 'node.activate', keys: ['u'], pane: 'nodes', description: 'activate', mutates: true, hint: 'activate' },
+  { id: 'mark', keys: [' '], pane: 'nodes', description: 'mark or unmark the row: r, u and c then act on every marked node (Esc clears)', hint: 'mark' },
   { id: 'task.logs', keys: ['l'], pane: 'tasks', description: 'logs of the task', hint: 'logs' },
   { id: 'close', keys: ['q'], pane: 'logs', description: 'back, as a pager does (quits when nothing is under it)', hint: 'back' },
   { id: 'close', keys: ['q'], pane: 'inspect', description: 'back, as a pager does (quits when nothing is under it)', hint: 'back' },
@@ -349,9 +358,19 @@ export function matchModal(modal: Modal, press: KeyPress): Binding | undefined {
 export const modalKeys = (id: CommandId) => keyLabel(BINDINGS.find((b) => b.id === id)!);
 
 const pretty = (key: string) =>
-  ({ return: 'Enter', escape: 'Esc', up: '↑', down: '↓', pageup: 'PgUp', pagedown: 'PgDn', home: 'Home', end: 'End', backspace: 'Backspace', delete: 'Del' })[
-    key
-  ] ?? (key.startsWith('ctrl+') ? `Ctrl+${key.slice(5).toUpperCase()}` : key);
+  ({
+    ' ': 'Space',
+    return: 'Enter',
+    escape: 'Esc',
+    up: '↑',
+    down: '↓',
+    pageup: 'PgUp',
+    pagedown: 'PgDn',
+    home: 'Home',
+    end: 'End',
+    backspace: 'Backspace',
+    delete: 'Del',
+  })[key] ?? (key.startsWith('ctrl+') ? `Ctrl+${key.slice(5).toUpperCase()}` : key);
 
 /** The keys of a binding as shown to people. */
 export const keyLabel = (binding: Binding) => binding.keys.map(pretty).join(' ');

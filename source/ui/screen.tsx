@@ -54,6 +54,7 @@ function ListBody({ env, list }: { env: ViewEnv; list: ListRows }) {
         width={env.width}
         offset={windowStart(selectedIndex, rows.length, tableHeight)}
         empty={filter ? `nothing matches /${filter}` : model!.empty}
+        marked={env.ui.marks[viewKey(env.view)]}
       />
     </>
   );
@@ -85,7 +86,7 @@ export function Screen({ state, ui, width, height, now, readOnly, rows }: Screen
         {body}
       </Box>
       <StatusLine state={state} prompt={ui.prompt} width={width} now={now} />
-      <Footer spec={spec} width={width} sim={sim} />
+      <Footer spec={spec} width={width} sim={sim} readOnly={readOnly} />
     </Box>
   );
 }

@@ -65,6 +65,8 @@ export interface UiState {
   /** Selected row key per view key. */
   selection: Record<string, string | undefined>;
   filters: Record<string, string>;
+  /** Marked row keys per view key (Space): r, u, c and Ctrl+D act on all of them. */
+  marks: Record<string, string[]>;
   prompt?: Prompt;
   confirm?: Confirm;
   help: boolean;
@@ -83,6 +85,7 @@ export function initialUi(view: View = { kind: 'services' }): UiState {
     stack: [view],
     selection: {},
     filters: {},
+    marks: {},
     help: false,
     helpScroll: 0,
     logs: { follow: true, timestamps: false, wrap: false, search: '', match: 0, scroll: 0 },

@@ -85,7 +85,9 @@ export async function mountConsole(
   };
   const selectRow: MountedConsole['selectRow'] = async (name) => {
     await press('g');
-    const lines = (await waitFor((f) => f.split('\n').some((l) => l.startsWith(`${name} `)))).split('\n');
+    // Marked rows (Space) put a gutter before every row: "* " or two spaces.
+    const bare = (l: string) => l.replace(/^(?:\* | {2})(?=\S)/, '');
+    const lines = (await waitFor((f) => f.split('\n').some((l) => bare(l).startsWith(`${name} `)))).split('\n').map(bare);
     const header = lines.findIndex((l) => /^(NAME|HOSTNAME|TIME)\s/.test(l));
     const index = lines.findIndex((l) => l.startsWith(`${name} `)) - header - 1;
     for (let j = 0; j < index; j++) await press('j');

@@ -208,8 +208,12 @@ describe('what asks first', () => {
 
 describe('read-only mode', () => {
   test('every change verb is refused before any prompt opens, and nothing is sent', async () => {
-    c = await startConsole({ readOnly: true });
-    await c.waitFor('READ-ONLY');
+    c = await startConsole({ readOnly: true, width: 200 });
+    const first = await c.waitFor('READ-ONLY');
+    // The footer offers only what acts here: no verb that read-only mode would refuse.
+    const footer = first.trimEnd().split('\n').at(-1)!;
+    expect(footer).toContain('l logs');
+    expect(footer).not.toMatch(/s scale|e edit|I image|Ctrl\+D remove/);
     const before = c.swarm.sim.swarm.index;
     const refused = async (key: string) => {
       c.store.dispatch({ type: 'status', text: 'cleared', kind: 'info', at: 0 });

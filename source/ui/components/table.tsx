@@ -85,17 +85,21 @@ export interface TableProps {
   /** First visible row, kept by the caller between renders so the window does not jump. */
   offset: number;
   empty?: string;
+  /** Marked row keys: a gutter marks them while any is. */
+  marked?: readonly string[];
 }
 
 /**
  * The one table every list pane uses: a header, then only the rows inside the window (so 50,000
  * rows cost what 20 do), the selected row inverted.
  */
-export const Table = memo(function Table({ columns, rows, selected, height, width: full, offset, empty }: TableProps) {
+export const Table = memo(function Table({ columns, rows, selected, height, width: full, offset, empty, marked }: TableProps) {
   // Without colours inverse is gone too: a marker column shows the selected row.
   const marker = plainOutput();
-  const width = marker ? full - 2 : full;
-  const mark = (text: string, on: boolean) => (marker ? `${on ? '> ' : '  '}${text}` : text);
+  const marks = marked && marked.length > 0 ? new Set(marked) : undefined;
+  const width = full - (marker ? 2 : 0) - (marks ? 2 : 0);
+  const gutter = (key: string | undefined) => (marks ? (key !== undefined && marks.has(key) ? '* ' : '  ') : '');
+  const mark = (text: string, on: boolean, key?: string) => `${marker ? (on ? '> ' : '  ') : ''}${gutter(key)}${text}`;
   const widths = layoutColumns(columns, rows, width);
   const header = mark(
     line(
@@ -120,6 +124,7 @@ export const Table = memo(function Table({ columns, rows, selected, height, widt
           const text = mark(
             index === selected ? fit(line(row.cells, widths, columns), width) : truncate(line(row.cells, widths, columns), width),
             index === selected,
+            row.key,
           );
           return (
             <Text key={row.key} color={row.color} inverse={index === selected}>

@@ -1,6 +1,7 @@
 import type { CommandId } from '../../keymap/bindings.js';
 import { hostname } from '../../store/checks.js';
 import type { CommandHandler } from './commands.js';
+import { batch, markedOf } from './marks.js';
 import { selectedNode, selectedScope, selectedService } from './context.js';
 
 /** Handlers of the change verbs: set image, remove a service or a stack, node labels, new and removed secrets and configs. */
@@ -32,6 +33,11 @@ export const CHANGE_COMMANDS = {
     c.patch({ prompt: { kind: 'image', label: `image of ${service.Spec.Name}: `, text: image, target: service.ID } });
   },
   'service.remove': (c) => {
+    const marked = markedOf(c, c.state.services, (s) => s.ID);
+    if (marked.length > 0) {
+      const requests = marked.map((s) => ({ verb: 'remove', service: { id: s.ID, name: s.Spec.Name ?? s.ID } }) as const);
+      return batch(c, 'Remove', requests, 'Their tasks are stopped and the services are gone. There is no undo.');
+    }
     const service = selectedService(c);
     if (!service) return;
     const name = service.Spec.Name ?? service.ID;

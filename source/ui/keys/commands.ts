@@ -11,6 +11,7 @@ import { NODE_COMMANDS } from './node-commands.js';
 import { dialogKey, promptKey, type PressedKey } from './prompt.js';
 import { SERVICE_COMMANDS } from './service-commands.js';
 import { CHANGE_COMMANDS } from './change-commands.js';
+import { runBatch } from './marks.js';
 
 /** A change a command proposes: the action, and what its confirmation says (dangerous commands confirm first). */
 export interface Proposal {
@@ -21,6 +22,8 @@ export interface Proposal {
   typeToConfirm?: string;
   /** Asks first even though the command is not dangerous in general (a promotion to an even count of managers). */
   confirm?: boolean;
+  /** For marked rows: every request, sent one after another after one confirmation (`request` is the first). */
+  requests?: ActionRequest[];
 }
 
 /** What a command does when its key is pressed; a change to the swarm comes back as a proposal. */
@@ -43,6 +46,7 @@ export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
   help: (c) => c.patch((u) => ({ help: !u.help, helpScroll: 0 })),
   back: (c) => {
     if (c.ui.help) return c.patch({ help: false });
+    if (c.ui.marks[c.key]?.length) return c.patch((u) => ({ marks: { ...u.marks, [c.key]: [] } }));
     if (c.ui.filters[c.key]) return c.patch((u) => ({ filters: { ...u.filters, [c.key]: '' } }));
     if (c.ui.stack.length > 1) c.patch((u) => ({ stack: u.stack.slice(0, -1) }));
   },
@@ -94,10 +98,23 @@ export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
   ...SERVICE_COMMANDS,
   ...NODE_COMMANDS,
   ...CHANGE_COMMANDS,
+  mark: (c) => {
+    const key = c.selectedKey;
+    if (!key) return;
+    const now = c.ui.marks[c.key] ?? [];
+    const next = now.includes(key) ? now.filter((k) => k !== key) : [...now, key];
+    c.patch((u) => ({ marks: { ...u.marks, [c.key]: next } }));
+    c.status(next.length > 0 ? `${next.length} marked: the view's actions now act on all of them (Esc clears the marks)` : 'no rows marked', 'info');
+  },
 };
 
 /** A proposed change: a dangerous command (the keymap says which) asks first, the others are sent at once. */
 function propose(c: KeyContext, binding: Binding, proposal: Proposal): void {
+  if (proposal.requests) {
+    const requests = proposal.requests;
+    c.patch({ confirm: { title: proposal.title, lines: proposal.lines ?? [], onYes: () => void runBatch(c, requests) } });
+    return;
+  }
   if (binding.dangerous || proposal.confirm || proposal.typeToConfirm) {
     c.patch({ confirm: { title: proposal.title, lines: proposal.lines ?? [], request: proposal.request, typeToConfirm: proposal.typeToConfirm } });
     return;

@@ -5,6 +5,7 @@ import { faultTolerance } from '../../swarm/quorum.js';
 import type { CommandHandler } from './commands.js';
 import { selectedNode } from './context.js';
 import { drainPreview } from './drain-preview.js';
+import { batch, markedOf } from './marks.js';
 
 const ref = (node: SwarmNode) => ({ id: node.ID, name: hostname(node) });
 
@@ -54,6 +55,13 @@ export const NODE_COMMANDS = {
     };
   },
   'node.drain': (c) => {
+    const marked = markedOf(c, c.state.nodes, (n) => n.ID);
+    if (marked.length > 0) {
+      const requests = marked
+        .filter((n) => n.Spec.Availability !== 'drain')
+        .map((n) => ({ verb: 'availability', node: ref(n), availability: 'drain' }) as const);
+      return batch(c, 'Drain', requests, 'Their tasks move to the other nodes.') ?? c.status('every marked node is already drained');
+    }
     const node = selectedNode(c);
     if (!node) return;
     if (node.Spec.Availability === 'drain') return c.status(`${hostname(node)} is already drained`);
@@ -62,6 +70,11 @@ export const NODE_COMMANDS = {
     );
   },
   'node.pause': (c) => {
+    const marked = markedOf(c, c.state.nodes, (n) => n.ID);
+    if (marked.length > 0) {
+      const requests = marked.map((n) => ({ verb: 'availability', node: ref(n), availability: 'pause' }) as const);
+      return batch(c, 'Pause', requests, 'Their tasks keep running; no new tasks are scheduled on them.');
+    }
     const node = selectedNode(c);
     if (!node) return;
     return {
@@ -71,6 +84,13 @@ export const NODE_COMMANDS = {
     };
   },
   'node.activate': (c) => {
+    const marked = markedOf(c, c.state.nodes, (n) => n.ID);
+    if (marked.length > 0) {
+      const requests = marked
+        .filter((n) => n.Spec.Availability !== 'active')
+        .map((n) => ({ verb: 'availability', node: ref(n), availability: 'active' }) as const);
+      return batch(c, 'Activate', requests) ?? c.status('every marked node is already active');
+    }
     const node = selectedNode(c);
     if (!node) return;
     if (node.Spec.Availability === 'active') return c.status(`${hostname(node)} is already active`);

@@ -6,6 +6,7 @@ import { rollbackChanges } from '../present/diff.js';
 import { push, selectedService, type KeyContext } from './context.js';
 import type { CommandHandler, Proposal } from './commands.js';
 import { serviceScope } from '../views/shared.js';
+import { batch, markedOf } from './marks.js';
 
 const ref = (service: SwarmService) => ({ id: service.ID, name: service.Spec.Name ?? service.ID });
 
@@ -29,6 +30,14 @@ export const SERVICE_COMMANDS = {
     c.patch({ prompt: { kind: 'scale', label: `scale ${service.Spec.Name} (now ${replicasOf(service.Spec)}) to: `, text: '', target: service.ID } });
   },
   'service.restart': (c) => {
+    const marked = markedOf(c, c.state.services, (s) => s.ID);
+    if (marked.length > 0)
+      return batch(
+        c,
+        'Restart',
+        marked.map((s) => ({ verb: 'restart', service: ref(s) })),
+        'Every task of each is replaced, as its update config says.',
+      );
     const service = selectedService(c);
     if (!service) return;
     return {
