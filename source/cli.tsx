@@ -39,6 +39,11 @@ async function main(): Promise<void> {
     socket: { type: 'string' },
     as: { type: 'string', choices: ['manager', 'worker', 'inactive'] as string[] },
     engines: { type: 'string' },
+    composeFile: { type: 'string', shortFlag: 'c', isMultiple: true },
+    dryRun: { type: 'boolean' },
+    prune: { type: 'boolean' },
+    yes: { type: 'boolean', shortFlag: 'y' },
+    detach: { type: 'boolean' },
     names: { type: 'string' },
     port: { type: 'number' },
     once: { type: 'boolean', default: false },
@@ -54,6 +59,7 @@ async function main(): Promise<void> {
     $ swarmdeck [options]            open the console on a Swarm manager
     $ swarmdeck --sim                open it on a simulated swarm (no cluster needed)
     $ swarmdeck sim [options]        run the simulated manager for the docker CLI
+    $ swarmdeck deploy -c FILE STACK deploy a stack from compose files, with its plan first
 
   Connection (as the docker CLI)
     -H, --host URL        unix:///path, tcp://host:port or ssh://user@host (else DOCKER_HOST)
@@ -72,6 +78,12 @@ async function main(): Promise<void> {
     --as ROLE             answer as a manager (default), a worker, or an engine not in a swarm (inactive)
     --engines DIR         (sim) also serve each node's own engine at DIR/<hostname>.sock
     --names a,b,c         (sim) the blank scenario's hostnames (default node-01..node-05)
+
+  Deploy (swarmdeck deploy -c FILE [-c FILE2] STACK)
+    -c, --compose-file    a compose file; several are merged in order
+    --dry-run             print the plan (create, update with the changed fields, unchanged) and stop
+    --prune               also remove the stack's services that left the files
+    -y, --yes             apply without asking;  --detach  do not wait for the services to converge
 
   One frame, for scripts
     --once --view VIEW [--service NAME] [--node NAME] [--width W] [--height H]
@@ -93,7 +105,7 @@ async function main(): Promise<void> {
     .slice(2)
     .filter((a) => a.startsWith('-') && a !== '-' && a !== '--')
     .map((a) => a.replace(/^--?/, '').split('=')[0])
-    .filter((name) => name !== 'H' && !known.has(name) && !(name.startsWith('no-') && known.has(name.slice(3))));
+    .filter((name) => name !== 'H' && name !== 'c' && name !== 'y' && !known.has(name) && !(name.startsWith('no-') && known.has(name.slice(3))));
   if (unknown.length > 0) {
     const flags = [...known].filter((k) => k !== 'help' && k !== 'version').map((k) => `--${k}`);
     process.stderr.write(
@@ -103,6 +115,11 @@ async function main(): Promise<void> {
   }
 
   const [command, ...rest] = cli.input;
+  if (command === 'deploy' && rest.length <= 1) {
+    const { runDeploy } = await import('./commands/deploy.js');
+    process.exitCode = await runDeploy(cli.flags, rest[0]);
+    return;
+  }
   if (rest.length > 0 || (command !== undefined && command !== 'sim')) {
     process.stderr.write(`swarmdeck: unknown command "${cli.input.join(' ')}"; see swarmdeck --help\n`);
     process.exit(2);

@@ -202,6 +202,18 @@ export class SwarmClient {
     await this.call(this.docker.getNode(id).update({ ...spec, version }) as unknown as Promise<unknown>);
   }
 
+  /** POST /services/create; the new service's id. */
+  async createService(spec: ServiceSpec): Promise<string> {
+    const made = (await this.call(this.docker.createService(spec as never) as Promise<unknown>)) as { id?: string; ID?: string };
+    return made.id ?? made.ID ?? '';
+  }
+
+  /** POST /networks/create; the new network's id. */
+  async createNetwork(name: string, spec: Record<string, unknown>): Promise<string> {
+    const made = (await this.call(this.docker.createNetwork({ ...spec, Name: name, CheckDuplicate: true } as never) as Promise<unknown>)) as { id?: string };
+    return made.id ?? '';
+  }
+
   /** DELETE /services/{id}. */
   async removeService(id: string): Promise<void> {
     await this.call(this.docker.getService(id).remove() as Promise<unknown>);

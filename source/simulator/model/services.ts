@@ -27,11 +27,25 @@ export function createService(swarm: Swarm, spec: ServiceSpec): ServiceRecord {
     retired: new Set(),
   };
   service.ports = swarm.assignPorts(stored, []);
+  checkIngressPorts(swarm, service.ports);
   swarm.services.set(service.id, service);
   swarm.emit('service', 'create', service.id, { name });
   swarm.dirty.add(service);
   swarm.settle();
   return service;
+}
+
+/** Refuses a published ingress port another service already has, in dockerd's words. */
+export function checkIngressPorts(swarm: Swarm, ports: ServiceRecord['ports'], current?: ServiceRecord): void {
+  for (const port of ports) {
+    if (port.PublishMode !== 'ingress' || !port.PublishedPort) continue;
+    for (const other of swarm.services.values()) {
+      if (other === current) continue;
+      if (other.ports.some((p) => p.PublishMode === 'ingress' && p.PublishedPort === port.PublishedPort && p.Protocol === port.Protocol)) {
+        throw errors.invalidArgument(`port '${port.PublishedPort}' is already in use by service '${other.spec.Name}' (${other.id}) as an ingress port`);
+      }
+    }
+  }
 }
 
 /** The simulator's own limits (a deviation from dockerd, documented in the README): a request past them is refused, not tried. */
@@ -109,6 +123,8 @@ export function updateService(swarm: Swarm, ref: string, version: number, spec: 
   }
   const next = normalizeSpec(swarm, clone({ ...spec, Name: service.spec.Name }));
   checkCapacity(swarm, next, service);
+  // Checked on what the ports would be, before anything changes.
+  checkIngressPorts(swarm, swarm.assignPorts(next, service.ports), service);
   swarm.applySpec(service, next, 'update');
   return service;
 }

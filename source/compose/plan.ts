@@ -1,0 +1,193 @@
+import type { SwarmClient } from '../docker/client.js';
+import type { ServiceSpec, SwarmObject, SwarmService } from '../docker/types.js';
+import { changes, type Change } from '../store/spec-edit.js';
+import { NAMESPACE, type StackObject, type StackPlanInput } from './convert.js';
+
+/**
+ * The plan `docker stack deploy` never shows: per object create, update (with the changed
+ * fields), unchanged, and with --prune remove; then applying exactly that plan: networks, then
+ * secrets and configs, then services, each update at the version the plan read.
+ */
+
+/** One line of the plan. */
+export interface PlanEntry {
+  kind: 'network' | 'secret' | 'config' | 'service';
+  name: string;
+  action: 'create' | 'update' | 'unchanged' | 'remove' | 'external';
+  changes?: Change[];
+  /** For an update or removal: the object as the plan read it. */
+  id?: string;
+  version?: number;
+  /** For a create or update: what is sent (network and secret names not yet resolved). */
+  spec?: Record<string, any>;
+  forceUpdate?: number;
+}
+
+/** The plan, and what it needs to apply. */
+export interface Plan {
+  stack: string;
+  entries: PlanEntry[];
+}
+
+const nameOf = (o: SwarmObject) => String(o.Name ?? (o.Spec as { Name?: string } | undefined)?.Name ?? '');
+
+/** Drops what dockerd fills in or leaves empty, so that a spec compares equal to the one it was made from. */
+function comparable(spec: unknown, networkNames: Map<string, string>): unknown {
+  const copy = structuredClone(spec) as any;
+  const template = copy.TaskTemplate ?? {};
+  delete template.ForceUpdate;
+  if (template.Runtime === 'container') delete template.Runtime;
+  if (template.ContainerSpec?.Isolation === 'default') delete template.ContainerSpec.Isolation;
+  for (const n of [...(template.Networks ?? []), ...(copy.Networks ?? [])]) n.Target = networkNames.get(n.Target) ?? n.Target;
+  for (const r of template.ContainerSpec?.Secrets ?? []) delete r.SecretID;
+  for (const r of template.ContainerSpec?.Configs ?? []) delete r.ConfigID;
+  if (copy.Mode?.Replicated && copy.Mode.Replicated.Replicas === undefined) copy.Mode.Replicated.Replicas = 1;
+  // dockerd writes some defaults in when none was sent: the endpoint mode, a port's protocol and mode, the failure action.
+  if (copy.EndpointSpec?.Mode === 'vip') delete copy.EndpointSpec.Mode;
+  for (const port of copy.EndpointSpec?.Ports ?? []) {
+    if (port.Protocol === 'tcp') delete port.Protocol;
+    if (port.PublishMode === 'ingress') delete port.PublishMode;
+  }
+  for (const config of [copy.UpdateConfig, copy.RollbackConfig]) if (config?.FailureAction === 'pause') delete config.FailureAction;
+  return strip(copy);
+}
+
+function strip(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(strip);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const s = strip(v);
+      const empty = s === undefined || s === null || s === '' || s === false || (typeof s === 'object' && Object.keys(s as object).length === 0);
+      if (!empty) out[k] = s;
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Reads the swarm and works out the plan for a converted stack. */
+export async function planStack(client: SwarmClient, stack: string, wanted: StackPlanInput, prune: boolean): Promise<Plan> {
+  const [networks, secrets, configs, services] = await Promise.all([
+    client.listResources('networks'),
+    client.listResources('secrets'),
+    client.listResources('configs'),
+    client.listLabelled('services', `${NAMESPACE}=${stack}`) as unknown as Promise<SwarmService[]>,
+  ]);
+  const entries: PlanEntry[] = [];
+  const existing = { network: networks, secret: secrets, config: configs };
+  const objectsPlan = (kind: 'network' | 'secret' | 'config', list: StackObject[]) => {
+    for (const o of list) {
+      const found = existing[kind].find((e) => nameOf(e) === o.name);
+      if (o.external) {
+        if (!found) throw new Error(`${kind} ${o.name} is declared as external, but could not be found: create it first (docker ${kind} create)`);
+        entries.push({ kind, name: o.name, action: 'external' });
+      } else if (!found) entries.push({ kind, name: o.name, action: 'create', spec: o.spec });
+      else if (kind === 'config' && (found.Spec as { Data?: string }).Data !== o.spec.Data) {
+        entries.push({
+          kind,
+          name: o.name,
+          action: 'update',
+          id: String(found.ID),
+          changes: [{ path: 'Data', before: '(old data)', after: '(new data)' }],
+          spec: o.spec,
+        });
+      } else entries.push({ kind, name: o.name, action: 'unchanged', id: String(found.ID) });
+    }
+  };
+  objectsPlan('network', wanted.networks);
+  objectsPlan('secret', wanted.secrets);
+  objectsPlan('config', wanted.configs);
+  const networkNames = new Map(networks.map((n) => [String(n.Id ?? n.ID), nameOf(n)]));
+  for (const spec of wanted.services) {
+    const current = services.find((s) => s.Spec.Name === spec.Name);
+    if (!current) {
+      entries.push({ kind: 'service', name: spec.Name, action: 'create', spec });
+      continue;
+    }
+    const diff = changes(comparable(current.Spec, networkNames) as object, comparable(spec, networkNames) as object);
+    entries.push({
+      kind: 'service',
+      name: spec.Name,
+      action: diff.length > 0 ? 'update' : 'unchanged',
+      changes: diff,
+      id: current.ID,
+      version: current.Version.Index,
+      spec,
+      forceUpdate: current.Spec.TaskTemplate?.ForceUpdate ?? 0,
+    });
+  }
+  if (prune) {
+    for (const s of services) {
+      if (!wanted.services.some((w) => w.Name === s.Spec.Name)) entries.push({ kind: 'service', name: s.Spec.Name ?? s.ID, action: 'remove', id: s.ID });
+    }
+  }
+  return { stack, entries };
+}
+
+/** The plan as text, a line per object, the changed fields under each update. */
+export function planText(plan: Plan): string[] {
+  const lines: string[] = [];
+  for (const e of plan.entries) {
+    lines.push(`${e.action.padEnd(9)} ${e.kind.padEnd(7)} ${e.name}`);
+    for (const c of e.action === 'update' ? (e.changes ?? []) : []) {
+      const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
+      lines.push(`            ${c.path}: ${show(c.before)} -> ${show(c.after)}`);
+    }
+  }
+  const count = (a: PlanEntry['action']) => plan.entries.filter((e) => e.action === a).length;
+  lines.push(
+    `${count('create')} to create, ${count('update')} to update, ${count('unchanged')} unchanged${count('remove') ? `, ${count('remove')} to remove` : ''}`,
+  );
+  return lines;
+}
+
+/** Applies the plan as it was shown: networks, secrets and configs, then services; an update at the version the plan read. */
+export async function applyPlan(client: SwarmClient, plan: Plan, say: (line: string) => void): Promise<void> {
+  const order = { network: 0, secret: 1, config: 1, service: 2 };
+  for (const e of [...plan.entries].sort((a, b) => order[a.kind] - order[b.kind])) {
+    if (e.action === 'unchanged' || e.action === 'external') continue;
+    if (e.kind === 'network' && e.action === 'create') {
+      say(`Creating network ${e.name}`);
+      await client.createNetwork(e.name, e.spec!);
+    } else if ((e.kind === 'secret' || e.kind === 'config') && e.action === 'create') {
+      say(`Creating ${e.kind} ${e.name}`);
+      await client.createResource(e.kind, e.name, Buffer.from(String(e.spec!.Data), 'base64'), e.spec!.Labels as Record<string, string>);
+    } else if (e.kind === 'config' && e.action === 'update') {
+      throw new Error(`config ${e.name} has new data, and a swarm does not change a config's data: give it a new name`);
+    } else if (e.kind === 'service') {
+      if (e.action === 'remove') {
+        say(`Removing service ${e.name}`);
+        await client.removeService(e.id!);
+        continue;
+      }
+      const spec = await resolve(client, e.spec!);
+      if (e.action === 'create') {
+        say(`Creating service ${e.name}`);
+        await client.createService(spec as ServiceSpec);
+      } else {
+        say(`Updating service ${e.name}`);
+        spec.TaskTemplate.ForceUpdate = e.forceUpdate ?? 0;
+        try {
+          await client.replaceServiceSpec(e.id!, e.version!, spec as ServiceSpec);
+        } catch (error) {
+          if (/update out of sequence/.test((error as Error).message)) {
+            throw new Error(`${e.name} changed since the plan was made: nothing was forced over it; run the deploy again for a new plan`);
+          }
+          throw error;
+        }
+      }
+    }
+  }
+}
+
+/** Network names and secret or config names to ids, as they are once the plan's objects exist. */
+async function resolve(client: SwarmClient, spec: Record<string, any>): Promise<Record<string, any>> {
+  const out = structuredClone(spec);
+  const [networks, secrets, configs] = await Promise.all([client.listResources('networks'), client.listResources('secrets'), client.listResources('configs')]);
+  const idOf = (list: SwarmObject[], name: string) => String(list.find((o) => nameOf(o) === name)?.[list === networks ? 'Id' : 'ID'] ?? name);
+  for (const n of out.TaskTemplate?.Networks ?? []) n.Target = idOf(networks, n.Target);
+  for (const r of out.TaskTemplate?.ContainerSpec?.Secrets ?? []) r.SecretID = idOf(secrets, r.SecretName);
+  for (const r of out.TaskTemplate?.ContainerSpec?.Configs ?? []) r.ConfigID = idOf(configs, r.ConfigName);
+  return out;
+}

@@ -1,0 +1,135 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { convertStack } from '../../source/compose/convert.js';
+import { loadCompose } from '../../source/compose/load.js';
+import { applyPlan, planStack } from '../../source/compose/plan.js';
+import { SwarmClient } from '../../source/docker/client.js';
+import { parseHost } from '../../source/docker/connection.js';
+import { docker as dockerCli, hasDockerCli } from '../helpers/docker-cli.js';
+import type { Backend } from './backend.js';
+
+const corpus = join(import.meta.dirname, '../compose/corpus');
+
+/**
+ * A stack deployed by swarmdeck equals the same file deployed by `docker stack deploy`, field by
+ * field once the stack name is taken out; a re-deploy of the same file changes nothing; a changed
+ * file plans exactly its changes; --prune removes exactly what left the file.
+ */
+export function defineStackContract(label: string, open: () => Promise<Backend>) {
+  const tag = process.pid.toString(36);
+  let b: Backend;
+  let client: SwarmClient;
+  let dir: string;
+  const deployOurs = async (file: string, stack: string, prune = false) => {
+    const plan = await planStack(client, stack, convertStack(loadCompose([file]), stack), prune);
+    await applyPlan(client, plan, () => {});
+    return plan;
+  };
+  /** What a stack made, with its name taken out and ids replaced by names. */
+  async function made(stack: string) {
+    const networks = (await b.docker.listNetworks()) as any[];
+    const netName = new Map(networks.map((n) => [n.Id, n.Name]));
+    const scrub = (v: unknown) => JSON.parse(JSON.stringify(v).replaceAll(`${stack}_`, 'STACK_').replaceAll(`"${stack}"`, '"STACK"'));
+    const services = ((await b.docker.listServices({ filters: { label: [`com.docker.stack.namespace=${stack}`] } } as {})) as any[])
+      .map((s) => {
+        const spec = structuredClone(s.Spec);
+        for (const n of spec.TaskTemplate?.Networks ?? []) n.Target = netName.get(n.Target) ?? n.Target;
+        for (const r of spec.TaskTemplate?.ContainerSpec?.Secrets ?? []) delete r.SecretID;
+        for (const r of spec.TaskTemplate?.ContainerSpec?.Configs ?? []) delete r.ConfigID;
+        delete spec.TaskTemplate.ForceUpdate;
+        return scrub(spec);
+      })
+      .sort((x, y) => x.Name.localeCompare(y.Name));
+    const ofStack = (list: any[]) => list.filter((o) => (o.Labels ?? o.Spec?.Labels)?.['com.docker.stack.namespace'] === stack);
+    const nets = ofStack(networks)
+      .map((n) => scrub({ Name: n.Name, Driver: n.Driver, Labels: n.Labels, Attachable: n.Attachable, Internal: n.Internal, Scope: n.Scope }))
+      .sort((x, y) => x.Name.localeCompare(y.Name));
+    const secrets = ofStack((await b.docker.listSecrets()) as any[])
+      .map((s) => scrub(s.Spec))
+      .sort((x: any, y: any) => x.Name.localeCompare(y.Name));
+    const configs = ofStack((await b.docker.listConfigs()) as any[])
+      .map((s) => scrub(s.Spec))
+      .sort((x: any, y: any) => x.Name.localeCompare(y.Name));
+    return { services, networks: nets, secrets, configs };
+  }
+  const removeStack = (stack: string) => dockerCli(b.host, ['stack', 'rm', stack]);
+  /** Waits until a removed stack's networks are gone too (a real manager frees them once the tasks stop). */
+  async function gone(stack: string) {
+    for (let i = 0; i < 120; i++) {
+      const left = ((await b.docker.listNetworks({ filters: { label: [`com.docker.stack.namespace=${stack}`] } })) as any[]).length;
+      const services = ((await b.docker.listServices({ filters: { label: [`com.docker.stack.namespace=${stack}`] } } as {})) as any[]).length;
+      if (left === 0 && services === 0) return;
+      await b.tick(500);
+      if (left > 0 && i % 10 === 9) await removeStack(stack);
+    }
+  }
+
+  describe.skipIf(!hasDockerCli)(`stack deploy from compose (${label})`, () => {
+    beforeAll(async () => {
+      b = await open();
+      client = new SwarmClient({ ...parseHost(b.host, {}, undefined), label });
+      dir = mkdtempSync(join(tmpdir(), 'swarmdeck-stack-'));
+      for (const f of ['getstartedlab.yml', 'keys.yml', 'pw.txt', 'site.conf']) copyFileSync(join(corpus, f), join(dir, f));
+    }, 60_000);
+
+    afterAll(async () => {
+      for (const s of ['gsa', 'gsb', 'kya', 'kyb', 'pr'].map((p) => `${p}${tag}`)) await removeStack(s);
+      await b?.tick(2000);
+      rmSync(dir, { recursive: true, force: true });
+      await b?.close();
+    }, 120_000);
+
+    for (const [file, a, c] of [
+      ['getstartedlab.yml', 'gsa', 'gsb'],
+      ['keys.yml', 'kya', 'kyb'],
+    ] as const) {
+      test(`${file}: the same services, networks, secrets and configs as docker stack deploy makes, field by field`, async () => {
+        const cli = await dockerCli(b.host, ['stack', 'deploy', '--resolve-image', 'never', '-c', join(dir, file), `${a}${tag}`]);
+        expect(cli.code, cli.stderr).toBe(0);
+        const theirs = await made(`${a}${tag}`);
+        // Published ingress ports are the swarm's to give once: theirs goes before ours comes.
+        await removeStack(`${a}${tag}`);
+        await gone(`${a}${tag}`);
+        await deployOurs(join(dir, file), `${c}${tag}`);
+        const ours = await made(`${c}${tag}`);
+        expect(ours).toEqual(theirs);
+        expect(ours.services.length).toBeGreaterThan(0);
+      }, 120_000);
+    }
+
+    test('a re-deploy of the same file plans no change and bumps no version', async () => {
+      const stack = `kyb${tag}`;
+      const before = ((await b.docker.listServices({ filters: { label: [`com.docker.stack.namespace=${stack}`] } } as {})) as any[]).map(
+        (s) => s.Version.Index,
+      );
+      const plan = await deployOurs(join(dir, 'keys.yml'), stack);
+      expect(plan.entries.filter((e) => e.action !== 'unchanged' && e.action !== 'external')).toEqual([]);
+      const after = ((await b.docker.listServices({ filters: { label: [`com.docker.stack.namespace=${stack}`] } } as {})) as any[]).map((s) => s.Version.Index);
+      expect(after).toEqual(before);
+    });
+
+    test('a changed file plans exactly the changed fields', async () => {
+      const stack = `kyb${tag}`;
+      const changed = readFileSync(join(dir, 'keys.yml'), 'utf8').replace('replicas: 2', 'replicas: 3').replace('REGION: eu', 'REGION: us');
+      writeFileSync(join(dir, 'keys2.yml'), changed);
+      const plan = await planStack(client, stack, convertStack(loadCompose([join(dir, 'keys2.yml')]), stack), false);
+      const updates = plan.entries.filter((e) => e.action === 'update');
+      expect(updates.map((e) => e.name)).toEqual([`${stack}_api`]);
+      expect(updates[0].changes!.map((c) => c.path).sort()).toEqual(['Mode.Replicated.Replicas', 'TaskTemplate.ContainerSpec.Env.1']);
+    });
+
+    test('--prune removes exactly the services that left the file', async () => {
+      const stack = `pr${tag}`;
+      await removeStack(`kyb${tag}`);
+      await gone(`kyb${tag}`);
+      await deployOurs(join(dir, 'keys.yml'), stack);
+      writeFileSync(join(dir, 'only-api.yml'), readFileSync(join(dir, 'keys.yml'), 'utf8').replace(/  agent:\n(?:    .*\n|      .*\n)*/, ''));
+      const plan = await deployOurs(join(dir, 'only-api.yml'), stack, true);
+      expect(plan.entries.filter((e) => e.action === 'remove').map((e) => e.name)).toEqual([`${stack}_agent`]);
+      const left = ((await b.docker.listServices({ filters: { label: [`com.docker.stack.namespace=${stack}`] } } as {})) as any[]).map((s) => s.Spec.Name);
+      expect(left).toEqual([`${stack}_api`]);
+    });
+  });
+}
