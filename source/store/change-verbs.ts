@@ -11,7 +11,19 @@ const labelFlags = (add: Record<string, string>, remove: string[]) =>
   [...Object.entries(add).map(([k, v]) => `--label-add ${k}=${v}`), ...remove.map((k) => `--label-rm ${k}`)].join(' ');
 
 /** The change verbs, by name. */
-export const CHANGE_VERBS: Verbs<'image' | 'remove' | 'labels' | 'stack-remove' | 'create' | 'delete' | 'edit'> = {
+export const CHANGE_VERBS: Verbs<'image' | 'remove' | 'labels' | 'stack-remove' | 'create' | 'delete' | 'edit' | 'deploy'> = {
+  deploy: {
+    describe: ({ stack, files }) => ({
+      description: `deploy stack ${stack}`,
+      target: `stack ${stack}`,
+      command: `docker stack deploy ${files.map((f) => `-c ${f}`).join(' ')} ${stack}`,
+    }),
+    // The plan shown is the plan applied: updates at the versions it read, never re-planned here.
+    // Loaded when used: the compose code (and its YAML and diff libraries) stays out of start-up.
+    send: async (client, { plan }) => (await import('../compose/plan.js')).applyPlan(client, plan, () => {}),
+    touches: 'services',
+    once: true,
+  },
   edit: {
     describe: ({ kind, object, summary }) => ({
       description: `edit ${object.name}: ${summary}`,

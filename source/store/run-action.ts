@@ -3,6 +3,7 @@ import type { ActionLog, ActionRecord } from './action-log.js';
 import type { Store } from './store.js';
 import type { Sync } from './sync.js';
 import { CHANGE_VERBS } from './change-verbs.js';
+import type { Plan } from '../compose/plan.js';
 
 /** What a swarm action needs: the sync (and its client) to send it and refresh, the store to report it, the log to record it. */
 export interface ActionContext {
@@ -32,6 +33,7 @@ export type ActionRequest =
   | { verb: 'stack-remove'; stack: string }
   | { verb: 'create'; kind: 'secret' | 'config'; name: string; path: string }
   | { verb: 'delete'; kind: 'secret' | 'config'; object: ObjectRef }
+  | { verb: 'deploy'; stack: string; files: string[]; plan: Plan }
   | { verb: 'edit'; kind: 'service' | 'node'; object: ObjectRef; version: number; spec: Record<string, unknown>; summary: string };
 
 /** The message shown when read-only mode refuses an action; nothing is sent. */

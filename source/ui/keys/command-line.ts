@@ -9,8 +9,14 @@ export function runCommandLine(c: KeyContext, text: string): void {
   const name = word.toLowerCase();
   if (name === 'q' || name === 'quit' || name === 'q!') return c.exit();
   if (name === 'help') return c.patch({ help: true });
+  if (name === 'deploy') {
+    if (c.readOnly) return c.status('read-only mode: this would change the swarm, so nothing was sent');
+    // Loaded when first used: the compose reader and its YAML library stay out of start-up.
+    void import('./deploy-flow.js').then(({ deployFromConsole }) => deployFromConsole(c, args));
+    return;
+  }
   const found = viewCommand(name);
-  if (!found) return c.status(`unknown command ":${word}"; try ${VIEW_COMMANDS.map((v) => `:${v.name}`).join(', ')}, :help, :q`);
+  if (!found) return c.status(`unknown command ":${word}"; try ${VIEW_COMMANDS.map((v) => `:${v.name}`).join(', ')}, :deploy FILE [STACK], :help, :q`);
   const named = args[0];
   const target = named ? findScope(c, named) : undefined;
   if (named && !target && found.target) return c.status(`no service or node named "${named}"`);
