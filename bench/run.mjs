@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { buildScenario } from '../build/simulator/scenarios/index.js';
+import { deployRows } from './deploy.mjs';
 import { simulatorLoad } from './simulator-load.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -209,6 +210,9 @@ if (wanted('simulator')) {
   row('simulator', 'schedule and converge 50,000 tasks on 1,000 nodes', round(median(runs) / 1000, 2), 's', '', '<= 5 s', median(runs) <= 5000);
   await simulatorLoad({ startSim, row, round });
 }
+
+// ---- 2b. stack deploy of a 100-service file --------------------------------------------------
+if (wanted('deploy')) await deployRows({ startSim, row, round, cli, dir });
 
 // ---- 3. at scale: 1,000 nodes, 500 services, 50,000 tasks ---------------------------------------
 if (wanted('scale')) {
