@@ -6,6 +6,7 @@ import { SwarmClient } from '../docker/client.js';
 import { ConfigError, resolveEndpoints } from '../docker/connection.js';
 import type { SwarmService } from '../docker/types.js';
 import { ActionLog } from '../store/action-log.js';
+import { maskChangeValue } from '../ui/present/diff.js';
 
 /** Flags of `swarmdeck deploy`. */
 export interface DeployFlags {
@@ -49,7 +50,8 @@ export async function runDeploy(flags: DeployFlags, stack: string | undefined, o
     client = new SwarmClient(resolveEndpoints({ hosts: flags.host, context: flags.context, tls })[0]);
     await client.checkManager();
     const plan = await planStack(client, stack, converted, Boolean(flags.prune));
-    for (const line of planText(plan)) say(line);
+    // Secret-looking values in the changes are masked, as everywhere a spec is shown.
+    for (const line of planText(plan, (path, value) => maskChangeValue(path, value))) say(line);
     const work = plan.entries.filter((e) => e.action === 'create' || e.action === 'update' || e.action === 'remove');
     if (flags.dryRun) return 0;
     if (work.length === 0) {

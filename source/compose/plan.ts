@@ -126,12 +126,15 @@ export async function planStack(client: SwarmClient, stack: string, wanted: Stac
 }
 
 /** The plan as text, a line per object, the changed fields under each update. */
-export function planText(plan: Plan): string[] {
+export function planText(plan: Plan, mask: (path: string, value: unknown) => unknown = (_p, v) => v): string[] {
   const lines: string[] = [];
   for (const e of plan.entries) {
     lines.push(`${e.action.padEnd(9)} ${e.kind.padEnd(7)} ${e.name}`);
     for (const c of e.action === 'update' ? (e.changes ?? []) : []) {
-      const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
+      const show = (v: unknown) => {
+        const m = mask(c.path, v);
+        return m === undefined ? '(none)' : typeof m === 'string' ? m : JSON.stringify(m);
+      };
       lines.push(`            ${c.path}: ${show(c.before)} -> ${show(c.after)}`);
     }
   }

@@ -44,8 +44,9 @@ export function changes(before: object, after: object): Change[] {
 }
 
 /** A change as one line of the confirmation: `TaskTemplate.ContainerSpec.Image: nginx:1 -> nginx:2`. */
-export function changeLine(change: Change): string {
-  const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
+export function changeLine(change: Change, mask: (path: string, value: unknown) => unknown = (_p, v) => v): string {
+  const shown = (v: unknown) => mask(change.path, v);
+  const show = (v: unknown) => (v === undefined ? '(none)' : typeof shown(v) === 'string' ? (shown(v) as string) : JSON.stringify(shown(v)));
   if (change.before === undefined) return `+ ${change.path}: ${show(change.after)}`;
   if (change.after === undefined) return `- ${change.path}: ${show(change.before)}`;
   return `${change.path}: ${show(change.before)} -> ${show(change.after)}`;

@@ -46,6 +46,16 @@ describe('e edits the spec in $EDITOR', () => {
     expect(image('web')).toBe('nginx:1.28-alpine');
   });
 
+  test('a secret-looking value in the changes is masked in the confirmation', async () => {
+    process.env.FAKE_EDIT_FROM = 'LOG_LEVEL=info';
+    process.env.FAKE_EDIT_TO = 'DB_PASSWORD=hunter2';
+    await editWeb();
+    const dialog = await c.waitFor('Apply these changes to web?');
+    expect(dialog).toContain('TaskTemplate.ContainerSpec.Env.0: LOG_LEVEL=info -> DB_PASSWORD=******');
+    expect(dialog).not.toContain('hunter2');
+    await c.press('n');
+  });
+
   test('an editor that exits without changes applies nothing', async () => {
     await editWeb();
     const before = c.swarm.sim.swarm.index;

@@ -3,6 +3,7 @@ import { convertStack } from '../../compose/convert.js';
 import { loadCompose } from '../../compose/load.js';
 import { planStack, planText } from '../../compose/plan.js';
 import { runAction } from '../../store/run-action.js';
+import { maskChangeValue } from '../present/diff.js';
 import type { KeyContext } from './context.js';
 
 /** `:deploy FILE [STACK]`: the plan in a dialog, y applies exactly it, then the stack's services view follows the rollout. */
@@ -19,7 +20,7 @@ export async function deployFromConsole(c: KeyContext, args: string[]): Promise<
   }
   const work = plan.entries.filter((e) => e.action === 'create' || e.action === 'update');
   if (work.length === 0) return c.status(`stack ${stack} is up to date with ${file}: nothing was sent`, 'info');
-  const lines = planText(plan);
+  const lines = planText(plan, (path, value) => maskChangeValue(path, value, c.ui.inspect.reveal));
   const room = Math.max(3, c.bodyHeight - 6);
   c.patch({
     confirm: {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAction } from '../../store/run-action.js';
 import { changeLine, changes, parseEdited, rebase, specToYaml, type Change } from '../../store/spec-edit.js';
+import { maskChangeValue } from '../present/diff.js';
 import type { KeyContext } from './context.js';
 
 /**
@@ -97,8 +98,9 @@ function edit(c: KeyContext, draft: Draft): void {
 }
 
 /** The changes as the dialog lists them, cut to a screenful. */
-function summary(list: Change[]): string[] {
-  const lines = list.slice(0, MAX_LINES).map(changeLine);
+function summary(list: Change[], reveal = false): string[] {
+  // Secret-looking values are masked here as in inspect (x there reveals them).
+  const lines = list.slice(0, MAX_LINES).map((change) => changeLine(change, (path, value) => maskChangeValue(path, value, reveal)));
   if (list.length > MAX_LINES) lines.push(`... and ${list.length - MAX_LINES} more`);
   return lines;
 }

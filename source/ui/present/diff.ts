@@ -18,6 +18,23 @@ export function maskEnv(entry: string): string {
   return `${entry.slice(0, eq)}=******`;
 }
 
+/**
+ * A changed field's value as a preview shows it (edit, deploy plan): an env entry, argument or
+ * label whose name looks secret masked, credentials in URLs masked, unless `reveal`.
+ */
+export function maskChangeValue(path: string, value: unknown, reveal = false): unknown {
+  if (reveal || value === undefined) return value;
+  const segments = path.split('.');
+  const last = segments.at(-1) ?? '';
+  if (typeof value === 'string') {
+    if (segments.includes('Labels') && SECRET_NAME.test(last)) return '******';
+    return maskEnv(value);
+  }
+  return JSON.parse(JSON.stringify(value), (key, v) =>
+    typeof v === 'string' ? (SECRET_NAME.test(key) && segments.concat(key).includes('Labels') ? '******' : maskEnv(v)) : v,
+  );
+}
+
 const replicasOf = (spec: ServiceSpec) => (isGlobal(spec) ? 'global' : String(replicaCount(spec)));
 const envOf = (spec: ServiceSpec) => spec.TaskTemplate?.ContainerSpec?.Env ?? [];
 const portsOf = (spec: ServiceSpec) =>
