@@ -1,5 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import {
+  NAMESPACE,
+  capabilities,
+  duration,
+  environment,
+  healthcheck,
+  mounts,
+  ports,
+  prune,
+  resources,
+  restartPolicy,
+  sysctls,
+  ulimits,
+  updateConfig,
+  withEnvFiles,
+  words,
+} from './fields.js';
 import { ComposeError, type LoadedCompose } from './load.js';
 
 /**
@@ -8,8 +25,7 @@ import { ComposeError, type LoadedCompose } from './load.js';
  * config references carry names here; the plan resolves them (and network names) to ids.
  */
 
-/** The label every object of a stack carries. */
-export const NAMESPACE = 'com.docker.stack.namespace';
+export { NAMESPACE } from './fields.js';
 
 /** A network, secret or config the stack needs: made by the stack, or external (looked up, never made). */
 export interface StackObject {
@@ -24,109 +40,6 @@ export interface StackPlanInput {
   secrets: StackObject[];
   configs: StackObject[];
   services: Record<string, any>[];
-}
-
-const UNITS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
-
-/** A compose duration (`10s`, `1m30s`, `500ms`) in nanoseconds. */
-export function duration(value: unknown, where: string): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'number') return value * 1e9;
-  const text = String(value);
-  let total = 0;
-  let rest = text;
-  while (rest.length > 0) {
-    const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/.exec(rest);
-    if (!m) throw new ComposeError(`${where}: "${text}" is not a duration (such as 10s, 1m30s, 500ms)`);
-    total += Number(m[1]) * UNITS[m[2]];
-    rest = rest.slice(m[0].length);
-  }
-  return Math.round(total);
-}
-
-/** A compose size (`512M`, `1g`, `100k`, bytes) in bytes, as docker's RAMInBytes reads it. */
-export function bytes(value: unknown, where: string): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'number') return value;
-  const m = /^(\d+(?:\.\d+)?)\s*([bkmg]?)b?$/i.exec(String(value).trim());
-  if (!m) throw new ComposeError(`${where}: "${value}" is not a size (such as 512M or 1G)`);
-  return Math.round(Number(m[1]) * 1024 ** ' kmg'.indexOf(m[2].toLowerCase() || ' '));
-}
-
-/** A command as a list: a string is split on spaces, with quotes, as the CLI's shlex does. */
-function words(value: unknown): string[] | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (Array.isArray(value)) return value.map(String);
-  return (String(value).match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^(["'])(.*)\1$/, '$2'));
-}
-
-/** Environment as KEY=VALUE, sorted as the CLI sorts it. */
-function environment(value: unknown): string[] | undefined {
-  if (!value) return undefined;
-  const list = Array.isArray(value) ? value.map(String) : Object.entries(value).map(([k, v]) => (v === null || v === undefined ? k : `${k}=${v}`));
-  return list.sort();
-}
-
-/** Ports in the short ("4000:80", "8080:80/udp") and long ({target, published, protocol, mode}) forms, sorted by published port. */
-function ports(value: unknown, where: string) {
-  if (!Array.isArray(value) || value.length === 0) return undefined;
-  const out = value.map((p) => {
-    if (typeof p === 'object' && p) {
-      // The long form sends only the protocol given (dockerd takes none as tcp); the short form always names one.
-      return prune({
-        Protocol: p.protocol,
-        TargetPort: Number(p.target),
-        PublishedPort: p.published !== undefined ? Number(p.published) : 0,
-        PublishMode: p.mode ?? 'ingress',
-      });
-    }
-    const m = /^(?:(?:[\d.]+:)?(\d+):)?(\d+)(?:\/(tcp|udp|sctp))?$/.exec(String(p));
-    if (!m) throw new ComposeError(`${where}: "${p}" is not a port (such as 4000:80 or 53:53/udp)`);
-    return { Protocol: m[3] ?? 'tcp', TargetPort: Number(m[2]), PublishedPort: m[1] ? Number(m[1]) : 0, PublishMode: 'ingress' };
-  });
-  return out.sort((a, b) => a.PublishedPort - b.PublishedPort);
-}
-
-function updateConfig(value: any, where: string) {
-  if (!value) return undefined;
-  return prune({
-    Parallelism: value.parallelism ?? 1,
-    Delay: duration(value.delay, `${where}.delay`),
-    FailureAction: value.failure_action,
-    Monitor: duration(value.monitor, `${where}.monitor`),
-    MaxFailureRatio: value.max_failure_ratio ?? 0,
-    Order: value.order,
-  });
-}
-
-function restartPolicy(deploy: any, restart: unknown, where: string) {
-  const policy = deploy?.restart_policy;
-  if (policy) {
-    return prune({
-      Condition: policy.condition,
-      Delay: duration(policy.delay, `${where}.delay`),
-      MaxAttempts: policy.max_attempts,
-      Window: duration(policy.window, `${where}.window`),
-    });
-  }
-  if (typeof restart !== 'string') return undefined;
-  if (restart === 'no') return { Condition: 'none' };
-  if (restart === 'always' || restart === 'unless-stopped') return { Condition: 'any' };
-  const failure = /^on-failure(?::(\d+))?$/.exec(restart);
-  if (failure) return prune({ Condition: 'on-failure', MaxAttempts: failure[1] ? Number(failure[1]) : undefined });
-  throw new ComposeError(`${where}: restart "${restart}" is not no, always, on-failure[:N] or unless-stopped`);
-}
-
-function resources(value: any, where: string) {
-  if (!value) return undefined;
-  const part = (r: any, at: string) =>
-    r ? prune({ NanoCPUs: r.cpus !== undefined ? Math.round(Number(r.cpus) * 1e9) : undefined, MemoryBytes: bytes(r.memory, `${at}.memory`) }) : undefined;
-  return prune({ Limits: part(value.limits, `${where}.limits`), Reservations: part(value.reservations, `${where}.reservations`) });
-}
-
-/** Leaves out what is undefined, as Go's omitempty leaves out what is unset. */
-function prune<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** The stack's top-level networks, secrets or configs, by their key in the file. */
@@ -240,7 +153,7 @@ export function convertStack(loaded: LoadedCompose, stack: string): StackPlanInp
             Command: words(s.entrypoint),
             Args: words(s.command),
             Hostname: s.hostname,
-            Env: environment(s.environment),
+            Env: environment(withEnvFiles(s, loaded, where)),
             Labels: { ...(Array.isArray(s.labels) ? {} : (s.labels ?? {})), [NAMESPACE]: stack },
             Dir: s.working_dir,
             User: s.user,
@@ -250,6 +163,15 @@ export function convertStack(loaded: LoadedCompose, stack: string): StackPlanInp
             OpenStdin: s.stdin_open || undefined,
             ReadOnly: s.read_only || undefined,
             Init: s.init,
+            Mounts: mounts(s.volumes, loaded, stack, `${where}.volumes`),
+            Healthcheck: healthcheck(s.healthcheck, `${where}.healthcheck`),
+            DNSConfig:
+              s.dns || s.dns_search
+                ? prune({ Nameservers: [s.dns ?? []].flat().map(String), Search: s.dns_search ? [s.dns_search].flat().map(String) : undefined })
+                : undefined,
+            ...capabilities(s.cap_add, s.cap_drop),
+            Ulimits: ulimits(s.ulimits),
+            Sysctls: sysctls(s.sysctls),
             Hosts: Array.isArray(s.extra_hosts) ? s.extra_hosts.map((h: string) => h.replace(/^([^:]+):(.*)$/, '$2 $1')) : undefined,
             // The CLI always sends an (empty) Privileges object.
             Privileges: {},
@@ -257,6 +179,7 @@ export function convertStack(loaded: LoadedCompose, stack: string): StackPlanInp
             Configs: references('configs', s.configs, configName),
           }),
           Resources: resources(deploy.resources, `${where}.deploy.resources`) ?? {},
+          LogDriver: s.logging ? prune({ Name: s.logging.driver, Options: s.logging.options }) : undefined,
           RestartPolicy: restartPolicy(deploy, s.restart, `${where}.deploy.restart_policy`),
           Placement: prune({
             Constraints: placement.constraints,

@@ -71,11 +71,11 @@ export function defineStackContract(label: string, open: () => Promise<Backend>)
       b = await open();
       client = new SwarmClient({ ...parseHost(b.host, {}, undefined), label });
       dir = mkdtempSync(join(tmpdir(), 'swarmdeck-stack-'));
-      for (const f of ['getstartedlab.yml', 'keys.yml', 'pw.txt', 'site.conf']) copyFileSync(join(corpus, f), join(dir, f));
+      for (const f of ['getstartedlab.yml', 'keys.yml', 'more-keys.yml', 'pw.txt', 'site.conf', 'db.env']) copyFileSync(join(corpus, f), join(dir, f));
     }, 60_000);
 
     afterAll(async () => {
-      for (const s of ['gsa', 'gsb', 'kya', 'kyb', 'pr'].map((p) => `${p}${tag}`)) await removeStack(s);
+      for (const s of ['gsa', 'gsb', 'kya', 'kyb', 'mka', 'mkb', 'pr'].map((p) => `${p}${tag}`)) await removeStack(s);
       await b?.tick(2000);
       rmSync(dir, { recursive: true, force: true });
       await b?.close();
@@ -84,6 +84,7 @@ export function defineStackContract(label: string, open: () => Promise<Backend>)
     for (const [file, a, c] of [
       ['getstartedlab.yml', 'gsa', 'gsb'],
       ['keys.yml', 'kya', 'kyb'],
+      ['more-keys.yml', 'mka', 'mkb'],
     ] as const) {
       test(`${file}: the same services, networks, secrets and configs as docker stack deploy makes, field by field`, async () => {
         const cli = await dockerCli(b.host, ['stack', 'deploy', '--resolve-image', 'never', '-c', join(dir, file), `${a}${tag}`]);
