@@ -44,6 +44,8 @@ async function main(): Promise<void> {
     prune: { type: 'boolean' },
     yes: { type: 'boolean', shortFlag: 'y' },
     detach: { type: 'boolean' },
+    withRegistryAuth: { type: 'boolean' },
+    resolveImage: { type: 'string' },
     names: { type: 'string' },
     port: { type: 'number' },
     once: { type: 'boolean', default: false },
@@ -84,6 +86,8 @@ async function main(): Promise<void> {
     --dry-run             print the plan (create, update with the changed fields, unchanged) and stop
     --prune               also remove the stack's services that left the files
     -y, --yes             apply without asking;  --detach  do not wait for the services to converge
+    --with-registry-auth  send the registry credentials of ~/.docker/config.json with each service
+    --resolve-image MODE  always (default), changed or never: pin images to the registry's digest
 
   One frame, for scripts
     --once --view VIEW [--service NAME] [--node NAME] [--width W] [--height H]

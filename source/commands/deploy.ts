@@ -4,6 +4,7 @@ import { ComposeError, loadCompose } from '../compose/load.js';
 import { applyPlan, planStack, planText } from '../compose/plan.js';
 import { SwarmClient } from '../docker/client.js';
 import { ConfigError, resolveEndpoints } from '../docker/connection.js';
+import { registryAuthFor } from '../docker/registry-auth.js';
 import type { SwarmService } from '../docker/types.js';
 import { ActionLog } from '../store/action-log.js';
 import { maskChangeValue } from '../ui/present/diff.js';
@@ -22,6 +23,8 @@ export interface DeployFlags {
   yes?: boolean;
   detach?: boolean;
   readOnly?: boolean;
+  withRegistryAuth?: boolean;
+  resolveImage?: string;
 }
 
 /** How long a deploy waits for its services to converge before it says they did not. */
@@ -40,6 +43,8 @@ export async function runDeploy(flags: DeployFlags, stack: string | undefined, o
     return code;
   };
   if (!stack) return fail('give the stack name: swarmdeck deploy -c docker-compose.yml STACK');
+  const resolveImage = (flags.resolveImage ?? 'always') as 'always' | 'changed' | 'never';
+  if (!['always', 'changed', 'never'].includes(resolveImage)) return fail(`--resolve-image must be always, changed or never, not "${flags.resolveImage}"`);
   let client: SwarmClient;
   let input;
   try {
@@ -83,7 +88,17 @@ export async function runDeploy(flags: DeployFlags, stack: string | undefined, o
       }
     }
     try {
-      await applyPlan(client, plan, say);
+      const warn = (line: string) => process.stderr.write(`${line}\n`);
+      const auth = (image: string) => {
+        if (!flags.withRegistryAuth) return undefined;
+        const found = registryAuthFor(image);
+        if ('missing' in found) {
+          warn(`--with-registry-auth: ${found.missing}; ${image} is sent without credentials`);
+          return undefined;
+        }
+        return found;
+      };
+      await applyPlan(client, plan, say, { resolveImage, auth, warn });
       record('done');
     } catch (error) {
       record(`failed: ${(error as Error).message}`);

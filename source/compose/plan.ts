@@ -1,4 +1,4 @@
-import type { SwarmClient } from '../docker/client.js';
+import type { RegistryAuth, SwarmClient } from '../docker/client.js';
 import type { ServiceSpec, SwarmObject, SwarmService } from '../docker/types.js';
 import { changes, type Change } from '../store/spec-edit.js';
 import { NAMESPACE, type StackObject, type StackPlanInput } from './convert.js';
@@ -105,7 +105,12 @@ export async function planStack(client: SwarmClient, stack: string, wanted: Stac
       entries.push({ kind: 'service', name: spec.Name, action: 'create', spec });
       continue;
     }
-    const diff = changes(comparable(current.Spec, networkNames) as object, comparable(spec, networkNames) as object);
+    // An image the file names without a digest matches the same image pinned by a digest at the last deploy.
+    const currentSpec = structuredClone(current.Spec) as any;
+    const wantedImage = String(spec.TaskTemplate?.ContainerSpec?.Image ?? '');
+    const currentImage = String(currentSpec.TaskTemplate?.ContainerSpec?.Image ?? '');
+    if (!wantedImage.includes('@') && currentImage.startsWith(`${wantedImage}@`)) currentSpec.TaskTemplate.ContainerSpec.Image = wantedImage;
+    const diff = changes(comparable(currentSpec, networkNames) as object, comparable(spec, networkNames) as object);
     entries.push({
       kind: 'service',
       name: spec.Name,
@@ -145,8 +150,15 @@ export function planText(plan: Plan, mask: (path: string, value: unknown) => unk
   return lines;
 }
 
+/** How images are sent: pinned to the registry's digest (`always`, `changed`: the services created or updated; `never`), with credentials. */
+export interface ApplyOptions {
+  resolveImage?: 'always' | 'changed' | 'never';
+  auth?: (image: string) => RegistryAuth | undefined;
+  warn?: (line: string) => void;
+}
+
 /** Applies the plan as it was shown: networks, secrets and configs, then services; an update at the version the plan read. */
-export async function applyPlan(client: SwarmClient, plan: Plan, say: (line: string) => void): Promise<void> {
+export async function applyPlan(client: SwarmClient, plan: Plan, say: (line: string) => void, options: ApplyOptions = {}): Promise<void> {
   const order = { network: 0, secret: 1, config: 1, service: 2 };
   for (const e of [...plan.entries].sort((a, b) => order[a.kind] - order[b.kind])) {
     if (e.action === 'unchanged' || e.action === 'external') continue;
@@ -165,14 +177,26 @@ export async function applyPlan(client: SwarmClient, plan: Plan, say: (line: str
         continue;
       }
       const spec = await resolve(client, e.spec!);
+      const image = String(spec.TaskTemplate?.ContainerSpec?.Image ?? '');
+      const auth = options.auth?.(image);
+      // Only services that are sent are pinned: an unchanged one is not sent at all.
+      if ((options.resolveImage ?? 'never') !== 'never' && image && !image.includes('@')) {
+        const digest = await client.imageDigest(image, auth).catch(() => '');
+        if (digest) spec.TaskTemplate.ContainerSpec.Image = `${image}@${digest}`;
+        else {
+          options.warn?.(
+            `image ${image} could not be accessed on a registry to record its digest. Each node will access ${image} independently, possibly leading to different nodes running different versions of the image.`,
+          );
+        }
+      }
       if (e.action === 'create') {
         say(`Creating service ${e.name}`);
-        await client.createService(spec as ServiceSpec);
+        await client.createService(spec as ServiceSpec, auth);
       } else {
         say(`Updating service ${e.name}`);
         spec.TaskTemplate.ForceUpdate = e.forceUpdate ?? 0;
         try {
-          await client.replaceServiceSpec(e.id!, e.version!, spec as ServiceSpec);
+          await client.replaceServiceSpec(e.id!, e.version!, spec as ServiceSpec, auth);
         } catch (error) {
           if (/update out of sequence/.test((error as Error).message)) {
             throw new Error(`${e.name} changed since the plan was made: nothing was forced over it; run the deploy again for a new plan`);

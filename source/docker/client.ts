@@ -50,6 +50,14 @@ export function describeError(error: unknown, endpoint?: Endpoint): DockerError 
 /** Something the user must fix about where they pointed swarmdeck (not a manager, swarm inactive). */
 export class NotAManagerError extends DockerError {}
 
+/** Registry credentials as the X-Registry-Auth header carries them. */
+export interface RegistryAuth {
+  username?: string;
+  password?: string;
+  serveraddress?: string;
+  identitytoken?: string;
+}
+
 /** The swarm calls the console makes: one client for real managers and the simulator alike. */
 export class SwarmClient {
   readonly docker: Docker;
@@ -193,8 +201,28 @@ export class SwarmClient {
   }
 
   /** POST /services/{id}/update with exactly this spec at exactly this version: an edit, never re-read (a conflict is the caller's to show). */
-  async replaceServiceSpec(id: string, version: number, spec: ServiceSpec): Promise<void> {
-    await this.call(this.docker.getService(id).update({ ...spec, version }) as unknown as Promise<unknown>);
+  async replaceServiceSpec(id: string, version: number, spec: ServiceSpec, auth?: RegistryAuth): Promise<void> {
+    const service = this.docker.getService(id) as unknown as { update(auth: unknown, opts: unknown): Promise<unknown> };
+    await this.call(service.update(auth, { ...spec, version }));
+  }
+
+  /** GET /distribution/{image}/json: the digest the registry has for an image, as `docker stack deploy` pins it. */
+  async imageDigest(image: string, auth?: RegistryAuth): Promise<string> {
+    const modem = this.docker.modem as unknown as { dial: (o: Record<string, unknown>, cb: (e: unknown, d: unknown) => void) => void };
+    const data = (await this.call(
+      new Promise<unknown>((resolve, reject) =>
+        modem.dial(
+          {
+            path: `/distribution/${image}/json?`,
+            method: 'GET',
+            authconfig: auth,
+            statusCodes: { 200: true, 401: 'unauthorized', 403: 'forbidden', 404: 'not found', 500: 'server error' },
+          },
+          (error, d) => (error ? reject(error) : resolve(d)),
+        ),
+      ),
+    )) as { Descriptor?: { digest?: string } };
+    return data?.Descriptor?.digest ?? '';
   }
 
   /** POST /nodes/{id}/update with exactly this spec at exactly this version. */
@@ -202,9 +230,11 @@ export class SwarmClient {
     await this.call(this.docker.getNode(id).update({ ...spec, version }) as unknown as Promise<unknown>);
   }
 
-  /** POST /services/create; the new service's id. */
-  async createService(spec: ServiceSpec): Promise<string> {
-    const made = (await this.call(this.docker.createService(spec as never) as Promise<unknown>)) as { id?: string; ID?: string };
+  /** POST /services/create (with X-Registry-Auth when registry credentials are given); the new service's id. */
+  async createService(spec: ServiceSpec, auth?: RegistryAuth): Promise<string> {
+    // An explicit first argument: given one argument, dockerode sends the spec itself as the auth header.
+    const docker = this.docker as unknown as { createService(auth: unknown, opts: unknown): Promise<unknown> };
+    const made = (await this.call(docker.createService(auth, spec))) as { id?: string; ID?: string };
     return made.id ?? made.ID ?? '';
   }
 

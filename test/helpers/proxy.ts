@@ -9,6 +9,8 @@ export interface RecordingProxy {
   host: string;
   /** Request paths (with their query) in the order they were sent. */
   paths: string[];
+  /** Everything clients sent, as text (request lines, headers, bodies). */
+  sent: string[];
   close(): Promise<void>;
 }
 
@@ -17,6 +19,7 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
   const dir = mkdtempSync(join(tmpdir(), 'swarmdeck-proxy-'));
   const socket = join(dir, 'proxy.sock');
   const paths: string[] = [];
+  const sent: string[] = [];
   const open = new Set<{ destroy(): void }>();
   const server = createServer((client) => {
     const upstream = createConnection(target);
@@ -24,6 +27,7 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
     client.on('data', (chunk) => {
       // Request lines only: bodies (a service spec) never start with a method and a slash.
       for (const m of chunk.toString('latin1').matchAll(/^(?:GET|POST|HEAD|DELETE|PUT) (\/\S*)/gm)) paths.push(decodeURIComponent(m[1]));
+      sent.push(chunk.toString('latin1'));
       upstream.write(chunk);
     });
     upstream.on('data', (chunk) => client.write(chunk));
@@ -38,6 +42,7 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
   return {
     host: `unix://${socket}`,
     paths,
+    sent,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
