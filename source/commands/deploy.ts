@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { convertStack } from '../compose/convert.js';
 import { ComposeError, loadCompose } from '../compose/load.js';
-import { applyPlan, planStack, planText } from '../compose/plan.js';
+import { applyPlan, PlanConflict, planStack, planText } from '../compose/plan.js';
 import { SwarmClient } from '../docker/client.js';
 import { ConfigError, resolveEndpoints } from '../docker/connection.js';
 import { registryAuthFor } from '../docker/registry-auth.js';
@@ -54,55 +54,60 @@ export async function runDeploy(flags: DeployFlags, stack: string | undefined, o
     const tls = { verify: flags.tlsverify, ca: flags.tlscacert, cert: flags.tlscert, key: flags.tlskey };
     client = new SwarmClient(resolveEndpoints({ hosts: flags.host, context: flags.context, tls })[0]);
     await client.checkManager();
-    const plan = await planStack(client, stack, converted, Boolean(flags.prune));
-    // Secret-looking values in the changes are masked, as everywhere a spec is shown.
-    for (const line of planText(plan, (path, value) => maskChangeValue(path, value))) say(line);
-    const work = plan.entries.filter((e) => e.action === 'create' || e.action === 'update' || e.action === 'remove');
-    if (flags.dryRun) return 0;
-    if (work.length === 0) {
-      say(`stack ${stack} is up to date: nothing was sent`);
-      return 0;
-    }
     const files = (flags.composeFile ?? []).map((f) => `-c ${f}`).join(' ');
-    const record = (result: string) =>
-      new ActionLog().append({
-        time: new Date().toISOString(),
-        endpoint: client.endpoint.label,
-        target: `stack ${stack}`,
-        action: `deploy stack ${stack} (${work.length} change${work.length === 1 ? '' : 's'})`,
-        result,
-        command: `docker stack deploy ${files} ${stack}`,
-      });
-    if (flags.readOnly) {
-      record('refused: read-only mode');
-      return fail('read-only mode: this would change the swarm, so nothing was sent');
-    }
-    if (!flags.yes) {
-      if (!process.stdin.isTTY) return fail('not a terminal to ask on: give -y to apply the plan above');
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      const answer = await rl.question('Apply this plan? [y/N] ');
-      rl.close();
-      if (!/^y(es)?$/i.test(answer.trim())) {
-        say('nothing was sent');
+    const warn = (line: string) => process.stderr.write(`${line}\n`);
+    const auth = (image: string) => {
+      if (!flags.withRegistryAuth) return undefined;
+      const found = registryAuthFor(image);
+      if ('missing' in found) {
+        warn(`--with-registry-auth: ${found.missing}; ${image} is sent without credentials`);
+        return undefined;
+      }
+      return found;
+    };
+    // A service that changes between the plan and its update is planned again (and asked again), never forced.
+    for (let round = 0; ; round++) {
+      const plan = await planStack(client, stack, converted, Boolean(flags.prune));
+      // Secret-looking values in the changes are masked, as everywhere a spec is shown.
+      for (const line of planText(plan, (path, value) => maskChangeValue(path, value))) say(line);
+      const work = plan.entries.filter((e) => e.action === 'create' || e.action === 'update' || e.action === 'remove');
+      if (flags.dryRun) return 0;
+      if (work.length === 0) {
+        say(`stack ${stack} is up to date: nothing was sent`);
         return 0;
       }
-    }
-    try {
-      const warn = (line: string) => process.stderr.write(`${line}\n`);
-      const auth = (image: string) => {
-        if (!flags.withRegistryAuth) return undefined;
-        const found = registryAuthFor(image);
-        if ('missing' in found) {
-          warn(`--with-registry-auth: ${found.missing}; ${image} is sent without credentials`);
-          return undefined;
+      const record = (result: string) =>
+        new ActionLog().append({
+          time: new Date().toISOString(),
+          endpoint: client.endpoint.label,
+          target: `stack ${stack}`,
+          action: `deploy stack ${stack} (${work.length} change${work.length === 1 ? '' : 's'})`,
+          result,
+          command: `docker stack deploy ${files} ${stack}`,
+        });
+      if (flags.readOnly) {
+        record('refused: read-only mode');
+        return fail('read-only mode: this would change the swarm, so nothing was sent');
+      }
+      if (!flags.yes) {
+        if (!process.stdin.isTTY) return fail('not a terminal to ask on: give -y to apply the plan above');
+        const rl = createInterface({ input: process.stdin, output: process.stderr });
+        const answer = await rl.question('Apply this plan? [y/N] ');
+        rl.close();
+        if (!/^y(es)?$/i.test(answer.trim())) {
+          say('nothing was sent');
+          return 0;
         }
-        return found;
-      };
-      await applyPlan(client, plan, say, { resolveImage, auth, warn });
-      record('done');
-    } catch (error) {
-      record(`failed: ${(error as Error).message}`);
-      throw error;
+      }
+      try {
+        await applyPlan(client, plan, say, { resolveImage, auth, warn });
+        record('done');
+        break;
+      } catch (error) {
+        record(`failed: ${(error as Error).message}`);
+        if (!(error instanceof PlanConflict) || round >= 2) throw error;
+        say(`${error.service} changed since the plan was made; nothing was forced over it. The plan again:`);
+      }
     }
   } catch (error) {
     if (error instanceof ComposeError || error instanceof ConfigError) return fail(error.message);

@@ -150,6 +150,13 @@ export function planText(plan: Plan, mask: (path: string, value: unknown) => unk
   return lines;
 }
 
+/** A service changed between the plan and its update: nothing is forced over it; the caller plans again. */
+export class PlanConflict extends Error {
+  constructor(readonly service: string) {
+    super(`${service} changed since the plan was made: nothing was forced over it; run the deploy again for a new plan`);
+  }
+}
+
 /** How images are sent: pinned to the registry's digest (`always`, `changed`: the services created or updated; `never`), with credentials. */
 export interface ApplyOptions {
   resolveImage?: 'always' | 'changed' | 'never';
@@ -198,9 +205,7 @@ export async function applyPlan(client: SwarmClient, plan: Plan, say: (line: str
         try {
           await client.replaceServiceSpec(e.id!, e.version!, spec as ServiceSpec, auth);
         } catch (error) {
-          if (/update out of sequence/.test((error as Error).message)) {
-            throw new Error(`${e.name} changed since the plan was made: nothing was forced over it; run the deploy again for a new plan`);
-          }
+          if (/update out of sequence/.test((error as Error).message)) throw new PlanConflict(e.name);
           throw error;
         }
       }
