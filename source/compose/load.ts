@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isMap, parseDocument } from 'yaml';
+import AjvModule from 'ajv';
+import { isMap, LineCounter, parseDocument } from 'yaml';
+import { COMPOSE_SCHEMA } from './schema.js';
 
 /**
  * Compose files read as the docker CLI reads them for `docker stack deploy`: YAML with anchors and
@@ -93,6 +95,16 @@ function merge(base: unknown, over: unknown): unknown {
   return over;
 }
 
+// Ajv's CommonJS default export, as an ES module sees it.
+const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as unknown as new (options: object) => {
+  compile(
+    schema: object,
+  ): ((data: unknown) => boolean) & { errors?: { instancePath: string; message?: string; keyword: string; params: Record<string, unknown> }[] | null };
+};
+// Interpolated values are strings ("replicas: ${N:-2}"): numbers and booleans are taken from them, as the CLI casts them.
+let validator: ReturnType<InstanceType<typeof Ajv>['compile']> | undefined;
+const validate = () => (validator ??= new Ajv({ strict: false, coerceTypes: true }).compile(COMPOSE_SCHEMA));
+
 /** One file parsed, with its position in errors. */
 function parseFile(path: string, env: Record<string, string | undefined>): ComposeFile {
   let text: string;
@@ -101,14 +113,34 @@ function parseFile(path: string, env: Record<string, string | undefined>): Compo
   } catch (error) {
     throw new ComposeError(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
-  const doc = parseDocument(text, { merge: true, prettyErrors: true, customTags: (tags) => [LEGACY_OCTAL, ...tags] });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { merge: true, prettyErrors: true, lineCounter, customTags: (tags) => [LEGACY_OCTAL, ...tags] });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const at = e.linePos?.[0];
     throw new ComposeError(`${path}${at ? `:${at.line}:${at.col}` : ''}: ${e.message.split('\n')[0]}`);
   }
   if (!isMap(doc.contents)) throw new ComposeError(`${path}: a compose file is a mapping with services:, networks:, ...`);
-  return interpolateAll(doc.toJS(), env, path) as ComposeFile;
+  const file = interpolateAll(doc.toJS(), env, path) as ComposeFile;
+  const check = validate();
+  if (!check(file)) {
+    const errors = check.errors ?? [];
+    const error = errors.find((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf') ?? errors[0];
+    const segments = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const node = doc.getIn(
+      segments.map((k) => (/^\d+$/.test(k) ? Number(k) : k)),
+      true,
+    ) as { range?: [number, number, number] } | undefined;
+    const at = node?.range ? lineCounter.linePos(node.range[0]) : undefined;
+    const key = segments.join('.') || '(the file)';
+    const allowed = Array.isArray(error.params.allowedValues) ? `: ${error.params.allowedValues.join(', ')}` : '';
+    const extra = typeof error.params.additionalProperty === 'string' ? ` (${error.params.additionalProperty})` : '';
+    throw new ComposeError(`${path}${at ? `:${at.line}:${at.col}` : ''}: ${key} ${error.message}${allowed}${extra}`);
+  }
+  return file;
 }
 
 /** The loaded stack: the merged file, the directory relative paths are read from, and the warnings the CLI would print. */
