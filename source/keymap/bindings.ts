@@ -1,6 +1,6 @@
 /** The views the console shows; each is a pane with its own keys. */
 export type ViewKind =
-  'nodes' | 'services' | 'tasks' | 'logs' | 'actions' | 'stacks' | 'networks' | 'configs' | 'secrets' | 'events' | 'map' | 'inspect' | 'contexts';
+  'nodes' | 'services' | 'tasks' | 'logs' | 'actions' | 'stacks' | 'networks' | 'configs' | 'secrets' | 'events' | 'map' | 'inspect' | 'contexts' | 'deploy';
 
 /** The panes a binding can belong to; 'global' works in every view; a dialog or prompt, while open, takes every key itself. */
 export type Pane = 'global' | ViewKind | Modal;
@@ -63,6 +63,7 @@ export type CommandId =
   | 'service.rollback'
   | 'service.logs'
   | 'mark'
+  | 'deploy.apply'
   | 'service.image'
   | 'service.edit'
   | 'node.edit'
@@ -206,6 +207,14 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'node.pause', keys: ['c'], pane: 'nodes', description: 'pause: no new tasks', mutates: true, dangerous: true, hint: 'pause' },
   { id: 'node.activate', keys: ['u'], pane: 'nodes', description: 'activate', mutates: true, hint: 'activate' },
   { id: 'mark', keys: [' '], pane: 'nodes', description: 'mark or unmark the row: r, u and c then act on every marked node (Esc clears)', hint: 'mark' },
+  {
+    id: 'deploy.apply',
+    keys: ['y'],
+    pane: 'deploy',
+    description: 'apply this plan, exactly as shown (:deploy FILE [STACK] makes it)',
+    mutates: true,
+    hint: 'apply',
+  },
   { id: 'task.logs', keys: ['l'], pane: 'tasks', description: 'logs of the task', hint: 'logs' },
   { id: 'close', keys: ['q'], pane: 'logs', description: 'back, as a pager does (quits when nothing is under it)', hint: 'back' },
   { id: 'close', keys: ['q'], pane: 'inspect', description: 'back, as a pager does (quits when nothing is under it)', hint: 'back' },

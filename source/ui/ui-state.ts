@@ -1,3 +1,4 @@
+import type { Plan } from '../compose/plan.js';
 import type { ViewKind } from '../keymap/bindings.js';
 import type { ActionRequest } from '../store/run-action.js';
 import type { Scope } from '../store/state.js';
@@ -74,6 +75,17 @@ export interface UiState {
   helpScroll: number;
   logs: LogView;
   inspect: InspectView;
+  /** The plan `:deploy` made, shown by the deploy view until applied or left. */
+  deploy?: DeployView;
+}
+
+/** A stack deploy's plan on screen: which file, and which services' changed fields are open. */
+export interface DeployView {
+  stack: string;
+  file: string;
+  plan: Plan;
+  /** Entry keys (kind:name) whose changed fields are shown under them. */
+  open: string[];
 }
 
 /** A view's key, for per-view selection and filters. */

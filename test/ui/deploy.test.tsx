@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { KEY, startConsole, type TestConsole } from '../helpers/console.js';
 
@@ -9,13 +11,14 @@ const file = join(import.meta.dirname, '../compose/corpus/keys.yml');
 const typeCommand = (text: string) => c.press(':', ...text.split(''), KEY.enter);
 
 describe(':deploy', () => {
-  test('shows the plan; y applies exactly it and the stack services view follows', async () => {
+  test('shows the plan as a view; y applies exactly it and the stack services view follows', async () => {
     c = await startConsole({ width: 200, height: 40 });
     await c.waitFor('flaskontesting');
     await typeCommand(`deploy ${file} demo`);
-    const dialog = await c.waitFor('Deploy stack demo from');
-    expect(dialog).toContain('create    service demo_api');
-    expect(dialog).toContain('create    network demo_front');
+    const view = await c.waitFor('Plan: deploy stack demo from');
+    expect(view).toMatch(/create\s+service\s+demo_api/);
+    expect(view).toMatch(/create\s+network\s+demo_front/);
+    expect(view).toContain('7 to create, 0 to update, 0 unchanged');
     expect(c.swarm.sim.swarm.services.size).toBe(6);
     await c.press('y');
     await c.waitFor('deploy stack demo: done');
@@ -25,14 +28,31 @@ describe(':deploy', () => {
     await c.waitFor(`docker stack deploy -c ${file} demo`);
   });
 
-  test('n sends nothing', async () => {
+  test('Esc leaves the plan and sends nothing', async () => {
     c = await startConsole({ width: 200, height: 40 });
     await c.waitFor('flaskontesting');
     await typeCommand(`deploy ${file} demo`);
-    await c.waitFor('Deploy stack demo from');
-    await c.press('n');
-    await c.waitFor('cancelled: nothing was sent');
+    await c.waitFor('Plan: deploy stack demo from');
+    await c.press(KEY.escape);
+    await c.waitFor(/Services \(6\)/);
     expect(c.swarm.sim.swarm.services.size).toBe(6);
+  });
+
+  test("Enter on an update opens the service's changed fields under it", async () => {
+    c = await startConsole({ width: 200, height: 40 });
+    await c.waitFor('flaskontesting');
+    await typeCommand(`deploy ${file} demo`);
+    await c.waitFor('Plan: deploy stack demo from');
+    await c.press('y');
+    await c.waitFor('deploy stack demo: done');
+    const changed = join(mkdtempSync(join(tmpdir(), 'swarmdeck-plan-view-')), 'keys.yml');
+    for (const f of ['pw.txt', 'site.conf']) copyFileSync(join(dirname(file), f), join(dirname(changed), f));
+    writeFileSync(changed, readFileSync(file, 'utf8').replace('replicas: 2', 'replicas: 4'));
+    await typeCommand(`deploy ${changed} demo`);
+    await c.waitFor('1 to update');
+    await c.selectRow('update');
+    await c.press(KEY.enter);
+    await c.waitFor('Mode.Replicated.Replicas: 2 -> 4');
   });
 
   test('a file that does not exist is said plainly', async () => {

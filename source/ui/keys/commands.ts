@@ -98,6 +98,7 @@ export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
   ...SERVICE_COMMANDS,
   ...NODE_COMMANDS,
   ...CHANGE_COMMANDS,
+  'deploy.apply': (c) => void import('./deploy-flow.js').then(({ applyShownPlan }) => applyShownPlan(c)),
   mark: (c) => {
     const key = c.selectedKey;
     if (!key) return;

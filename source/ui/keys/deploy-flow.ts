@@ -1,9 +1,8 @@
 import { basename, dirname, resolve } from 'node:path';
 import { convertStack } from '../../compose/convert.js';
 import { loadCompose } from '../../compose/load.js';
-import { planStack, planText } from '../../compose/plan.js';
+import { planStack } from '../../compose/plan.js';
 import { runAction } from '../../store/run-action.js';
-import { maskChangeValue } from '../present/diff.js';
 import type { KeyContext } from './context.js';
 
 /** `:deploy FILE [STACK]`: the plan in a dialog, y applies exactly it, then the stack's services view follows the rollout. */
@@ -20,18 +19,17 @@ export async function deployFromConsole(c: KeyContext, args: string[]): Promise<
   }
   const work = plan.entries.filter((e) => e.action === 'create' || e.action === 'update');
   if (work.length === 0) return c.status(`stack ${stack} is up to date with ${file}: nothing was sent`, 'info');
-  const lines = planText(plan, (path, value) => maskChangeValue(path, value, c.ui.inspect.reveal));
-  const room = Math.max(3, c.bodyHeight - 6);
-  c.patch({
-    confirm: {
-      title: `Deploy stack ${stack} from ${file}?`,
-      lines:
-        lines.length > room ? [...lines.slice(0, room - 1), `... ${lines.length - room + 1} more lines (swarmdeck deploy --dry-run shows them all)`] : lines,
-      onYes: () => {
-        void runAction(c.actions, { verb: 'deploy', stack, files: [file], plan }).then((done) => {
-          if (done) c.goTo({ kind: 'services', scope: { kind: 'stack', id: stack, name: stack } });
-        });
-      },
-    },
+  // The plan as a view: a row per object, Enter opens a service's changed fields, y applies exactly it.
+  c.patch((u) => ({ deploy: { stack, file, plan, open: [] }, stack: [...u.stack, { kind: 'deploy' as const }], help: false }));
+}
+
+/** y in the plan view: the plan shown is the plan applied; then the stack's services show the rollout. */
+export function applyShownPlan(c: KeyContext): void {
+  const deploy = c.ui.deploy;
+  if (!deploy) return c.status('no plan to apply: :deploy FILE [STACK] makes one');
+  const { stack, file, plan } = deploy;
+  void runAction(c.actions, { verb: 'deploy', stack, files: [file], plan }).then((done) => {
+    if (done) c.goTo({ kind: 'services', scope: { kind: 'stack', id: stack, name: stack } });
+    c.patch({ deploy: undefined });
   });
 }

@@ -2,6 +2,7 @@ import type { ViewKind } from '../../keymap/bindings.js';
 import { actionsView } from './actions.js';
 import { configsView } from './configs.js';
 import { contextsView } from './contexts.js';
+import { deployView } from './deploy.js';
 import { eventsView } from './events.js';
 import { inspectView } from './inspect.js';
 import { logsView } from './logs.js';
@@ -31,6 +32,7 @@ export const VIEWS = {
   inspect: inspectView,
   contexts: contextsView,
   actions: actionsView,
+  deploy: deployView,
 } satisfies Record<ViewKind, ViewSpec>;
 
 /** The spec of a view kind. */
