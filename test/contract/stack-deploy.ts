@@ -71,12 +71,27 @@ export function defineStackContract(label: string, open: () => Promise<Backend>)
       b = await open();
       client = new SwarmClient({ ...parseHost(b.host, {}, undefined), label });
       dir = mkdtempSync(join(tmpdir(), 'swarmdeck-stack-'));
-      for (const f of ['getstartedlab.yml', 'keys.yml', 'more-keys.yml', 'pw.txt', 'site.conf', 'db.env']) copyFileSync(join(corpus, f), join(dir, f));
+      for (const f of ['getstartedlab.yml', 'keys.yml', 'more-keys.yml', 'external.yml', 'pw.txt', 'site.conf', 'db.env'])
+        copyFileSync(join(corpus, f), join(dir, f));
+      // The external objects external.yml names, made outside any stack.
+      await b.docker.createNetwork({ Name: 'ext-shared', Driver: 'overlay', Attachable: true } as any).catch(() => {});
+      await b.docker.createSecret({ Name: 'ext-token', Data: Buffer.from('t0ken').toString('base64') } as any).catch(() => {});
     }, 60_000);
 
     afterAll(async () => {
-      for (const s of ['gsa', 'gsb', 'kya', 'kyb', 'mka', 'mkb', 'pr'].map((p) => `${p}${tag}`)) await removeStack(s);
+      for (const s of ['gsa', 'gsb', 'kya', 'kyb', 'mka', 'mkb', 'exa', 'exb', 'pr'].map((p) => `${p}${tag}`)) await removeStack(s);
       await b?.tick(2000);
+      // The external objects outlive the stacks (stack rm leaves them), and go last.
+      const secret = ((await b.docker.listSecrets()) as any[]).find((x) => x.Spec.Name === 'ext-token');
+      if (secret)
+        await b.docker
+          .getSecret(secret.ID)
+          .remove()
+          .catch(() => {});
+      await b.docker
+        .getNetwork('ext-shared')
+        .remove()
+        .catch(() => {});
       rmSync(dir, { recursive: true, force: true });
       await b?.close();
     }, 120_000);
@@ -85,6 +100,7 @@ export function defineStackContract(label: string, open: () => Promise<Backend>)
       ['getstartedlab.yml', 'gsa', 'gsb'],
       ['keys.yml', 'kya', 'kyb'],
       ['more-keys.yml', 'mka', 'mkb'],
+      ['external.yml', 'exa', 'exb'],
     ] as const) {
       test(`${file}: the same services, networks, secrets and configs as docker stack deploy makes, field by field`, async () => {
         const cli = await dockerCli(b.host, ['stack', 'deploy', '--resolve-image', 'never', '-c', join(dir, file), `${a}${tag}`]);
@@ -97,6 +113,12 @@ export function defineStackContract(label: string, open: () => Promise<Backend>)
         const ours = await made(`${c}${tag}`);
         expect(ours).toEqual(theirs);
         expect(ours.services.length).toBeGreaterThan(0);
+        if (file === 'external.yml') {
+          // Looked up, not made: the stack owns none of them.
+          expect(ours.networks).toEqual([]);
+          expect(ours.secrets).toEqual([]);
+          expect(ours.services[0].TaskTemplate.Networks[0].Target).toBe('ext-shared');
+        }
       }, 120_000);
     }
 
