@@ -26,6 +26,17 @@ afterEach(async () => {
 const service = (name: string) => [...c.swarm.sim.swarm.services.values()].find((s) => s.spec.Name === name)!;
 const image = (name: string) => service(name).spec.TaskTemplate?.ContainerSpec?.Image;
 
+/** Edits web, and while the diff is on screen someone scales it to 5; then y. */
+async function editScaledMeanwhile() {
+  await editWeb();
+  await c.waitFor('Apply these changes to web?');
+  const web = service('web');
+  const scaled = structuredClone(web.spec);
+  scaled.Mode = { Replicated: { Replicas: 5 } };
+  c.swarm.sim.swarm.updateService(web.id, web.version, scaled, false);
+  await c.press('y');
+}
+
 async function editWeb() {
   c = await startConsole({ width: 200 });
   await c.waitFor('flaskontesting');
@@ -82,13 +93,7 @@ describe('e edits the spec in $EDITOR', () => {
   test('a scale made while the edit was open survives: the edit is rebased on it and asked again', async () => {
     process.env.FAKE_EDIT_FROM = 'Image: nginx:1.27-alpine';
     process.env.FAKE_EDIT_TO = 'Image: nginx:1.28-alpine';
-    await editWeb();
-    await c.waitFor('Apply these changes to web?');
-    const web = service('web');
-    const scaled = structuredClone(web.spec);
-    scaled.Mode = { Replicated: { Replicas: 5 } };
-    c.swarm.sim.swarm.updateService(web.id, web.version, scaled, false);
-    await c.press('y');
+    await editScaledMeanwhile();
     const rebased = await c.waitFor('web changed while you edited it; your changes were rebased on it');
     expect(rebased).toContain('Mode.Replicated.Replicas: 3 -> 5');
     await c.press('y');
@@ -100,13 +105,7 @@ describe('e edits the spec in $EDITOR', () => {
   test('an edit of a field someone else changed meanwhile is refused with both sides, the file kept', async () => {
     process.env.FAKE_EDIT_FROM = 'Replicas: 3';
     process.env.FAKE_EDIT_TO = 'Replicas: 4';
-    await editWeb();
-    await c.waitFor('Apply these changes to web?');
-    const web = service('web');
-    const scaled = structuredClone(web.spec);
-    scaled.Mode = { Replicated: { Replicas: 5 } };
-    c.swarm.sim.swarm.updateService(web.id, web.version, scaled, false);
-    await c.press('y');
+    await editScaledMeanwhile();
     const refused = await c.waitFor('web changed while you edited it, in the fields you changed');
     expect(refused).toContain('Both changed: Mode.Replicated.Replicas');
     expect(service('web').spec.Mode).toEqual({ Replicated: { Replicas: 5 } });
