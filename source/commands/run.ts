@@ -14,6 +14,10 @@ export interface AppFlags {
   scenario?: string;
   engines?: string;
   names?: string;
+  composeFile?: string[];
+  dryRun?: boolean;
+  prune?: boolean;
+  detach?: boolean;
   seed?: number;
   nodes?: number;
   services?: number;
@@ -48,6 +52,8 @@ function refusal(flags: AppFlags): string | undefined {
   if (flags.sim && (flags.host?.length || flags.context)) return '--sim starts its own swarm: leave out -H and --context';
   if (!flags.sim && (flags.scenario || flags.seed !== undefined)) return '--scenario and --seed go with --sim';
   if (flags.engines !== undefined || flags.names !== undefined) return '--engines and --names go with swarmdeck sim (the simulator for the docker CLI)';
+  if (flags.composeFile?.length || flags.dryRun || flags.prune || flags.detach)
+    return '-c, --dry-run, --prune and --detach go with swarmdeck deploy -c FILE STACK';
   return undefined;
 }
 

@@ -60,6 +60,12 @@ describe('swarmdeck sim', () => {
     expect(result.stderr).toContain('--engines and --names go with swarmdeck sim');
   });
 
+  test('deploy flags given to the console are refused: they go with swarmdeck deploy', () => {
+    const result = spawnSync(process.execPath, [cli, '--sim', '--once', '--view', 'services', '--dry-run'], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('-c, --dry-run, --prune and --detach go with swarmdeck deploy -c FILE STACK');
+  });
+
   test('an unknown scenario is refused with the valid ones listed, exit 2', () => {
     const result = spawnSync(process.execPath, [cli, 'sim', '--scenario', 'mars'], { encoding: 'utf8' });
     expect(result.status).toBe(2);
