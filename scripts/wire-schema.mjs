@@ -3,13 +3,17 @@
 // encoding/json does (field names matched case-insensitively, unknown fields dropped, wrong types
 // refused with Go's words) for every field, not only those it reasons about.
 //
-//   node scripts/wire-schema.mjs [../shared/docker-engine-api/swagger-v1.41.yaml]
+//   node scripts/wire-schema.mjs PATH/TO/swagger-v1.41.yaml   (the Engine API's v1.41 swagger)
 //
-// The output is committed: the swagger is reference material beside the checkout, not a build input.
+// The output is committed: the swagger is reference material, not a build input.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
-const source = process.argv[2] ?? new URL('../../shared/docker-engine-api/swagger-v1.41.yaml', import.meta.url).pathname;
+const source = process.argv[2];
+if (!source) {
+  console.error('usage: node scripts/wire-schema.mjs PATH/TO/swagger-v1.41.yaml');
+  process.exit(2);
+}
 const swagger = parse(withoutQuotedDescriptions(readFileSync(source, 'utf8')));
 
 /** The swagger's multi-line quoted descriptions are indented less than YAML 1.2 allows; they carry no types, so they go. */
