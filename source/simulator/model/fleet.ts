@@ -4,7 +4,7 @@
  * the swarm a remote address names; `leave` takes it out. Like the Swarm, it has no I/O.
  */
 import { ApiError, errors } from '../errors.js';
-import { autolockOn, joinToken, mergeSpec, newUnlockKey, tokenFingerprint } from './cluster.js';
+import { autolockOn, mergeSpec, newUnlockKey, tokenFingerprint } from './cluster.js';
 import { networkObject } from './objects.js';
 import type { PlainObject } from './records.js';
 import { Random } from './random.js';
@@ -200,11 +200,6 @@ export class Fleet {
     const swarm = engine.swarm;
     const node = swarm?.nodes.get(engine.nodeId ?? '');
     if (swarm && node?.spec.Role === 'manager' && autolockOn(swarm.cluster.spec)) engine.state = 'locked';
-  }
-
-  /** The join tokens a manager shows. */
-  tokens(swarm: Swarm) {
-    return { Worker: joinToken(swarm.cluster, 'worker'), Manager: joinToken(swarm.cluster, 'manager') };
   }
 
   /** The swarm a join's remote address reaches: a manager's address (with or without port) or hostname. */
