@@ -9,6 +9,7 @@ import { CHROME_ROWS, Screen } from './screen.js';
 import { handleKey } from './keys/commands.js';
 import { keyContext } from './keys/context.js';
 import type { PressedKey } from './keys/prompt.js';
+import { withoutEscapeSequences } from './escape-input.js';
 import { currentView, initialUi, viewKey, type UiState, type View } from './ui-state.js';
 import { viewRows, viewSpec } from './views/index.js';
 
@@ -120,7 +121,10 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
 
   // Ink hands over a whole read at once: keys typed fast, pasted, or sent by tmux arrive as one
   // string ("js", "4\r"). Split it into single keys so that each one is matched on its own.
-  useInput((input, keyInfo) => {
+  useInput((raw, keyInfo) => {
+    // Terminal reports and control strings are taken out whole first (a mouse report is not typing).
+    const input = raw.length > 1 && !keyInfo.ctrl && !keyInfo.meta ? withoutEscapeSequences(raw) : raw;
+    if (input === '' && raw !== '') return;
     if (input.length <= 1 || input.startsWith('\u001b') || keyInfo.ctrl || keyInfo.meta) return onKey(input, keyInfo);
     for (const press of splitKeys(input)) onKey(press.input, { ...keyInfo, ...press.key });
   });
