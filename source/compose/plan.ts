@@ -1,6 +1,6 @@
 import type { RegistryAuth, SwarmClient } from '../docker/client.js';
 import type { ServiceSpec, SwarmObject, SwarmService } from '../docker/types.js';
-import { changes, type Change } from '../store/spec-edit.js';
+import { changeLine, changes, type Change } from '../store/spec-edit.js';
 import { NAMESPACE, type StackObject, type StackPlanInput } from './convert.js';
 
 /**
@@ -136,11 +136,7 @@ export function planText(plan: Plan, mask: (path: string, value: unknown) => unk
   for (const e of plan.entries) {
     lines.push(`${e.action.padEnd(9)} ${e.kind.padEnd(7)} ${e.name}`);
     for (const c of e.action === 'update' ? (e.changes ?? []) : []) {
-      const show = (v: unknown) => {
-        const m = mask(c.path, v);
-        return m === undefined ? '(none)' : typeof m === 'string' ? m : JSON.stringify(m);
-      };
-      lines.push(`            ${c.path}: ${show(c.before)} -> ${show(c.after)}`);
+      lines.push(`            ${changeLine(c, mask)}`);
     }
   }
   const count = (a: PlanEntry['action']) => plan.entries.filter((e) => e.action === a).length;

@@ -25,12 +25,8 @@ export function parseEdited(text: string): { spec: Record<string, unknown> } | {
   return { spec: value as Record<string, unknown> };
 }
 
-/** One changed field: its dotted path and the values before and after (undefined: absent). */
-export interface Change {
-  path: string;
-  before: unknown;
-  after: unknown;
-}
+export { changeLine, type Change } from './change-line.js';
+import type { Change } from './change-line.js';
 
 const pathOf = (d: Difference) => d.path.join('.');
 
@@ -41,15 +37,6 @@ export function changes(before: object, after: object): Change[] {
     before: d.type === 'CREATE' ? undefined : d.oldValue,
     after: d.type === 'REMOVE' ? undefined : d.value,
   }));
-}
-
-/** A change as one line of the confirmation: `TaskTemplate.ContainerSpec.Image: nginx:1 -> nginx:2`. */
-export function changeLine(change: Change, mask: (path: string, value: unknown) => unknown = (_p, v) => v): string {
-  const shown = (v: unknown) => mask(change.path, v);
-  const show = (v: unknown) => (v === undefined ? '(none)' : typeof shown(v) === 'string' ? (shown(v) as string) : JSON.stringify(shown(v)));
-  if (change.before === undefined) return `+ ${change.path}: ${show(change.after)}`;
-  if (change.after === undefined) return `- ${change.path}: ${show(change.before)}`;
-  return `${change.path}: ${show(change.before)} -> ${show(change.after)}`;
 }
 
 /** True when one path is the other or lies inside it. */

@@ -1,4 +1,5 @@
 import type { Column, Row } from '../components/table.js';
+import { changeLine } from '../../store/change-line.js';
 import { maskChangeValue } from '../present/diff.js';
 import { inert } from '../sanitize.js';
 import type { ViewSpec } from './types.js';
@@ -11,7 +12,6 @@ const COLUMNS: Column[] = [
 ];
 
 const COLORS: Record<string, string | undefined> = { create: 'green', update: 'yellow', remove: 'red' };
-const show = (v: unknown) => (v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
 
 /** A `:deploy` plan: an object per row, Enter opens a service's changed fields under it, y applies exactly this plan. */
 export const deployView: ViewSpec = {
@@ -29,7 +29,7 @@ export const deployView: ViewSpec = {
       });
       if (deploy!.open.includes(key)) {
         (e.changes ?? []).forEach((c, i) => {
-          const line = `${c.path}: ${show(maskChangeValue(c.path, c.before, ui.inspect.reveal))} -> ${show(maskChangeValue(c.path, c.after, ui.inspect.reveal))}`;
+          const line = changeLine(c, (path, value) => maskChangeValue(path, value, ui.inspect.reveal));
           rows.push({ key: `${key}#${i}`, cells: ['', '', '', inert(line)] });
         });
       }
