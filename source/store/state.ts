@@ -1,5 +1,6 @@
 import type { LogEntry } from '../docker/demux.js';
 import { ACTION_LOG_SHOWN, type ActionRecord } from './action-log.js';
+import { hasQuorum, quorumOf } from '../swarm/quorum.js';
 import type { EngineInfo, ResourceKind, SwarmEvent, SwarmNode, SwarmObject, SwarmService, SwarmTask } from '../docker/types.js';
 
 /** Whose tasks, logs, services, events or inspect output are shown. */
@@ -18,6 +19,8 @@ export interface ConnectionState {
   retryAt?: number;
   /** When data last arrived (ms): what the staleness marker counts from. */
   lastOk?: number;
+  /** Set while the manager answers but raft has no leader (quorum lost): since when (ms). */
+  noLeader?: { since: number };
 }
 
 /** Log lines of one scope, newest last, bounded. */
@@ -177,6 +180,21 @@ export function reduce(state: ClusterState, action: Action): ClusterState {
 
 /** True when the manager is swarmdeck's simulator (its engine version says so): the practice drills work there only. */
 export const onSimulator = (state: ClusterState) => Boolean(state.info?.ServerVersion?.endsWith('swarmdeck-sim'));
+
+/** The managers as the last node list counts them, and whether raft can have a leader among them. */
+export function managerQuorum(state: ClusterState): { managers: number; reachable: number; lost: boolean } {
+  const managers = state.nodes.filter((n) => n.Spec.Role === 'manager');
+  let reachable = managers.filter((n) => n.ManagerStatus?.Reachability === 'reachable' && n.Status.State !== 'down').length;
+  const noLeader = Boolean(state.connection.noLeader);
+  // Without a leader the list cannot be read again: it is the one from before. Fewer than a
+  // majority answer, and the one we talk to is one of them.
+  if (noLeader) reachable = Math.max(1, Math.min(reachable, quorumOf(managers.length) - 1));
+  return { managers: managers.length, reachable, lost: noLeader || (managers.length > 0 && !hasQuorum(reachable, managers.length)) };
+}
+
+/** True when what is on screen may no longer be so: disconnected, no leader, or the last listing failed. */
+export const dataStale = (state: ClusterState) =>
+  state.connection.status !== 'connected' || Boolean(state.connection.error) || Boolean(state.connection.noLeader);
 
 /** The swarm itself, as the inspect view names it. */
 export const SWARM_SCOPE: Scope = { kind: 'swarm', id: 'swarm', name: 'the swarm' };

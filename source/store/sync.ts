@@ -3,11 +3,12 @@ import { listContexts, resolveEndpoints } from '../docker/connection.js';
 import type { ActionLog } from './action-log.js';
 import { readObject } from './inspect.js';
 import { needsKey, type Needs } from './needs.js';
-import { sameScope, type Scope } from './state.js';
+import { managerQuorum, sameScope, type Scope } from './state.js';
 import type { Store } from './store.js';
 import { Connection } from './sync/connection.js';
 import { SyncCore } from './sync/core.js';
 import { EventFeed } from './sync/event-feed.js';
+import { Health } from './sync/health.js';
 import { LogFeed } from './sync/log-feed.js';
 import { NodeTasks } from './sync/node-tasks.js';
 import { Pollers } from './sync/pollers.js';
@@ -28,6 +29,7 @@ export class Sync {
   private nodeTasks: NodeTasks;
   private events: EventFeed;
   private logs: LogFeed;
+  private health: Health;
   private shown: Needs = {};
   private shownKey = needsKey({});
 
@@ -46,6 +48,7 @@ export class Sync {
     this.pollers = new Pollers(core, () => void this.nodeTasks.refresh());
     this.events = new EventFeed(core, this.pollers, this.nodeTasks);
     this.logs = new LogFeed(core);
+    this.health = new Health(core, (since) => void this.leaderBack(since));
     this.connection = new Connection(core, {
       load: async () => {
         // Whatever changed while away is unknown: counts are listed again too.
@@ -56,6 +59,7 @@ export class Sync {
       resume: () => this.logs.resume(),
       closeEvents: () => this.events.close(),
       closeLogs: () => this.logs.close(),
+      watch: (on) => (on ? this.health.start() : this.health.stop()),
     });
   }
 
@@ -115,6 +119,18 @@ export class Sync {
   /** Refetches the networks, configs or secrets list on screen, if one is. */
   async refreshResources(): Promise<void> {
     await this.pollers.refreshResource();
+  }
+
+  /** A leader answers again after none did: everything is read again, and the status line says how long it took. */
+  private async leaderBack(since: number): Promise<void> {
+    await this.connection.reload();
+    const state = this.store.getSnapshot();
+    if (state.connection.noLeader || state.connection.status !== 'connected') return;
+    const leader = state.nodes.find((n) => n.ManagerStatus?.Leader)?.Description?.Hostname;
+    const { managers, reachable } = managerQuorum(state);
+    const seconds = Math.round((this.core.now() - since) / 1000);
+    const away = ` after ${seconds < 120 ? `${seconds}s` : `${Math.round(seconds / 60)}m`} without one`;
+    this.core.status(`leader back${leader ? `: ${leader}` : ''}${away}; quorum regained (${reachable} of ${managers} managers reachable)`, 'success');
   }
 
   /** Reads the object the inspect view shows, fresh from the manager. */

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
-import { onSimulator, type ClusterState } from '../store/state.js';
+import { dataStale, onSimulator, type ClusterState } from '../store/state.js';
+import { ago } from './present/format.js';
 import { ConfirmBox } from './components/dialog.js';
 import { Footer } from './components/footer.js';
 import { Header } from './components/header.js';
@@ -63,7 +64,11 @@ function ListBody({ env, list }: { env: ViewEnv; list: ListRows }) {
 /** The title bar of a list view: its title; its filter, with how many rows match. */
 function listTitle(env: ViewEnv, { model, rows }: ListRows): { title: string; right: string } {
   const filter = env.ui.filters[viewKey(env.view)] ?? '';
-  return { title: ` ${inert(model!.title)} `, right: filter ? `filter: /${filter} (${rows.length} of ${model!.rows.length})` : '' };
+  const { lastOk } = env.state.connection;
+  // The rows are as old as the data: said on the list itself, not only in the header.
+  const stale = dataStale(env.state) && lastOk !== undefined ? `as of ${ago(lastOk, env.now)}` : '';
+  const shown = filter ? `filter: /${filter} (${rows.length} of ${model!.rows.length})` : '';
+  return { title: ` ${inert(model!.title)} `, right: [shown, stale].filter(Boolean).join('  ') };
 }
 
 /** The whole frame, exactly `height` rows: a pure function of its props. */

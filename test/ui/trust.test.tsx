@@ -63,3 +63,23 @@ describe('logs of tasks that never started', () => {
     expect(c.frame()).not.toMatch(/loading logs/);
   });
 });
+
+describe('quorum loss is said within seconds', () => {
+  test('the header says no leader and how many managers answer, the figures carry their age, and the return of the leader is said', async () => {
+    c = await startConsole({ width: 160 });
+    await c.waitFor('flaskontesting');
+    expect(c.frame()).toContain('managers 2 (leader core-01)');
+    // No drill, no key: raft loses its leader behind the console's back, and nothing else is asked.
+    c.swarm.sim.swarm.loseQuorum();
+    await c.waitFor('x no leader: quorum lost (1 of 2 managers reachable)', 8000);
+    c.swarm.advance(15_000);
+    const lost = await c.waitFor('data from 15 seconds ago: managers 2 (no leader)');
+    // The list says its age too, where the rows are.
+    expect(lost).toMatch(/Services \(6\).*as of 15 seconds ago/);
+    c.swarm.sim.swarm.regainQuorum();
+    const back = await c.waitFor('leader back: core-01 after 15s without one; quorum regained (2 of 2 managers reachable)', 8000);
+    expect(back).toMatch(/\* connected/);
+    expect(back).toContain('managers 2 (leader core-01)');
+    expect(back).not.toContain('data from');
+  });
+});

@@ -15,6 +15,8 @@ export interface ConnectSteps {
   closeEvents(): void;
   /** The log stream of a manager left behind for another. */
   closeLogs(): void;
+  /** Starts asking whether the manager still has a leader (see Health); stopped while disconnected. */
+  watch(on: boolean): void;
 }
 
 /**
@@ -60,9 +62,16 @@ export class Connection {
       this.backoff = 1000;
       this.failures = 0;
       this.steps.resume();
+      this.steps.watch(true);
     } catch (error) {
       this.lost(error as DockerError);
     }
+  }
+
+  /** Reads everything again and subscribes again (a leader is back after none was): what changed meanwhile is unknown. */
+  async reload(): Promise<void> {
+    this.steps.closeEvents();
+    await this.connect();
   }
 
   /** Moves to other managers (a context switch): as at start-up. */
@@ -88,6 +97,7 @@ export class Connection {
     const { core } = this;
     if (core.stopped) return;
     this.steps.closeEvents();
+    this.steps.watch(false);
     if (this.reconnectTimer) return;
     const { lastOk } = core.store.getSnapshot().connection;
     // With other managers to go to, the first loss moves on at once; after that, back off.

@@ -1,6 +1,9 @@
 import type { DockerError, SwarmClient } from '../../docker/client.js';
 import type { Store } from '../store.js';
 
+/** The daemon's words when raft has no leader, and when a request waited out raft's deadline (the seconds before it says so). */
+export const NO_LEADER = /does not have a leader|DeadlineExceeded/;
+
 /**
  * What the parts of the sync share: the managers' clients and the one in use, the store, the
  * clock, and the two ways a request can fail (the manager is gone: reconnect; it answers with an
@@ -60,13 +63,21 @@ export class SyncCore {
     } catch (error) {
       const e = error as DockerError;
       if (e.status === undefined) this.onLost(e);
+      else if (NO_LEADER.test(e.message)) this.leaderLost(e.message);
       else {
         // The manager answers, but with an error (no leader, say): the header shows it, and the
         // status line keeps the result of the user's last action.
-        const { lastOk } = this.store.getSnapshot().connection;
-        this.store.dispatch({ type: 'connection', connection: { status: 'connected', error: e.message, lastOk } });
+        const { lastOk, noLeader } = this.store.getSnapshot().connection;
+        this.store.dispatch({ type: 'connection', connection: { status: 'connected', error: e.message, lastOk, noLeader } });
       }
     }
+  }
+
+  /** The manager answers, but raft has no leader: from now on nothing it lists is current. */
+  leaderLost(error: string): void {
+    const { connection } = this.store.getSnapshot();
+    const since = connection.noLeader?.since ?? this.now();
+    this.store.dispatch({ type: 'connection', connection: { status: 'connected', error, lastOk: connection.lastOk, noLeader: { since } } });
   }
 
   /** Shows a message on the status line. */

@@ -5,9 +5,10 @@ import type { SyncCore } from './core.js';
 /**
  * How often to refresh, ms. Converging services are polled fast. A quiet swarm is left to the
  * event stream, but for one services listing a minute: Swarm sends no event when a task dies, so
- * without it a crash-looping service would go unnoticed.
+ * without it a crash-looping service would go unnoticed. The leader is asked after every `probe`
+ * (see Health).
  */
-export const INTERVALS = { converging: 1000, quiet: 60_000, tasks: 2000, maxBackoff: 30_000 };
+export const INTERVALS = { converging: 1000, quiet: 60_000, tasks: 2000, maxBackoff: 30_000, probe: 3000, probeTimeout: 4000 };
 
 const busy = (state: string | undefined) => state === 'updating' || state === 'rollback_started';
 

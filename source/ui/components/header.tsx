@@ -1,21 +1,26 @@
 import { Box, Text } from 'ink';
-import type { ClusterState } from '../../store/state.js';
+import { dataStale, managerQuorum, type ClusterState } from '../../store/state.js';
 import { humanDuration } from '../present/format.js';
 import { inert, truncate } from '../sanitize.js';
 import { theme } from '../theme.js';
 
-/** The connection as the header's first line says it. */
+const age = (ms: number) => humanDuration(ms).toLowerCase();
+
+/** The connection as the header's first line says it: the state first, so a narrow terminal cuts the detail, not the news. */
 function connectionText(state: ClusterState, now: number): { text: string; color: string } {
   const { connection } = state;
-  if (connection.status === 'connected' && connection.error) {
-    const age = connection.lastOk ? ` (data from ${humanDuration(now - connection.lastOk).toLowerCase()} ago)` : '';
-    return { text: `! the manager answers with an error: ${connection.error}${age}`, color: theme.warn };
+  const quorum = managerQuorum(state);
+  const counted = `${quorum.reachable} of ${quorum.managers} managers reachable`;
+  if (connection.noLeader) return { text: `x no leader: quorum lost (${counted}) for ${age(now - connection.noLeader.since)}`, color: theme.bad };
+  if (connection.status === 'connected' && quorum.lost) {
+    // The list says so before the API does: a leader without a majority steps down within seconds.
+    return { text: `! quorum lost: ${counted}; the leader will step down`, color: theme.bad };
   }
+  if (connection.status === 'connected' && connection.error) return { text: `! the manager answers with an error: ${connection.error}`, color: theme.warn };
   if (connection.status === 'connected') return { text: '* connected', color: theme.ok };
   if (connection.status === 'connecting') return { text: '- connecting...', color: theme.warn };
   const retry = connection.retryAt ? Math.max(0, Math.ceil((connection.retryAt - now) / 1000)) : 0;
-  const age = connection.lastOk ? `, showing data from ${humanDuration(now - connection.lastOk).toLowerCase()} ago` : '';
-  return { text: `x disconnected: ${connection.error ?? 'unreachable'} (retry in ${retry}s${age})`, color: theme.bad };
+  return { text: `x disconnected (retry in ${retry}s): ${connection.error ?? 'unreachable'}`, color: theme.bad };
 }
 
 /** Two rows: the endpoint and the connection; the swarm's figures (managers, nodes, services, tasks, engine). */
@@ -32,8 +37,11 @@ export function Header({ state, width, now, readOnly }: { state: ClusterState; w
     desired += s.ServiceStatus?.DesiredTasks ?? 0;
   }
   const first = `swarmdeck ${inert(state.endpoint)}  `;
+  const noLeader = Boolean(state.connection.noLeader);
+  // Figures the console can no longer vouch for carry their age first, where no width cuts it off.
+  const stale = dataStale(state) && state.connection.lastOk !== undefined ? `data from ${age(now - state.connection.lastOk!)} ago: ` : '';
   const facts = [
-    `managers ${managers.length}${leader ? ` (leader ${inert(leader)})` : ' (no leader)'}`,
+    `managers ${managers.length}${leader && !noLeader ? ` (leader ${inert(leader)})` : ' (no leader)'}`,
     `nodes ${ready}/${nodes.length} ready`,
     `services ${services.length}`,
     `tasks ${running}/${desired}`,
@@ -49,7 +57,8 @@ export function Header({ state, width, now, readOnly }: { state: ClusterState; w
       </Text>
       <Text wrap="truncate">
         {readOnly ? <Text color={theme.warn}>{'READ-ONLY  '}</Text> : null}
-        <Text color={theme.dim}>{truncate(facts, width - (readOnly ? 11 : 0))}</Text>
+        {stale ? <Text color={theme.warn}>{truncate(stale, width - (readOnly ? 11 : 0))}</Text> : null}
+        <Text color={theme.dim}>{truncate(facts, Math.max(0, width - (readOnly ? 11 : 0) - stale.length))}</Text>
       </Text>
     </Box>
   );
