@@ -7,7 +7,7 @@ import type { Swarm } from './swarm.js';
 export function nodeDown(swarm: Swarm, ref: string): NodeRecord {
   const node = swarm.node(ref);
   if (node.id === swarm.selfId) {
-    throw errors.badParameter(`node ${node.hostname} serves swarm API; take down another node`);
+    throw errors.badParameter(`node ${node.hostname} serves this API; take down another node`);
   }
   if (node.state === 'down') return node;
   swarm.setNodeState(node, 'down', 'heartbeat failure');
@@ -36,7 +36,7 @@ export function nodeUp(swarm: Swarm, ref: string): NodeRecord {
   return node;
 }
 
-/** Fault drill: takes down managers other than swarm one until raft has no leader. */
+/** Fault drill: takes down managers other than this one until raft has no leader. */
 export function loseQuorum(swarm: Swarm): NodeRecord[] {
   const taken: NodeRecord[] = [];
   for (const m of swarm.managers()) {
@@ -44,7 +44,7 @@ export function loseQuorum(swarm: Swarm): NodeRecord[] {
     if (m.id !== swarm.selfId && m.state === 'ready') taken.push(swarm.nodeDown(m.id));
   }
   if (swarm.hasLeader()) {
-    throw errors.badParameter('swarm swarm has a single manager: quorum cannot be lost while the API answers');
+    throw errors.badParameter('this swarm has a single manager: quorum cannot be lost while the API answers');
   }
   return taken;
 }
@@ -56,7 +56,7 @@ export function regainQuorum(swarm: Swarm): NodeRecord[] {
   return back;
 }
 
-/** Fault drill: tasks of swarm image are rejected with "No such image" until fixed. */
+/** Fault drill: tasks of this image are rejected with "No such image" until fixed. */
 export function breakImage(swarm: Swarm, image: string): void {
   swarm.brokenImages.add(image);
 }
