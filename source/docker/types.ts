@@ -52,6 +52,12 @@ export interface SwarmService {
   Endpoint?: { Ports?: PortConfig[] };
   UpdateStatus?: { State: string; StartedAt?: string; CompletedAt?: string; Message?: string };
   ServiceStatus?: { RunningTasks: number; DesiredTasks: number; CompletedTasks?: number };
+  /**
+   * Added by the console, not the daemon: the tasks still reported running on nodes that are down.
+   * dockerd counts them in RunningTasks (a service of 3 shows 4/3 after one is replaced); the
+   * console leaves them out of RunningTasks, as `docker service ls` does, and says them apart.
+   */
+  OnDownNodes?: { tasks: number; nodes: string[] };
 }
 
 /** A swarm task. */

@@ -83,3 +83,18 @@ describe('quorum loss is said within seconds', () => {
     expect(back).not.toContain('data from');
   });
 });
+
+describe('counts with a node down', () => {
+  test('a service whose task is stranded on a down node shows 3/3 (+1 on down NODE), and the header the same way', async () => {
+    c = await startConsole({ width: 200 });
+    await c.waitFor(/counter\s+replicated\s+3\/3/);
+    const swarm = c.swarm.sim.swarm;
+    const counter = swarm.service('counter');
+    const host = [...swarm.tasksOf(counter.id)].map((t) => swarm.node(t.nodeId!)).find((n) => n.id !== swarm.selfId && n.spec.Role === 'worker')!;
+    swarm.nodeDown(host.id);
+    c.swarm.advance(10_000);
+    const frame = await c.waitFor(new RegExp(`counter\\s+replicated\\s+3/3 \\(\\+1 on down ${host.hostname}\\)`));
+    expect(frame).not.toMatch(/counter\s+replicated\s+4\/3/);
+    expect(frame).toMatch(new RegExp(`tasks (\\d+)/\\1 \\(\\+\\d+ on down ${host.hostname}\\)`));
+  });
+});

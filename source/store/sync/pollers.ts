@@ -1,4 +1,4 @@
-import type { ResourceKind } from '../../docker/types.js';
+import type { ResourceKind, SwarmService, SwarmTask } from '../../docker/types.js';
 import type { Scope } from '../state.js';
 import type { SyncCore } from './core.js';
 
@@ -46,7 +46,7 @@ export class Pollers {
   async refreshServices(): Promise<void> {
     const { core } = this;
     core.cancel(this.servicesTimer);
-    await core.guarded(async () => core.store.dispatch({ type: 'services', services: await core.client.listServices(), at: core.now() }));
+    await core.guarded(async () => core.store.dispatch({ type: 'services', services: await this.listServices(), at: core.now() }));
     if (core.stopped) return;
     const services = core.store.getSnapshot().services;
     const converging = services.some((s) => busy(s.UpdateStatus?.State) || (s.ServiceStatus && s.ServiceStatus.RunningTasks !== s.ServiceStatus.DesiredTasks));
@@ -55,6 +55,20 @@ export class Pollers {
     // per-node counts on screen follow the same polling, and once more when it settles.
     if (converging || this.wasConverging) this.onConverging();
     this.wasConverging = converging;
+  }
+
+  /**
+   * The services with replica counts as an operator means them: tasks still "running" on a node
+   * that is down are counted apart (one listing of the tasks on the down nodes only, when any is).
+   */
+  private async listServices(): Promise<SwarmService[]> {
+    const { core } = this;
+    const down = core.store.getSnapshot().nodes.filter((n) => n.Status.State === 'down');
+    const [services, stranded] = await Promise.all([
+      core.client.listServices(),
+      down.length > 0 ? core.client.listTasks({ node: down.map((n) => n.ID) }) : Promise.resolve([]),
+    ]);
+    return countOnDownNodes(services, stranded, new Map(down.map((n) => [n.ID, n.Description?.Hostname ?? n.ID])));
   }
 
   /** Shows the tasks of a service or node (or nothing): polling follows what is on screen. */
@@ -91,4 +105,23 @@ export class Pollers {
     if (!kind) return;
     await this.core.guarded(async () => this.core.store.dispatch({ type: 'resource', kind, items: await this.core.client.listResources(kind) }));
   }
+}
+
+/** Takes the running tasks on down nodes out of each service's RunningTasks and says them apart (see SwarmService.OnDownNodes). */
+export function countOnDownNodes(services: SwarmService[], onDown: SwarmTask[], downNodes: Map<string, string>): SwarmService[] {
+  const stranded = new Map<string, { tasks: number; nodes: string[] }>();
+  for (const task of onDown) {
+    const node = downNodes.get(task.NodeID ?? '');
+    if (!node || task.Status.State !== 'running') continue;
+    const entry = stranded.get(task.ServiceID) ?? { tasks: 0, nodes: [] };
+    entry.tasks += 1;
+    if (!entry.nodes.includes(node)) entry.nodes.push(node);
+    stranded.set(task.ServiceID, entry);
+  }
+  if (stranded.size === 0) return services;
+  return services.map((s) => {
+    const entry = stranded.get(s.ID);
+    if (!entry || !s.ServiceStatus) return s;
+    return { ...s, ServiceStatus: { ...s.ServiceStatus, RunningTasks: Math.max(0, s.ServiceStatus.RunningTasks - entry.tasks) }, OnDownNodes: entry };
+  });
 }

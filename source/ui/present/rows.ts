@@ -57,7 +57,7 @@ export function nodeRow(node: SwarmNode, taskCount: number | undefined): Row {
 export const SERVICE_COLUMNS: Column[] = [
   { title: 'NAME', priority: 0, max: 28, flex: true },
   { title: 'MODE', priority: 4, max: 10 },
-  { title: 'REPLICAS', priority: 1, max: 9 },
+  { title: 'REPLICAS', priority: 1, max: 32 },
   { title: 'IMAGE', priority: 2, max: 32, flex: true },
   { title: 'PORTS', priority: 5, max: 22 },
   { title: 'STACK', priority: 6, max: 16 },
@@ -77,7 +77,14 @@ export function ports(service: SwarmService): string {
 export function replicas(service: SwarmService): string {
   const status = service.ServiceStatus;
   if (!status) return '';
-  return `${status.RunningTasks}/${status.DesiredTasks}`;
+  return `${status.RunningTasks}/${status.DesiredTasks}${onDownNodes(service.OnDownNodes)}`;
+}
+
+/** " (+1 on down core-03)": tasks a down node last reported running, apart from the count. */
+export function onDownNodes(entry: { tasks: number; nodes: string[] } | undefined): string {
+  if (!entry || entry.tasks === 0) return '';
+  const where = entry.nodes.length <= 2 ? `down ${entry.nodes.map(inert).join(', ')}` : `${entry.nodes.length} down nodes`;
+  return ` (+${entry.tasks} on ${where})`;
 }
 
 /** True when fewer tasks run than are wanted. */
