@@ -1,6 +1,6 @@
 /** The views the console shows; each is a pane with its own keys. */
 export type ViewKind =
-  'nodes' | 'services' | 'tasks' | 'logs' | 'actions' | 'stacks' | 'networks' | 'configs' | 'secrets' | 'events' | 'map' | 'inspect' | 'contexts' | 'deploy';
+  'nodes' | 'services' | 'tasks' | 'logs' | 'actions' | 'messages' | 'stacks' | 'networks' | 'configs' | 'secrets' | 'events' | 'map' | 'inspect' | 'contexts' | 'deploy';
 
 /** The panes a binding can belong to; 'global' works in every view; a dialog or prompt, while open, takes every key itself. */
 export type Pane = 'global' | ViewKind | Modal;
@@ -42,6 +42,7 @@ export type CommandId =
   | 'view.nodes'
   | 'view.services'
   | 'view.actions'
+  | 'view.messages'
   | 'view.stacks'
   | 'view.map'
   | 'view.events'
@@ -127,6 +128,12 @@ export const BINDINGS: readonly Binding[] = [
     pane: 'global',
     description: 'action log: what this console changed, when, where, and the docker command for each',
     hint: 'action log',
+  },
+  {
+    id: 'view.messages',
+    keys: ['M'],
+    pane: 'global',
+    description: 'messages: everything the status line said this session, newest first (it forgets after 10 s)',
   },
   { id: 'service.scale', keys: ['s'], pane: 'services', description: 'scale (replicas)', mutates: true, hint: 'scale' },
   { id: 'service.restart', keys: ['r'], pane: 'services', description: 'restart: update --force', mutates: true, dangerous: true, hint: 'restart' },
@@ -309,6 +316,7 @@ export const VIEW_COMMANDS: readonly ViewCommand[] = [
   { name: 'swarm', aliases: [], view: 'inspect', description: 'the swarm itself: join tokens (masked), raft and CA settings', scope: 'swarm' },
   { name: 'ctx', aliases: ['context', 'contexts'], view: 'contexts', description: 'docker contexts; Enter switches to one' },
   { name: 'actions', aliases: ['history'], view: 'actions', description: 'the action log' },
+  { name: 'messages', aliases: ['msg'], view: 'messages', description: "the status line's messages of this session" },
 ];
 
 /** The command a `:word` names, if any. */

@@ -59,8 +59,22 @@ export interface ClusterState {
   /** The action log's newest records, oldest first: read from the file when its view opens, then appended to. */
   actions: ActionRecord[];
   /** The last result of an action or error, word for word. */
-  status?: { text: string; kind: 'info' | 'success' | 'error'; at: number };
+  status?: StatusMessage;
+  /** Every status message of this session, oldest first, bounded: the history the status line forgets. */
+  messages: StatusMessage[];
+  /** When the connection last became connected (ms): messages from before it are not shown as current. */
+  connectedSince?: number;
 }
+
+/** One message of the status line. */
+export interface StatusMessage {
+  text: string;
+  kind: 'info' | 'success' | 'error';
+  at: number;
+}
+
+/** How many status messages the history keeps. */
+export const MESSAGE_LIMIT = 500;
 
 /** What changes the state. */
 export type Action =
@@ -103,6 +117,7 @@ export function initialState(endpoint: string): ClusterState {
     counts: new Map(),
     nodeTasks: new Map(),
     actions: [],
+    messages: [],
     resources: {},
     events: [],
     contexts: [],
@@ -114,6 +129,16 @@ export const sameScope = (a?: Scope, b?: Scope) => a?.kind === b?.kind && a?.id 
 
 /** The pure reducer: every change to cluster state goes through here. */
 export function reduce(state: ClusterState, action: Action): ClusterState {
+  const next = apply(state, action);
+  if (next.connection.status === 'connected' && state.connection.status !== 'connected') {
+    // A (re)connection: what was said before it is history, not news.
+    const at = 'at' in action ? action.at : (next.connection.lastOk ?? state.connectedSince ?? 0);
+    return { ...next, connectedSince: at };
+  }
+  return next;
+}
+
+function apply(state: ClusterState, action: Action): ClusterState {
   switch (action.type) {
     case 'connection':
       return { ...state, connection: action.connection };
@@ -131,7 +156,7 @@ export function reduce(state: ClusterState, action: Action): ClusterState {
       return { ...state, contexts: action.items };
     case 'reset':
       // Another swarm (a context switch): nothing of the last one may be shown as this one's.
-      return { ...initialState(action.endpoint), actions: state.actions, contexts: state.contexts };
+      return { ...initialState(action.endpoint), actions: state.actions, contexts: state.contexts, messages: state.messages };
     case 'actions/load':
       return { ...state, actions: action.records };
     case 'actions/append':
@@ -173,8 +198,12 @@ export function reduce(state: ClusterState, action: Action): ClusterState {
     }
     case 'logs/status':
       return { ...state, logs: { ...state.logs, status: action.status, error: action.error } };
-    case 'status':
-      return { ...state, status: { text: action.text, kind: action.kind, at: action.at } };
+    case 'status': {
+      const message = { text: action.text, kind: action.kind, at: action.at };
+      const messages = state.messages.length >= MESSAGE_LIMIT ? state.messages.slice(1 - MESSAGE_LIMIT) : state.messages.slice();
+      messages.push(message);
+      return { ...state, status: message, messages };
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'reac
 import { ActionLog } from '../store/action-log.js';
 import { needsKey } from '../store/needs.js';
 import type { ActionContext } from '../store/run-action.js';
+import { dataStale, type ClusterState, type StatusMessage } from '../store/state.js';
 import type { Store } from '../store/store.js';
 import type { Sync } from '../store/sync.js';
 import { CHROME_ROWS, Screen } from './screen.js';
@@ -80,9 +81,15 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
   const env = { view, state, ui, now: now(), width, bodyHeight };
   const selection = viewRows(env);
 
-  // Ages ("5 seconds ago"), the retry countdown and the status line's age move with time even when
+  // A message belongs to the view it was said on, and to the moment: see shownStatus.
+  // (Each message is a new object: the same words said again are a new message.)
+  const owner = useRef<{ status?: StatusMessage; view: string }>({ view: key });
+  if (state.status !== owner.current.status) owner.current = { status: state.status, view: key };
+  const status = shownStatus(state, owner.current.view === key, env.now);
+
+  // Ages ("5 seconds ago"), the retry countdown and the status line's expiry move with time even when
   // no data changes; when none of them is on screen, nothing is redrawn on a timer.
-  const timeShown = Boolean(spec.clock) || state.connection.status !== 'connected' || Boolean(state.connection.error) || Boolean(state.status);
+  const timeShown = Boolean(spec.clock) || dataStale(state) || Boolean(status);
   useEffect(() => {
     if (!timeShown) return;
     const timer = setInterval(() => setTick((t) => t + 1), 1000);
@@ -132,6 +139,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
   return (
     <Screen
       state={state}
+      status={status}
       ui={spec.list ? { ...ui, selection: { ...ui.selection, [key]: selection.selectedKey } } : ui}
       width={width}
       height={height}
@@ -140,4 +148,15 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
       rows={spec.list ? selection : undefined}
     />
   );
+}
+
+/** How long a message stays on the status line, ms: after that it is in the history (M) and, for actions, the action log. */
+export const STATUS_TTL = 10_000;
+
+/** The message the status line shows: the last one, on the view it was said on, for STATUS_TTL, and not from before a reconnect. */
+export function shownStatus(state: ClusterState, onItsView: boolean, now: number): StatusMessage | undefined {
+  const { status } = state;
+  if (!status || !onItsView || now - status.at >= STATUS_TTL) return undefined;
+  if (state.connectedSince !== undefined && status.at < state.connectedSince) return undefined;
+  return status;
 }

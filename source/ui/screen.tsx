@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { dataStale, onSimulator, type ClusterState } from '../store/state.js';
+import { dataStale, onSimulator, type ClusterState, type StatusMessage } from '../store/state.js';
 import { ago } from './present/format.js';
 import { ConfirmBox } from './components/dialog.js';
 import { Footer } from './components/footer.js';
@@ -17,6 +17,8 @@ type ListRows = ReturnType<typeof viewRows>;
 /** What the screen draws: cluster state, UI state, the terminal size and the clock. */
 export interface ScreenProps {
   state: ClusterState;
+  /** The status line's message, if it shows one now (the caller decides: see shownStatus). */
+  status?: StatusMessage;
   ui: UiState;
   width: number;
   /** Rows to use: the caller passes the terminal's rows minus one, so Ink never clears the screen. */
@@ -72,7 +74,7 @@ function listTitle(env: ViewEnv, { model, rows }: ListRows): { title: string; ri
 }
 
 /** The whole frame, exactly `height` rows: a pure function of its props. */
-export function Screen({ state, ui, width, height, now, readOnly, rows }: ScreenProps) {
+export function Screen({ state, status, ui, width, height, now, readOnly, rows }: ScreenProps) {
   const view = currentView(ui);
   const spec = viewSpec(view.kind);
   const env: ViewEnv = { view, state, ui, now, width, bodyHeight: Math.max(1, height - CHROME_ROWS) };
@@ -90,7 +92,7 @@ export function Screen({ state, ui, width, height, now, readOnly, rows }: Screen
       <Box height={env.bodyHeight} flexDirection="column">
         {body}
       </Box>
-      <StatusLine state={state} prompt={ui.prompt} width={width} now={now} />
+      <StatusLine status={status} prompt={ui.prompt} width={width} now={now} />
       <Footer spec={spec} width={width} sim={sim} readOnly={readOnly} />
     </Box>
   );

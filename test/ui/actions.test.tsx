@@ -300,7 +300,7 @@ describe('navigation', () => {
     await c.waitFor('flaskontesting');
     await c.press(':', 'x', 'y', KEY.enter);
     await c.waitFor('unknown command ":xy"; try :nodes, :services, :stacks, :tasks, :logs, :map, :networks');
-    expect(c.store.getSnapshot().status?.text).toMatch(/:ctx, :actions, :deploy FILE \[STACK\], :help, :q$/);
+    expect(c.store.getSnapshot().status?.text).toMatch(/:ctx, :actions, :messages, :deploy FILE \[STACK\], :help, :q$/);
   });
 
   test('? shows help rendered from the keymap', async () => {

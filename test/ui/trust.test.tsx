@@ -98,3 +98,29 @@ describe('counts with a node down', () => {
     expect(frame).toMatch(new RegExp(`tasks (\\d+)/\\1 \\(\\+\\d+ on down ${host.hostname}\\)`));
   });
 });
+
+describe('the status line belongs to the view and the moment', () => {
+  const line = (frame: string) => frame.split('\n').at(-2) ?? '';
+
+  test('a message clears after 10 seconds, and M lists it with the rest of the session', async () => {
+    c = await startConsole();
+    await c.selectRow('redis');
+    await c.press('s', '2', KEY.enter);
+    await c.waitFor('scale redis to 2: done');
+    c.swarm.advance(11_000);
+    await c.waitFor((f) => !line(f).includes('scale redis'));
+    await c.press('M');
+    const history = await c.waitFor('Messages (');
+    expect(history).toMatch(/\d\d:\d\d:\d\d\s+success\s+scale redis to 2: done/);
+  });
+
+  test('a message said on one view is not shown on the next', async () => {
+    c = await startConsole();
+    await c.selectRow('redis');
+    await c.press('s', '2', KEY.enter);
+    await c.waitFor('scale redis to 2: done');
+    await c.press(KEY.enter);
+    const tasks = await c.waitFor('Tasks of service redis');
+    expect(line(tasks)).not.toContain('scale redis');
+  });
+});

@@ -29,6 +29,8 @@ export class Connection {
   private backoff = 1000;
   /** Connection failures since the last success: the first one fails over at once. */
   private failures = 0;
+  /** The manager just left for another, said once the other's data is in. */
+  private movedFrom?: string;
 
   constructor(
     private readonly core: SyncCore,
@@ -58,6 +60,9 @@ export class Connection {
     try {
       core.store.dispatch({ type: 'info', info });
       await this.steps.load();
+      // Said once the new manager's data is in: a message from before the reconnect is not shown after it.
+      if (this.movedFrom) core.status(`lost ${this.movedFrom}; now on ${core.client.endpoint.label}`, 'info');
+      this.movedFrom = undefined;
       await this.steps.subscribe();
       this.backoff = 1000;
       this.failures = 0;
@@ -90,7 +95,7 @@ export class Connection {
     core.current = index;
     this.steps.closeLogs();
     core.store.dispatch({ type: 'endpoint', endpoint: core.client.endpoint.label });
-    core.status(`lost ${from}; now on ${core.client.endpoint.label}`, 'info');
+    this.movedFrom = from;
   }
 
   private lost(error: DockerError): void {

@@ -1,12 +1,12 @@
 import { Text } from 'ink';
-import type { ClusterState } from '../../store/state.js';
+import type { StatusMessage } from '../../store/state.js';
 import { humanDuration } from '../present/format.js';
 import { inert, truncate } from '../sanitize.js';
 import { theme } from '../theme.js';
 import type { Prompt } from '../ui-state.js';
 
 /** The prompt being typed, or the last result of an action or error, word for word. */
-export function StatusLine({ state, prompt, width, now }: { state: ClusterState; prompt?: Prompt; width: number; now: number }) {
+export function StatusLine({ status, prompt, width, now }: { status?: StatusMessage; prompt?: Prompt; width: number; now: number }) {
   if (prompt) {
     const text = `${prompt.label}${prompt.text}_`;
     return (
@@ -16,7 +16,6 @@ export function StatusLine({ state, prompt, width, now }: { state: ClusterState;
       </Text>
     );
   }
-  const status = state.status;
   if (!status) return <Text> </Text>;
   const color = status.kind === 'error' ? theme.bad : status.kind === 'success' ? theme.ok : theme.accent;
   const age = now - status.at > 60_000 ? ` (${humanDuration(now - status.at).toLowerCase()} ago)` : '';

@@ -64,6 +64,7 @@ export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
   'view.map': (c) => goTo(c, { kind: 'map' }),
   'view.events': (c) => goTo(c, { kind: 'events' }),
   'view.actions': (c) => pushOnce(c, { kind: 'actions' }),
+  'view.messages': (c) => pushOnce(c, { kind: 'messages' }),
   inspect: (c) => push(c, { kind: 'inspect', scope: selectedScope(c) ?? SWARM_SCOPE }),
   events: (c) => {
     const scope = selectedScope(c);

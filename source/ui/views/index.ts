@@ -7,6 +7,7 @@ import { eventsView } from './events.js';
 import { inspectView } from './inspect.js';
 import { logsView } from './logs.js';
 import { mapView } from './map.js';
+import { messagesView } from './messages.js';
 import { networksView } from './networks.js';
 import { nodesView } from './nodes.js';
 import { secretsView } from './secrets.js';
@@ -32,6 +33,7 @@ export const VIEWS = {
   inspect: inspectView,
   contexts: contextsView,
   actions: actionsView,
+  messages: messagesView,
   deploy: deployView,
 } satisfies Record<ViewKind, ViewSpec>;
 
