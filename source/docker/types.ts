@@ -58,6 +58,16 @@ export interface SwarmService {
    * console leaves them out of RunningTasks, as `docker service ls` does, and says them apart.
    */
   OnDownNodes?: { tasks: number; nodes: string[] };
+  /** Added by the console: containers of this service that exited in the last RESTART_WINDOW, from its task history (see sync/restarts). */
+  Restarts?: ServiceRestarts;
+}
+
+/** A service's recent container exits, counted from its task history. */
+export interface ServiceRestarts {
+  count: number;
+  /** The newest exit's error and time (ms). */
+  lastError?: string;
+  lastAt?: number;
 }
 
 /** A swarm task. */

@@ -1,7 +1,7 @@
 import type { LogEntry } from '../docker/demux.js';
 import { ACTION_LOG_SHOWN, type ActionRecord } from './action-log.js';
 import { hasQuorum, quorumOf } from '../swarm/quorum.js';
-import type { EngineInfo, ResourceKind, SwarmEvent, SwarmNode, SwarmObject, SwarmService, SwarmTask } from '../docker/types.js';
+import type { EngineInfo, ResourceKind, ServiceRestarts, SwarmEvent, SwarmNode, SwarmObject, SwarmService, SwarmTask } from '../docker/types.js';
 
 /** Whose tasks, logs, services, events or inspect output are shown. */
 export interface Scope {
@@ -64,6 +64,8 @@ export interface ClusterState {
   messages: StatusMessage[];
   /** When the connection last became connected (ms): messages from before it are not shown as current. */
   connectedSince?: number;
+  /** Recent restarts of the services that have had any, by service id (folded into `services` as Restarts). */
+  restarts: Map<string, ServiceRestarts>;
 }
 
 /** One message of the status line. */
@@ -92,6 +94,7 @@ export type Action =
   | { type: 'services'; services: SwarmService[]; at: number }
   | { type: 'tasks'; scope: Scope; items: SwarmTask[]; at: number }
   | { type: 'tasks/scope'; scope?: Scope }
+  | { type: 'restarts'; restarts: Map<string, ServiceRestarts> }
   | { type: 'counts'; counts: Map<string, number>; tasks?: Map<string, SwarmTask[]> }
   | { type: 'logs/reset'; scope?: Scope; status: LogBuffer['status'] }
   | { type: 'logs/append'; lines: LogEntry[]; limit: number }
@@ -118,6 +121,7 @@ export function initialState(endpoint: string): ClusterState {
     nodeTasks: new Map(),
     actions: [],
     messages: [],
+    restarts: new Map(),
     resources: {},
     events: [],
     contexts: [],
@@ -173,7 +177,7 @@ function apply(state: ClusterState, action: Action): ClusterState {
     case 'services':
       return {
         ...state,
-        services: action.services,
+        services: withRestarts(action.services, state.restarts),
         loaded: { ...state.loaded, services: true },
         connection: { status: 'connected', lastOk: action.at },
       };
@@ -184,6 +188,8 @@ function apply(state: ClusterState, action: Action): ClusterState {
     case 'tasks/scope':
       if (sameScope(action.scope, state.tasks.scope)) return state;
       return { ...state, tasks: { scope: action.scope, items: [], loaded: false } };
+    case 'restarts':
+      return { ...state, restarts: action.restarts, services: withRestarts(state.services, action.restarts) };
     case 'counts':
       return { ...state, counts: action.counts, nodeTasks: action.tasks ?? state.nodeTasks };
     case 'logs/reset':
@@ -209,6 +215,20 @@ function apply(state: ClusterState, action: Action): ClusterState {
 
 /** True when the manager is swarmdeck's simulator (its engine version says so): the practice drills work there only. */
 export const onSimulator = (state: ClusterState) => Boolean(state.info?.ServerVersion?.endsWith('swarmdeck-sim'));
+
+/** The services with their recent restarts set (and cleared where there are none now). */
+function withRestarts(services: SwarmService[], restarts: Map<string, ServiceRestarts>): SwarmService[] {
+  if (restarts.size === 0 && !services.some((s) => s.Restarts)) return services;
+  return services.map((s) => {
+    const r = restarts.get(s.ID);
+    if (r === s.Restarts) return s;
+    if (!r) {
+      const { Restarts: _, ...rest } = s;
+      return rest;
+    }
+    return { ...s, Restarts: r };
+  });
+}
 
 /** The managers as the last node list counts them, and whether raft can have a leader among them. */
 export function managerQuorum(state: ClusterState): { managers: number; reachable: number; lost: boolean } {

@@ -9,6 +9,7 @@ import { Connection } from './sync/connection.js';
 import { SyncCore } from './sync/core.js';
 import { EventFeed } from './sync/event-feed.js';
 import { Health } from './sync/health.js';
+import { Restarts } from './sync/restarts.js';
 import { LogFeed } from './sync/log-feed.js';
 import { NodeTasks } from './sync/node-tasks.js';
 import { Pollers } from './sync/pollers.js';
@@ -30,6 +31,7 @@ export class Sync {
   private events: EventFeed;
   private logs: LogFeed;
   private health: Health;
+  private restarts: Restarts;
   private shown: Needs = {};
   private shownKey = needsKey({});
 
@@ -45,7 +47,12 @@ export class Sync {
   ) {
     const core = (this.core = new SyncCore(Array.isArray(clients) ? clients : [clients], store, now, current));
     this.nodeTasks = new NodeTasks(core);
-    this.pollers = new Pollers(core, () => void this.nodeTasks.refresh());
+    this.restarts = new Restarts(core);
+    this.pollers = new Pollers(
+      core,
+      () => void this.nodeTasks.refresh(),
+      (services) => this.restarts.observe(services),
+    );
     this.events = new EventFeed(core, this.pollers, this.nodeTasks);
     this.logs = new LogFeed(core);
     this.health = new Health(core, (since) => void this.leaderBack(since));
@@ -166,6 +173,7 @@ export class Sync {
     }
     // Another swarm: everything of the last one is forgotten, and the new managers connected to as at start-up.
     this.events.reset();
+    this.restarts.reset();
     this.logs.close();
     this.core.clearTimers();
     await this.connection.switchTo(clients);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from 'vitest';
+import { crashLoop } from '../../source/simulator/model/drills.js';
 import { KEY, startConsole, type TestConsole } from '../helpers/console.js';
 
 // Moments where the screen said something that was not so, found trying it as an operator (issue 16).
@@ -122,5 +123,32 @@ describe('the status line belongs to the view and the moment', () => {
     await c.press(KEY.enter);
     const tasks = await c.waitFor('Tasks of service redis');
     expect(line(tasks)).not.toContain('scale redis');
+  });
+});
+
+describe('a crash loop does not look healthy half the time', () => {
+  test('restarts are counted from the task history, "1/1 (N restarts in 10m)", and the service and the header say crash loop', async () => {
+    c = await startConsole({ width: 200 });
+    await c.waitFor(/redis\s+replicated\s+1\/1/);
+    const swarm = c.swarm.sim.swarm;
+    const redis = swarm.service('redis');
+    crashLoop(swarm, 'redis');
+    // Four exits: each container runs 3 s, then the restart policy waits 5 s.
+    for (let i = 0; i < 400 && [...swarm.tasksOf(redis.id)].filter((t) => t.state === 'failed').length < 4; i++) c.swarm.advance(250);
+    // Listed while it happens to run: 1/1, which alone would look healthy.
+    for (let i = 0; i < 100 && ![...swarm.tasksOf(redis.id)].some((t) => t.state === 'running'); i++) c.swarm.advance(250);
+    await c.sync.refreshServices();
+    // Seen short once (between two runs), its history is read from then on.
+    for (let i = 0; i < 100 && [...swarm.tasksOf(redis.id)].some((t) => t.state === 'running'); i++) c.swarm.advance(250);
+    await c.sync.refreshServices();
+    const frame = await c.waitFor(/redis\s+replicated\s+[01]\/1 \(\d+ restarts in 10m\)/, 10_000);
+    expect(frame).toMatch(/redis\s+replicated\s+[01]\/1 \((\d+) restarts in 10m\).*crash loop/);
+    expect(frame).toMatch(/services 6 \(1 crash-looping\)/);
+    const restarts = Number(/redis\s+replicated\s+[01]\/1 \((\d+) restarts/.exec(frame)![1]);
+    expect(restarts).toBeGreaterThanOrEqual(4);
+    // Its tasks say it above the history, whether or not a task runs this second.
+    await c.selectRow('redis');
+    await c.press(KEY.enter);
+    await c.waitFor(/Crash loop: \d+ restarts in 10m; last exit .* ago: task: non-zero exit \(1\)/);
   });
 });

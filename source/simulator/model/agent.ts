@@ -42,12 +42,16 @@ export function wake(swarm: Swarm, task: TaskRecord): void {
     swarm.busyTasks.add(task);
     return;
   }
-  const delay = AGENT_DELAY[task.state];
+  // A crash-looping service's container exits a while after it started (see the crash-loop drill).
+  const delay = task.state === 'running' && swarm.crashing.has(task.serviceId) ? CRASH_AFTER : AGENT_DELAY[task.state];
   if (delay !== undefined && node && node.state === 'ready') {
     task.nextAt = quantize(swarm.now + delay);
     swarm.busyTasks.add(task);
   }
 }
+
+/** How long a crash-looping service's container runs before it exits 1, ms. */
+export const CRASH_AFTER = 3000;
 
 /** A stopping task ends: shutdown (a running one exited 0). */
 export function finishStop(swarm: Swarm, task: TaskRecord): void {
@@ -82,6 +86,12 @@ export function runAgents(swarm: Swarm): boolean {
         task.pid = 1000 + swarm.random.int(60000);
         task.exitCode = 0;
         swarm.setState(task, 'running', 'started');
+        break;
+      case 'running':
+        if (!swarm.crashing.has(task.serviceId)) break;
+        task.exitCode = 1;
+        // dockerd's words for a container that exited non-zero; the orchestrator restarts it by policy.
+        swarm.setState(task, 'failed', 'started', 'task: non-zero exit (1)');
         break;
       default:
         swarm.wake(task);

@@ -66,3 +66,21 @@ export function fixImage(swarm: Swarm, image: string): void {
   swarm.brokenImages.delete(image);
   for (const service of swarm.services.values()) swarm.dirty.add(service);
 }
+
+/** Fault drill: a service's containers exit 1 three seconds after they start, so the restart policy restarts them, again and again. */
+export function crashLoop(swarm: Swarm, ref: string): string {
+  const service = swarm.service(ref);
+  swarm.crashing.add(service.id);
+  for (const task of swarm.tasksOf(service.id)) swarm.wake(task);
+  swarm.settle();
+  return String(service.spec.Name);
+}
+
+/** Ends a crashLoop drill: running containers stay up, new ones too. */
+export function fixCrash(swarm: Swarm, ref: string): string {
+  const service = swarm.service(ref);
+  swarm.crashing.delete(service.id);
+  for (const task of swarm.tasksOf(service.id)) swarm.wake(task);
+  swarm.settle();
+  return String(service.spec.Name);
+}

@@ -42,6 +42,8 @@ export class Swarm {
   readonly configs = new Map<string, PlainObject>();
   /** Images that fail on every node ("No such image"), set by a fault drill. */
   readonly brokenImages = new Set<string>();
+  /** Services whose containers exit 1 a few seconds after they start (the crash-loop drill). */
+  readonly crashing = new Set<string>();
   readonly clusterId: string;
   readonly createdAt: number;
   readonly events: SwarmEvent[] = [];

@@ -25,10 +25,14 @@ export class Pollers {
   /** The networks, configs or secrets view on screen, if any: only that list is fetched and kept current. */
   resourceShown?: ResourceKind;
 
-  /** @param onConverging called after each services listing while services converge, and once when they settle. */
+  /**
+   * @param onConverging called after each services listing while services converge, and once when they settle.
+   * @param onServices called with each services listing (crash loops are looked for there).
+   */
   constructor(
     private readonly core: SyncCore,
     private readonly onConverging: () => void,
+    private readonly onServices: (services: SwarmService[]) => void = () => {},
   ) {}
 
   /** Refetches /info (the header's engine and swarm facts). */
@@ -49,6 +53,7 @@ export class Pollers {
     await core.guarded(async () => core.store.dispatch({ type: 'services', services: await this.listServices(), at: core.now() }));
     if (core.stopped) return;
     const services = core.store.getSnapshot().services;
+    this.onServices(services);
     const converging = services.some((s) => busy(s.UpdateStatus?.State) || (s.ServiceStatus && s.ServiceStatus.RunningTasks !== s.ServiceStatus.DesiredTasks));
     this.servicesTimer = core.later(converging ? INTERVALS.converging : INTERVALS.quiet, () => void this.refreshServices());
     // Tasks start one by one while services converge, and Swarm sends no event for each: the

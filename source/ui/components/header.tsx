@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { dataStale, managerQuorum, type ClusterState } from '../../store/state.js';
 import { humanDuration } from '../present/format.js';
-import { onDownNodes } from '../present/rows.js';
+import { crashLooping, onDownNodes } from '../present/rows.js';
 import { inert, truncate } from '../sanitize.js';
 import { theme } from '../theme.js';
 
@@ -34,11 +34,13 @@ export function Header({ state, width, now, readOnly }: { state: ClusterState; w
   let running = 0;
   let desired = 0;
   let stranded = 0;
+  let looping = 0;
   const downNodes = new Set<string>();
   for (const s of services) {
     running += s.ServiceStatus?.RunningTasks ?? 0;
     desired += s.ServiceStatus?.DesiredTasks ?? 0;
     stranded += s.OnDownNodes?.tasks ?? 0;
+    if (crashLooping(s)) looping += 1;
     for (const n of s.OnDownNodes?.nodes ?? []) downNodes.add(n);
   }
   const first = `swarmdeck ${inert(state.endpoint)}  `;
@@ -48,7 +50,7 @@ export function Header({ state, width, now, readOnly }: { state: ClusterState; w
   const facts = [
     `managers ${managers.length}${leader && !noLeader ? ` (leader ${inert(leader)})` : ' (no leader)'}`,
     `nodes ${ready}/${nodes.length} ready`,
-    `services ${services.length}`,
+    `services ${services.length}${looping > 0 ? ` (${looping} crash-looping)` : ''}`,
     `tasks ${running}/${desired}${onDownNodes({ tasks: stranded, nodes: [...downNodes] })}`,
     `engine ${inert(info?.ServerVersion ?? '?')}`,
   ].join('  |  ');

@@ -1,5 +1,7 @@
 import { isGlobal, replicasOf as replicaCount } from '../../swarm/spec-defaults.js';
 import type { ServiceSpec, SwarmService } from '../../docker/types.js';
+import diff from 'microdiff';
+import { changeLine, type Change } from '../../store/change-line.js';
 import { inert } from '../sanitize.js';
 
 /** Env names that hold secrets: their values are masked wherever env is shown. */
@@ -37,10 +39,37 @@ export function maskChangeValue(path: string, value: unknown, reveal = false): u
 
 const replicasOf = (spec: ServiceSpec) => (isGlobal(spec) ? 'global' : String(replicaCount(spec)));
 const envOf = (spec: ServiceSpec) => spec.TaskTemplate?.ContainerSpec?.Env ?? [];
-const portsOf = (spec: ServiceSpec) =>
-  (spec.EndpointSpec?.Ports ?? []).map((p) => `${p.PublishedPort ?? ''}:${p.TargetPort}/${p.Protocol ?? 'tcp'}`).join(', ') || 'none';
 
-/** What a rollback will change, line by line: "image: nginx:1.27 -> nginx:1.25", env added and removed, ... Secret-looking env values masked unless `reveal`. */
+/** Fields the preview writes in words of its own (image, replicas, env entries one by one). */
+const WORDED = /^(TaskTemplate\.ContainerSpec\.(Image|Env)|Mode\.Replicated\.Replicas|Mode\.(Replicated|Global))(\.|$)/;
+
+/** Update and rollback settings by the docker flag that sets them; durations in seconds. */
+const FLAGS: Record<string, { flag: string; duration?: boolean }> = {
+  Parallelism: { flag: 'parallelism' },
+  Delay: { flag: 'delay', duration: true },
+  FailureAction: { flag: 'failure-action' },
+  Monitor: { flag: 'monitor', duration: true },
+  MaxFailureRatio: { flag: 'max-failure-ratio' },
+  Order: { flag: 'order' },
+};
+
+/** A changed field as the rollback preview writes it: update/rollback settings by their docker flag, the rest by path. */
+function fieldLine(change: Change, reveal: boolean): string {
+  const config = /^(Update|Rollback)Config\.(\w+)$/.exec(change.path);
+  const known = config && FLAGS[config[2]];
+  if (config && known) {
+    const flag = `--${config[1].toLowerCase()}-${known.flag}`;
+    const show = (v: unknown) => (v === undefined ? '(default)' : known.duration ? `${Number(v) / 1e9}s` : String(v));
+    return `${flag}: ${show(change.before)} -> ${show(change.after)}`;
+  }
+  return inert(changeLine(change, (path, value) => maskChangeValue(path, value, reveal)));
+}
+
+/**
+ * What a rollback will change, every field of it: image, replicas and env entries in words, the
+ * update and rollback settings by their docker flag, every other field by its path. Secret-looking
+ * values masked unless `reveal`. (microdiff, the diff the edit preview uses: 1 kB, no dependencies.)
+ */
 export function rollbackChanges(service: SwarmService, reveal = false): string[] {
   const mask = reveal ? (e: string) => e : maskEnv;
   const now = service.Spec;
@@ -55,10 +84,11 @@ export function rollbackChanges(service: SwarmService, reveal = false): string[]
   const envBack = new Set(envOf(back));
   for (const e of envBack) if (!envNow.has(e)) lines.push(`env: + ${inert(mask(e))}`);
   for (const e of envNow) if (!envBack.has(e)) lines.push(`env: - ${inert(mask(e))}`);
-  change('ports', portsOf(now), portsOf(back));
-  change('args', (now.TaskTemplate?.ContainerSpec?.Args ?? []).join(' '), (back.TaskTemplate?.ContainerSpec?.Args ?? []).join(' '));
-  change('constraints', (now.TaskTemplate?.Placement?.Constraints ?? []).join(', '), (back.TaskTemplate?.Placement?.Constraints ?? []).join(', '));
-  change('labels', JSON.stringify(now.Labels ?? {}), JSON.stringify(back.Labels ?? {}));
-  if (lines.length === 0) lines.push('the previous spec differs only in details not listed here (force update counter, update config)');
+  for (const d of diff(now as Record<string, unknown>, back as Record<string, unknown>)) {
+    const path = d.path.join('.');
+    if (WORDED.test(path)) continue;
+    lines.push(fieldLine({ path, before: d.type === 'CREATE' ? undefined : d.oldValue, after: d.type === 'REMOVE' ? undefined : d.value }, reveal));
+  }
+  if (lines.length === 0) lines.push('the previous spec is the same as this one');
   return lines;
 }

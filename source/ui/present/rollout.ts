@@ -3,6 +3,7 @@ import { matchesConstraints, parseConstraint, type Constraint } from '../../swar
 import type { SwarmNode, SwarmService, SwarmTask } from '../../docker/types.js';
 import { inert } from '../sanitize.js';
 import { ago } from './format.js';
+import { countRestarts, CRASH_LOOP_RESTARTS, RESTART_WINDOW } from '../../store/sync/restarts.js';
 
 /** Lines shown above a service's tasks: its rollout, and why tasks are missing. */
 export interface Banner {
@@ -28,11 +29,13 @@ export function rolloutLines(service: SwarmService, tasks: SwarmTask[], now: num
   const status = service.UpdateStatus;
   if (!status || !ROLLING.includes(status.State)) return undefined;
   const rollback = status.State.startsWith('rollback');
-  const config = ((rollback ? service.Spec.RollbackConfig : undefined) ?? service.Spec.UpdateConfig ?? {}) as NonNullable<SwarmService['Spec']['UpdateConfig']>;
+  // A rollback runs by the RollbackConfig, or by the rollback defaults without one: never by the UpdateConfig.
+  const config = ((rollback ? service.Spec.RollbackConfig : service.Spec.UpdateConfig) ?? {}) as NonNullable<SwarmService['Spec']['UpdateConfig']>;
   const effective = effectiveUpdateConfig(config);
   const target = specKey(service.Spec.TaskTemplate);
   const current = tasks.filter((t) => t.DesiredState === 'running');
-  const updated = current.filter((t) => specKey(t.Spec) === target);
+  // On the new spec means running it: a task of the new spec still starting (or failing) is not there yet.
+  const updated = current.filter((t) => specKey(t.Spec) === target && t.Status.State === 'running');
   const started = Date.parse(status.StartedAt ?? '') || 0;
   const failed = tasks.filter((t) => ['failed', 'rejected'].includes(t.Status.State) && specKey(t.Spec) === target && Date.parse(t.CreatedAt ?? '') >= started);
   const desired = service.ServiceStatus?.DesiredTasks ?? current.length;
@@ -54,8 +57,13 @@ export function rolloutLines(service: SwarmService, tasks: SwarmTask[], now: num
 export function whyNotRunning(service: SwarmService, tasks: SwarmTask[], now: number): Banner | undefined {
   const status = service.ServiceStatus;
   if (!status || status.RunningTasks >= status.DesiredTasks) return undefined;
+  // During a rollout the updater stops a task before it starts its replacement (stop-first): that
+  // one is being replaced, not missing. Only failures since the rollout began are a reason then.
+  const rolling = ROLLING.includes(service.UpdateStatus?.State ?? '');
+  const since = rolling ? Date.parse(service.UpdateStatus?.StartedAt ?? '') || 0 : -Infinity;
   const reasons = new Map<string, { count: number; latest: number }>();
   for (const task of tasks) {
+    if (rolling && !((Date.parse(task.Status.Timestamp ?? '') || 0) >= since)) continue;
     if (task.Status.State === 'running' || task.Status.State === 'shutdown' || task.Status.State === 'complete') continue;
     const reason = task.Status.Err || (task.Status.State === 'pending' ? task.Status.Message : '') || '';
     if (!reason) continue;
@@ -65,6 +73,7 @@ export function whyNotRunning(service: SwarmService, tasks: SwarmTask[], now: nu
     reasons.set(reason, entry);
   }
   const sorted = [...reasons.entries()].sort((a, b) => b[1].count - a[1].count || b[1].latest - a[1].latest);
+  if (rolling && sorted.length === 0) return undefined;
   const lines = [`${status.RunningTasks} of ${status.DesiredTasks} tasks running. Why:`];
   if (sorted.length === 0) lines.push('  no task reports an error yet (starting, or waiting for a node)');
   for (const [reason, { count, latest }] of sorted.slice(0, 3)) lines.push(`  ${count}x ${inert(reason)} (latest ${ago(latest, now)})`);
@@ -72,9 +81,24 @@ export function whyNotRunning(service: SwarmService, tasks: SwarmTask[], now: nu
   return { lines, color: 'yellow' };
 }
 
-/** The banners over a service's tasks, rollout first. */
+/** A crash loop, said whether or not a task happens to run this second: restarts in the window, and the last exit. */
+export function crashLoopLines(tasks: SwarmTask[], now: number): Banner | undefined {
+  const restarts = countRestarts(tasks, now);
+  if (!restarts || restarts.count < CRASH_LOOP_RESTARTS) return undefined;
+  const minutes = RESTART_WINDOW / 60_000;
+  return {
+    lines: [
+      `Crash loop: ${restarts.count} restarts in ${minutes}m; last exit ${ago(restarts.lastAt, now)}: ${inert(restarts.lastError ?? '')}`,
+      '  l shows the logs of the last tasks; the restart policy keeps restarting it',
+    ],
+    color: 'red',
+  };
+}
+
+/** The banners over a service's tasks, rollout first; a crash loop replaces the why-block, which would come and go with it. */
 export function serviceBanners(service: SwarmService, tasks: SwarmTask[], now: number): Banner[] {
-  return [rolloutLines(service, tasks, now), whyNotRunning(service, tasks, now)].filter((b): b is Banner => b !== undefined);
+  const loop = crashLoopLines(tasks, now);
+  return [rolloutLines(service, tasks, now), loop ?? whyNotRunning(service, tasks, now)].filter((b): b is Banner => b !== undefined);
 }
 
 /**

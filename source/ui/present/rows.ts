@@ -3,6 +3,7 @@ import type { ActionRecord } from '../../store/action-log.js';
 import { inert } from '../sanitize.js';
 import type { Column, Row } from '../components/table.js';
 import { ago, bytes, cpus, naturalCompare, title } from './format.js';
+import { CRASH_LOOP_RESTARTS, RESTART_WINDOW } from '../../store/sync/restarts.js';
 
 /** A service's image without the digest pin. */
 export const imageOf = (spec: SwarmService['Spec'] | SwarmTask['Spec'] | undefined) =>
@@ -77,8 +78,12 @@ export function ports(service: SwarmService): string {
 export function replicas(service: SwarmService): string {
   const status = service.ServiceStatus;
   if (!status) return '';
-  return `${status.RunningTasks}/${status.DesiredTasks}${onDownNodes(service.OnDownNodes)}`;
+  const restarts = service.Restarts ? ` (${service.Restarts.count} restart${service.Restarts.count === 1 ? '' : 's'} in ${RESTART_WINDOW / 60_000}m)` : '';
+  return `${status.RunningTasks}/${status.DesiredTasks}${onDownNodes(service.OnDownNodes)}${restarts}`;
 }
+
+/** True when a service's containers keep exiting: CRASH_LOOP_RESTARTS or more in the window, however its count looks right now. */
+export const crashLooping = (service: SwarmService) => (service.Restarts?.count ?? 0) >= CRASH_LOOP_RESTARTS;
 
 /** " (+1 on down core-03)": tasks a down node last reported running, apart from the count. */
 export function onDownNodes(entry: { tasks: number; nodes: string[] } | undefined): string {
@@ -93,8 +98,10 @@ export const underReplicated = (service: SwarmService) =>
 
 /** One service as a row. */
 export function serviceRow(service: SwarmService): Row {
-  const update = service.UpdateStatus?.State?.replace('_', ' ') ?? '';
-  const failing = /paused/.test(update);
+  const state = service.UpdateStatus?.State?.replace('_', ' ') ?? '';
+  const failing = /paused/.test(state);
+  // A paused update says more than the loop (it is often why); otherwise the loop is the news.
+  const update = crashLooping(service) && !failing ? 'crash loop' : state;
   return {
     key: service.ID,
     cells: [
@@ -106,7 +113,7 @@ export function serviceRow(service: SwarmService): Row {
       inert(service.Spec.Labels?.['com.docker.stack.namespace'] ?? ''),
       update,
     ],
-    color: failing ? 'red' : underReplicated(service) ? 'yellow' : undefined,
+    color: failing || crashLooping(service) ? 'red' : underReplicated(service) ? 'yellow' : undefined,
   };
 }
 

@@ -1,0 +1,86 @@
+import type { ServiceRestarts, SwarmService, SwarmTask } from '../../docker/types.js';
+import type { SyncCore } from './core.js';
+
+/** How far back restarts are counted, ms. */
+export const RESTART_WINDOW = 10 * 60_000;
+
+/** From this many restarts in the window a service is crash-looping. */
+export const CRASH_LOOP_RESTARTS = 3;
+
+/** How often a suspect's task history is read, ms. */
+const HISTORY_POLL = 5000;
+
+/** The most services whose history is read at once (the ones most recently seen short). */
+const MAX_SUSPECTS = 20;
+
+/** Container exits of a service's tasks in the window, from its task history (failed, and complete: a container that exited 0 is restarted too). */
+export function countRestarts(tasks: SwarmTask[], now: number): ServiceRestarts | undefined {
+  let count = 0;
+  let lastAt = -Infinity;
+  let lastError: string | undefined;
+  for (const task of tasks) {
+    const state = task.Status.State;
+    if (state !== 'failed' && state !== 'complete') continue;
+    const at = Date.parse(task.Status.Timestamp ?? '');
+    if (!(at > now - RESTART_WINDOW)) continue;
+    count += 1;
+    if (at > lastAt) {
+      lastAt = at;
+      lastError = task.Status.Err || `exited ${task.Status.ContainerStatus?.ExitCode ?? 0}`;
+    }
+  }
+  return count === 0 ? undefined : { count, lastError, lastAt };
+}
+
+/**
+ * A crash loop looks healthy half the time (0/1, 1/1, 0/1...): a service seen short of tasks, with
+ * no update under way, becomes a suspect, and its task history is read every few seconds for as
+ * long as it has restarts in the window. Only suspects are read, never every service's history.
+ */
+export class Restarts {
+  /** Suspect service id -> when it was last seen short of tasks or restarting (ms). */
+  private suspects = new Map<string, number>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly core: SyncCore) {}
+
+  /** Looks at a services listing for services short of tasks. */
+  observe(services: SwarmService[]): void {
+    const now = this.core.now();
+    for (const s of services) {
+      const status = s.ServiceStatus;
+      const updating = s.UpdateStatus?.State === 'updating' || s.UpdateStatus?.State === 'rollback_started';
+      if (status && status.RunningTasks < status.DesiredTasks && !updating) this.suspects.set(s.ID, now);
+    }
+    if (this.suspects.size > 0 && !this.timer) this.timer = this.core.later(0, () => void this.read());
+  }
+
+  /** Forgets everything (another swarm). */
+  reset(): void {
+    this.core.cancel(this.timer);
+    this.timer = undefined;
+    this.suspects.clear();
+  }
+
+  private async read(): Promise<void> {
+    const { core } = this;
+    const now = core.now();
+    const known = new Set(core.store.getSnapshot().services.map((s) => s.ID));
+    for (const [id, seen] of this.suspects) if (!known.has(id) || seen < now - RESTART_WINDOW) this.suspects.delete(id);
+    const ids = [...this.suspects.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_SUSPECTS).map(([id]) => id);
+    const found = new Map<string, ServiceRestarts>();
+    await core.guarded(async () => {
+      const histories = await Promise.all(ids.map((id) => core.client.listTasks({ service: id })));
+      histories.forEach((tasks, i) => {
+        const restarts = countRestarts(tasks, now);
+        if (!restarts) return;
+        found.set(ids[i], restarts);
+        this.suspects.set(ids[i], now);
+      });
+      // (Nothing before and nothing now: no new state, no redraw.)
+      if (found.size > 0 || core.store.getSnapshot().restarts.size > 0) core.store.dispatch({ type: 'restarts', restarts: found });
+    });
+    this.timer = undefined;
+    if (!core.stopped && this.suspects.size > 0) this.timer = core.later(HISTORY_POLL, () => void this.read());
+  }
+}
