@@ -1,6 +1,20 @@
 /** The views the console shows; each is a pane with its own keys. */
 export type ViewKind =
-  'nodes' | 'services' | 'tasks' | 'logs' | 'actions' | 'messages' | 'stacks' | 'networks' | 'configs' | 'secrets' | 'events' | 'map' | 'inspect' | 'contexts' | 'deploy';
+  | 'nodes'
+  | 'services'
+  | 'tasks'
+  | 'logs'
+  | 'actions'
+  | 'messages'
+  | 'stacks'
+  | 'networks'
+  | 'configs'
+  | 'secrets'
+  | 'events'
+  | 'map'
+  | 'inspect'
+  | 'contexts'
+  | 'deploy';
 
 /** The panes a binding can belong to; 'global' works in every view; a dialog or prompt, while open, takes every key itself. */
 export type Pane = 'global' | ViewKind | Modal;

@@ -1,5 +1,15 @@
 /** The practice drills a simulated swarm stages (POST /swarmdeck/drills/{name}): named once for the simulator and the console. */
-export const DRILLS = ['node-down', 'node-up', 'break-image', 'fix-image', 'crash-loop', 'fix-crash', 'lose-quorum', 'regain-quorum', 'restart-engine'] as const;
+export const DRILLS = [
+  'node-down',
+  'node-up',
+  'break-image',
+  'fix-image',
+  'crash-loop',
+  'fix-crash',
+  'lose-quorum',
+  'regain-quorum',
+  'restart-engine',
+] as const;
 
 /** One practice drill. */
 export type Drill = (typeof DRILLS)[number];

@@ -29,7 +29,11 @@ describe.skipIf(!host || !ctl)('what the screen says is true, on a real swarm of
   afterAll(async () => {
     await c?.close();
     for (const s of (await docker?.listServices().catch(() => [])) ?? []) {
-      if (s.Spec?.Name?.startsWith(PREFIX)) await docker.getService(s.ID).remove().catch(() => {});
+      if (s.Spec?.Name?.startsWith(PREFIX))
+        await docker
+          .getService(s.ID)
+          .remove()
+          .catch(() => {});
     }
   });
 

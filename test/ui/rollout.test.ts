@@ -17,7 +17,15 @@ const service = (state: string, extra: Partial<SwarmService['Spec']> = {}): Swar
 });
 
 const task = (id: string, image: string, state: string, desired = 'running', ago = 10): SwarmTask =>
-  ({ ID: id, ServiceID: 'svc', Slot: 1, DesiredState: desired, Spec: template(image), CreatedAt: at(ago), Status: { State: state, Timestamp: at(ago) } }) as SwarmTask;
+  ({
+    ID: id,
+    ServiceID: 'svc',
+    Slot: 1,
+    DesiredState: desired,
+    Spec: template(image),
+    CreatedAt: at(ago),
+    Status: { State: state, Timestamp: at(ago) },
+  }) as SwarmTask;
 
 describe('the rollout tracker', () => {
   test('a rollback shows the RollbackConfig delay, not the UpdateConfig one', () => {
@@ -56,7 +64,11 @@ describe('the why-block during a rollout', () => {
 describe('the rollback preview', () => {
   test('lists every field that changes: update settings by their docker flag, others by path', () => {
     const now = { Name: 'api', TaskTemplate: { ContainerSpec: { Image: 'api:2', Args: ['serve'] } }, UpdateConfig: { Delay: 10e9, Parallelism: 2 } };
-    const before = { Name: 'api', TaskTemplate: { ContainerSpec: { Image: 'api:1', Args: ['serve'], User: 'app' } }, UpdateConfig: { Delay: 0, Parallelism: 2 } };
+    const before = {
+      Name: 'api',
+      TaskTemplate: { ContainerSpec: { Image: 'api:1', Args: ['serve'], User: 'app' } },
+      UpdateConfig: { Delay: 0, Parallelism: 2 },
+    };
     const lines = rollbackChanges({ ID: 'x', Version: { Index: 1 }, Spec: now, PreviousSpec: before });
     expect(lines).toEqual(['image: api:2 -> api:1', '+ TaskTemplate.ContainerSpec.User: app', '--update-delay: 10s -> 0s']);
   });

@@ -89,7 +89,8 @@ export class Health {
     const { connection } = core.store.getSnapshot();
     core.store.dispatch({ type: 'info', info });
     // The leader is back: the connection is clear again (which is what watchLeader waits for).
-    if (connection.noLeader || connection.error === NO_ANSWER) core.store.dispatch({ type: 'connection', connection: { status: 'connected', lastOk: connection.lastOk } });
+    if (connection.noLeader || connection.error === NO_ANSWER)
+      core.store.dispatch({ type: 'connection', connection: { status: 'connected', lastOk: connection.lastOk } });
   }
 
   private noAnswer(): void {

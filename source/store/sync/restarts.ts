@@ -67,7 +67,10 @@ export class Restarts {
     const now = core.now();
     const known = new Set(core.store.getSnapshot().services.map((s) => s.ID));
     for (const [id, seen] of this.suspects) if (!known.has(id) || seen < now - RESTART_WINDOW) this.suspects.delete(id);
-    const ids = [...this.suspects.entries()].sort((a, b) => b[1] - a[1]).slice(0, MAX_SUSPECTS).map(([id]) => id);
+    const ids = [...this.suspects.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, MAX_SUSPECTS)
+      .map(([id]) => id);
     const found = new Map<string, ServiceRestarts>();
     await core.guarded(async () => {
       const histories = await Promise.all(ids.map((id) => core.client.listTasks({ service: id })));
