@@ -1,3 +1,5 @@
+import { VIEW_COMMANDS, viewCommand, type ViewCommand } from './view-commands.js';
+
 /** The views the console shows; each is a pane with its own keys. */
 export type ViewKind =
   | 'nodes'
@@ -67,6 +69,10 @@ export type CommandId =
   | 'inspect.search'
   | 'inspect.next'
   | 'inspect.previous'
+  | 'inspect.wrap'
+  | 'table.wide'
+  | 'scroll.left'
+  | 'scroll.right'
   | 'map.left'
   | 'map.right'
   | 'tasks.rollback'
@@ -256,6 +262,10 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'inspect.search', keys: ['/'], pane: 'inspect', description: 'search (highlight matches)', hint: 'search' },
   { id: 'inspect.next', keys: ['n'], pane: 'inspect', description: 'next match', hint: 'next match' },
   { id: 'inspect.previous', keys: ['N'], pane: 'inspect', description: 'previous match' },
+  { id: 'inspect.wrap', keys: ['w'], pane: 'inspect', description: 'wrap long lines on/off (off: left/right scroll sideways)', hint: 'wrap' },
+  { id: 'table.wide', keys: ['ctrl+w'], pane: 'global', description: 'wide: every column at full width, left/right scroll sideways (as k9s)' },
+  { id: 'scroll.left', keys: ['left'], pane: 'global', description: 'scroll sideways: a wide table, unwrapped inspect lines' },
+  { id: 'scroll.right', keys: ['right'], pane: 'global', description: 'scroll sideways the other way' },
   { id: 'map.left', keys: ['h', 'left'], pane: 'map', description: 'node to the left', hint: 'move' },
   { id: 'map.right', keys: ['l', 'right'], pane: 'map', description: 'node to the right' },
   {
@@ -302,46 +312,14 @@ export function bindingsFor(pane: ViewKind, sim = false): Binding[] {
   return [...own, ...BINDINGS.filter((b) => b.pane === 'global' && (sim || !b.sim) && !b.keys.some((k) => taken.has(k)))];
 }
 
-/** One view on the command line: `:name` (or an alias), and whether it takes a NAME. */
-export interface ViewCommand {
-  name: string;
-  aliases: string[];
-  view: ViewKind;
-  description: string;
-  /** Takes the name of a service or node (else the selection). */
-  target?: 'service' | 'service or node' | 'object';
-  /** Opens its view on this object whatever is selected (`:swarm`). */
-  scope?: 'swarm';
-}
-
-/** The command line's views, in help order. The command line, help and README read this table. */
-export const VIEW_COMMANDS: readonly ViewCommand[] = [
-  { name: 'nodes', aliases: ['no', 'node'], view: 'nodes', description: 'nodes' },
-  { name: 'services', aliases: ['svc', 'service'], view: 'services', description: 'services' },
-  { name: 'stacks', aliases: ['stack'], view: 'stacks', description: "stacks (services by com.docker.stack.namespace); Enter lists a stack's services" },
-  { name: 'tasks', aliases: ['ps'], view: 'tasks', description: 'tasks of a service or node, with history', target: 'service or node' },
-  { name: 'logs', aliases: ['log'], view: 'logs', description: 'logs of a service or task', target: 'service' },
-  { name: 'map', aliases: [], view: 'map', description: 'cluster map: a column per node, tasks as blocks by service' },
-  { name: 'networks', aliases: ['net', 'network'], view: 'networks', description: 'networks' },
-  { name: 'configs', aliases: ['config'], view: 'configs', description: 'configs' },
-  { name: 'secrets', aliases: ['secret'], view: 'secrets', description: 'secrets (metadata only)' },
-  { name: 'events', aliases: ['ev'], view: 'events', description: 'events, live; of the selection when there is one', target: 'object' },
-  { name: 'inspect', aliases: ['describe'], view: 'inspect', description: 'YAML/JSON of the selection (or of NAME, or of the swarm)', target: 'object' },
-  { name: 'swarm', aliases: [], view: 'inspect', description: 'the swarm itself: join tokens (masked), raft and CA settings', scope: 'swarm' },
-  { name: 'ctx', aliases: ['context', 'contexts'], view: 'contexts', description: 'docker contexts; Enter switches to one' },
-  { name: 'actions', aliases: ['history'], view: 'actions', description: 'the action log' },
-  { name: 'messages', aliases: ['msg'], view: 'messages', description: "the status line's messages of this session" },
-];
-
-/** The command a `:word` names, if any. */
-export const viewCommand = (word: string) => VIEW_COMMANDS.find((c) => c.name === word || c.aliases.includes(word));
-
 /** A key press as Ink reports it. */
 export interface KeyPress {
   input: string;
   key: {
     upArrow?: boolean;
     downArrow?: boolean;
+    leftArrow?: boolean;
+    rightArrow?: boolean;
     pageUp?: boolean;
     pageDown?: boolean;
     home?: boolean;
@@ -361,6 +339,8 @@ export interface KeyPress {
 export function keyName({ input, key }: KeyPress): string {
   if (key.upArrow) return 'up';
   if (key.downArrow) return 'down';
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
   if (key.pageUp) return 'pageup';
   if (key.pageDown) return 'pagedown';
   if (key.home) return 'home';
@@ -415,3 +395,5 @@ export function keyTableMarkdown(): string {
   const views = VIEW_COMMANDS.map((c) => `| \`:${c.name}${c.target ? ' [NAME]' : ''}\` | ${c.aliases.map((a) => `\`:${a}\``).join(' ')} | ${c.description} |`);
   return ['| pane | keys | does |', '|---|---|---|', ...rows, '', '| command | aliases | view |', '|---|---|---|', ...views].join('\n');
 }
+
+export { VIEW_COMMANDS, viewCommand, type ViewCommand };

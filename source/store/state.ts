@@ -5,7 +5,7 @@ import type { EngineInfo, ResourceKind, ServiceRestarts, SwarmEvent, SwarmNode, 
 
 /** Whose tasks, logs, services, events or inspect output are shown. */
 export interface Scope {
-  kind: 'service' | 'node' | 'task' | 'stack' | 'network' | 'config' | 'secret' | 'swarm';
+  kind: 'service' | 'node' | 'task' | 'stack' | 'network' | 'config' | 'secret' | 'swarm' | 'action';
   id: string;
   /** The name shown on screen. */
   name: string;

@@ -142,6 +142,11 @@ export class Sync {
 
   /** Reads the object the inspect view shows, fresh from the manager. */
   private async loadInspect(scope: Scope): Promise<void> {
+    if (scope.kind === 'action') {
+      // An entry of the action log: this console's own record, shown whole (not the manager's).
+      const record = this.store.getSnapshot().actions[Number(scope.id)];
+      return this.store.dispatch({ type: 'inspect', scope, object: record, error: record ? undefined : 'that entry is no longer in the log' });
+    }
     try {
       this.store.dispatch({ type: 'inspect', scope, object: await readObject(this.client, scope) });
     } catch (error) {

@@ -6,7 +6,7 @@ import { Footer } from './components/footer.js';
 import { Header } from './components/header.js';
 import { HelpPane } from './components/help.js';
 import { StatusLine, TitleBar } from './components/status-line.js';
-import { Table, windowStart } from './components/table.js';
+import { layoutColumns, Table, windowStart } from './components/table.js';
 import { fit, inert } from './sanitize.js';
 import { currentView, viewKey, type UiState } from './ui-state.js';
 import { viewRows, viewSpec } from './views/index.js';
@@ -58,6 +58,8 @@ function ListBody({ env, list }: { env: ViewEnv; list: ListRows }) {
         offset={windowStart(selectedIndex, rows.length, tableHeight)}
         empty={filter ? `nothing matches /${filter}` : model!.empty}
         marked={env.ui.marks[viewKey(env.view)]}
+        wide={env.ui.wide}
+        scrollX={env.ui.scrollX}
       />
     </>
   );
@@ -70,7 +72,10 @@ function listTitle(env: ViewEnv, { model, rows }: ListRows): { title: string; ri
   // The rows are as old as the data: said on the list itself, not only in the header.
   const stale = dataStale(env.state) && lastOk !== undefined ? `as of ${ago(lastOk, env.now)}` : '';
   const shown = filter ? `filter: /${filter} (${rows.length} of ${model!.rows.length})` : '';
-  return { title: ` ${inert(model!.title)} `, right: [shown, stale].filter(Boolean).join('  ') };
+  // Columns left out are said in words (the header's +N> marks where).
+  const { hidden } = layoutColumns(model!.columns, rows, env.width, env.ui.wide);
+  const columns = env.ui.wide ? 'wide: left/right scroll' : hidden.length > 0 ? `${hidden.join(', ')} hidden: Ctrl+W` : '';
+  return { title: ` ${inert(model!.title)} `, right: [shown, columns, stale].filter(Boolean).join('  ') };
 }
 
 /** The whole frame, exactly `height` rows: a pure function of its props. */

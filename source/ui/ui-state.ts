@@ -58,6 +58,8 @@ export interface InspectView {
   scroll: number;
   search: string;
   match: number;
+  /** Long lines wrap (w) instead of running off the edge (then left/right scroll sideways). */
+  wrap: boolean;
 }
 
 /** Everything about the screen that is not cluster data. */
@@ -77,6 +79,10 @@ export interface UiState {
   inspect: InspectView;
   /** The plan `:deploy` made, shown by the deploy view until applied or left. */
   deploy?: DeployView;
+  /** Wide mode (Ctrl+W): tables show every column at full width. */
+  wide: boolean;
+  /** Columns scrolled sideways (left/right): wide tables and unwrapped inspect lines. */
+  scrollX: number;
 }
 
 /** A stack deploy's plan on screen: which file, and which services' changed fields are open. */
@@ -101,7 +107,9 @@ export function initialUi(view: View = { kind: 'services' }): UiState {
     help: false,
     helpScroll: 0,
     logs: { follow: true, timestamps: false, wrap: false, search: '', match: 0, scroll: 0 },
-    inspect: { format: 'yaml', reveal: false, scroll: 0, search: '', match: 0 },
+    inspect: { format: 'yaml', reveal: false, scroll: 0, search: '', match: 0, wrap: false },
+    wide: false,
+    scrollX: 0,
   };
 }
 

@@ -181,7 +181,15 @@ describe('node actions', () => {
     expect(node('core-05').spec.Role).toBe('manager');
     // The attempt is in the action log with the manager's answer.
     await c.press('a');
-    await c.waitFor(/failed: rpc error: code = FailedPrecond\S*\s+node core-05\s+docker node demote core-05/);
+    await c.waitFor(/failed: rpc error: code = F\S*\s+node core-05\s+docker node demote core-05/);
+    // Its column cuts the daemon's words; Enter shows the entry whole, and w wraps what is longer than the screen.
+    await c.press(KEY.enter);
+    await c.waitFor('command: docker node demote core-05');
+    await c.press('w');
+    const whole = (await c.waitFor('yaml, secrets masked, wrapped')).replace(/\n {2}/g, '');
+    expect(whole).toContain(
+      'result: "failed: rpc error: code = FailedPrecondition desc = can\'t remove member from the raft: this would result in a loss of quorum"',
+    );
   });
 
   test('a demotion that keeps quorum asks once and says how many losses the rest tolerate', async () => {
@@ -309,11 +317,13 @@ describe('navigation', () => {
     await c.press('?');
     const help = await c.waitFor('Keys for services');
     expect(help).toMatch(/Ctrl\+L\s+roll back to the previous s/);
-    // The views of the command line are listed too, from the same table.
-    expect(help).toMatch(/:stacks\s+stacks/);
-    expect(help).toMatch(/:inspect \[NAME\]/);
     // On the simulator, the practice drills are listed.
     expect(help).toMatch(/B\s+practice: make the service's image fail/);
+    // The views of the command line are listed too, from the same table (further down when it does not fit).
+    for (let i = 0; i < 80 && !/:stacks\s+stacks/.test(c.frame()); i++) await c.press('j');
+    expect(c.frame()).toMatch(/:stacks\s+stacks/);
+    for (let i = 0; i < 80 && !/:inspect \[NAME\]/.test(c.frame()); i++) await c.press('j');
+    expect(c.frame()).toMatch(/:inspect \[NAME\]/);
     await c.press(KEY.escape);
     await c.waitFor('flaskontesting');
   });

@@ -32,20 +32,39 @@ export function HelpPane({ pane, width, height, sim, scroll }: { pane: Exclude<P
   );
 }
 
+/** A help row cut into lines of `width` at spaces, the continuation lines under the description. */
+export function wrapRow(row: string, width: number): string[] {
+  if (row.length <= width || width < 24) return [row];
+  const indent = row.startsWith('  ') ? ' '.repeat(17) : '  ';
+  const out: string[] = [];
+  let rest = row;
+  while (rest.length > width) {
+    let cut = rest.lastIndexOf(' ', width);
+    if (cut <= indent.length) cut = width;
+    out.push(rest.slice(0, cut));
+    rest = indent + rest.slice(cut).trimStart();
+  }
+  out.push(rest);
+  return out;
+}
+
 /**
  * Lays help rows out: side by side in columns of `height` when they all fit (40 characters at
- * least each); else one column, scrolled by `scroll`, its last row saying how to see the rest.
+ * least each), long descriptions wrapped within their column, never cut; else one column,
+ * scrolled by `scroll`, its last row saying how to see the rest.
  */
 export function helpColumns(rows: string[], height: number, width: number, scroll = 0): string[][] {
-  const needed = Math.ceil(rows.length / Math.max(1, height));
-  if (needed <= Math.max(1, Math.floor(width / 40))) {
+  for (let count = Math.max(1, Math.floor(width / 40)); count >= 1; count--) {
+    const lines = rows.flatMap((row) => wrapRow(row, Math.floor(width / count) - 1));
+    if (Math.ceil(lines.length / Math.max(1, height)) > count) continue;
     const columns: string[][] = [];
-    for (let at = 0; at < rows.length; at += height) columns.push(rows.slice(at, at + height));
+    for (let at = 0; at < lines.length; at += height) columns.push(lines.slice(at, at + height));
     return columns;
   }
-  const top = Math.max(0, Math.min(scroll, rows.length - (height - 1)));
-  const shown = rows.slice(top, top + height - 1);
-  const below = rows.length - top - shown.length;
+  const lines = rows.flatMap((row) => wrapRow(row, width - 1));
+  const top = Math.max(0, Math.min(scroll, lines.length - (height - 1)));
+  const shown = lines.slice(top, top + height - 1);
+  const below = lines.length - top - shown.length;
   shown.push(`  -- j/k scroll: ${top} above, ${below} below --`);
   return [shown];
 }

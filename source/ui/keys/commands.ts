@@ -38,6 +38,10 @@ function open(c: KeyContext): void {
   if (next) push(c, next);
 }
 
+/** Columns a left/right press moves sideways, and the most (the view clamps to its content). */
+const SIDEWAYS = 8;
+const MAX_SCROLL_X = 4000;
+
 /** Every command's handler, by id: the keymap says which key runs which, this says what it does. */
 export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
   quit: (c) => c.exit(),
@@ -65,6 +69,13 @@ export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
   'view.events': (c) => goTo(c, { kind: 'events' }),
   'view.actions': (c) => pushOnce(c, { kind: 'actions' }),
   'view.messages': (c) => pushOnce(c, { kind: 'messages' }),
+  'table.wide': (c) => {
+    c.patch((u) => ({ wide: !u.wide, scrollX: 0 }));
+    c.status(c.ui.wide ? 'columns fitted to the screen again' : 'wide: every column at full width; left/right scroll sideways, Ctrl+W again to fit', 'info');
+  },
+  'inspect.wrap': (c) => c.patch((u) => ({ inspect: { ...u.inspect, wrap: !u.inspect.wrap, scroll: 0 }, scrollX: 0 })),
+  'scroll.left': (c) => c.patch((u) => ({ scrollX: Math.max(0, u.scrollX - SIDEWAYS) })),
+  'scroll.right': (c) => c.patch((u) => ({ scrollX: Math.min(MAX_SCROLL_X, u.scrollX + SIDEWAYS) })),
   inspect: (c) => push(c, { kind: 'inspect', scope: selectedScope(c) ?? SWARM_SCOPE }),
   events: (c) => {
     const scope = selectedScope(c);

@@ -56,11 +56,11 @@ export function nodeRow(node: SwarmNode, taskCount: number | undefined): Row {
 
 /** The service list's columns. */
 export const SERVICE_COLUMNS: Column[] = [
-  { title: 'NAME', priority: 0, max: 28, flex: true },
+  { title: 'NAME', priority: 0, max: 28, min: 12, flex: true },
   { title: 'MODE', priority: 4, max: 10 },
-  { title: 'REPLICAS', priority: 1, max: 32 },
-  { title: 'IMAGE', priority: 2, max: 32, flex: true },
-  { title: 'PORTS', priority: 5, max: 22 },
+  { title: 'REPLICAS', priority: 1, max: 32, flex: true, min: 9 },
+  { title: 'IMAGE', priority: 2, max: 32, min: 28, flex: true, shorten: 'image' },
+  { title: 'PORTS', priority: 5, max: 22, flex: true },
   { title: 'STACK', priority: 6, max: 16 },
   { title: 'UPDATE', priority: 3, max: 18 },
 ];
@@ -138,7 +138,7 @@ export function actionRow(record: ActionRecord, index: number): Row {
 /** The task list's columns. */
 export const TASK_COLUMNS: Column[] = [
   { title: 'NAME', priority: 0, max: 30, flex: true },
-  { title: 'IMAGE', priority: 3, max: 28 },
+  { title: 'IMAGE', priority: 3, max: 28, shorten: 'image' },
   { title: 'NODE', priority: 2, max: 14 },
   { title: 'DESIRED', priority: 4, max: 8 },
   { title: 'CURRENT', priority: 1, max: 28 },

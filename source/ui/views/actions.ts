@@ -18,5 +18,10 @@ export const actionsView: ViewSpec = {
       empty: 'no actions yet: what this console changes in a swarm is recorded here, with the docker command for each',
     };
   },
+  // Enter shows the entry whole: the daemon's words and the command are often longer than their columns.
+  open: (c) => {
+    const record = c.selectedKey === undefined ? undefined : c.state.actions[Number(c.selectedKey)];
+    if (record) return { kind: 'inspect', scope: { kind: 'action', id: c.selectedKey!, name: `of ${record.time.slice(0, 19).replace('T', ' ')}` } };
+  },
   needs: () => ({ actions: true }),
 };

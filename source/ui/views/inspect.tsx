@@ -19,10 +19,30 @@ export function inspectText(state: ClusterState, ui: UiState): { lines: string[]
   return { lines: inspectLines(inspect.object, ui.inspect.format, ui.inspect.reveal).map(inert) };
 }
 
+/** The lines as drawn at `width`: wrapped (w), continuation lines indented, or each as it is (then scrolled sideways). */
+export function shownLines(state: ClusterState, ui: UiState, width: number): { lines: string[]; note?: string } {
+  const text = inspectText(state, ui);
+  if (!ui.inspect.wrap || width < 8) return text;
+  const lines: string[] = [];
+  for (const line of text.lines) {
+    if (line.length <= width) {
+      lines.push(line);
+      continue;
+    }
+    const indent = ' '.repeat(Math.min(line.length - line.trimStart().length + 2, Math.floor(width / 2)));
+    lines.push(line.slice(0, width));
+    for (let at = width; at < line.length; at += width - indent.length) lines.push(indent + line.slice(at, at + width - indent.length));
+  }
+  return { lines, note: text.note };
+}
+
 /** YAML or JSON of one object, scrolled from the top, search matches highlighted. */
 function InspectBody({ env }: { env: ViewEnv }) {
   const { state, ui, width, bodyHeight: height } = env;
-  const { lines, note } = inspectText(state, ui);
+  const { lines, note } = shownLines(state, ui, width);
+  const widest = lines.reduce((w, l) => Math.max(w, l.length), 0);
+  // Unwrapped, long lines are seen through a window moved by left/right; a ~ at the edge says there is more.
+  const shift = ui.inspect.wrap ? 0 : Math.max(0, Math.min(ui.scrollX, widest - width));
   if (note) {
     return (
       <Box height={height}>
@@ -34,7 +54,7 @@ function InspectBody({ env }: { env: ViewEnv }) {
   return (
     <Box flexDirection="column" height={height}>
       {lines.slice(top, top + height).map((line, i) => (
-        <Highlighted key={i} text={truncate(line, width)} search={ui.inspect.search} />
+        <Highlighted key={i} text={truncate(shift > 0 ? `~${line.slice(shift + 1)}` : line, width)} search={ui.inspect.search} />
       ))}
     </Box>
   );
@@ -43,7 +63,7 @@ function InspectBody({ env }: { env: ViewEnv }) {
 /** Scrolls the inspect text to the `index`th line containing `search` (wrapping). */
 export function jumpToInspectMatch(c: ViewContext, index: number, search = c.ui.inspect.search): void {
   const needle = search.toLowerCase();
-  const { lines } = inspectText(c.state, c.currentUi());
+  const { lines } = shownLines(c.state, c.currentUi(), c.width);
   const found: number[] = [];
   if (needle) lines.forEach((line, i) => line.toLowerCase().includes(needle) && found.push(i));
   if (found.length === 0) {
@@ -62,15 +82,20 @@ export const inspectView: ViewSpec = {
   pane: {
     title({ view, ui }) {
       const title = view.scope?.kind === 'swarm' ? ' Inspect the swarm ' : ` Inspect ${view.scope?.kind ?? ''} ${inert(view.scope?.name ?? '')} `;
-      const right = [ui.inspect.format, ui.inspect.reveal ? 'secrets revealed' : 'secrets masked', ui.inspect.search ? `/${ui.inspect.search}` : '']
+      const right = [
+        ui.inspect.format,
+        ui.inspect.reveal ? 'secrets revealed' : 'secrets masked',
+        ui.inspect.wrap ? 'wrapped' : '',
+        ui.inspect.search ? `/${ui.inspect.search}` : '',
+      ]
         .filter(Boolean)
         .join(', ');
       return { title, right };
     },
     Body: InspectBody,
-    contentRows: ({ state, ui }) => Math.max(1, inspectText(state, ui).lines.length),
+    contentRows: ({ state, ui, width }) => Math.max(1, shownLines(state, ui, width).lines.length),
     move(c, id) {
-      const total = inspectText(c.state, c.ui).lines.length;
+      const total = shownLines(c.state, c.ui, c.width).lines.length;
       const page = Math.max(1, c.bodyHeight - 1);
       const scroll = c.ui.inspect.scroll;
       const next = { up: scroll - 1, down: scroll + 1, pageUp: scroll - page, pageDown: scroll + page, top: 0, bottom: total - c.bodyHeight }[id];
