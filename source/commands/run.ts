@@ -74,7 +74,12 @@ export async function runApp(flags: AppFlags): Promise<number> {
     if (flags.sim) {
       const { startSimulator } = await import('../simulator/server.js');
       const { scenario, seed, nodes, services, replicas } = flags;
+      // A large swarm takes seconds to build, in one synchronous stretch: say what is happening on
+      // the terminal (a TTY's writes are synchronous, so each stage shows as it starts).
+      const tty = process.stderr.isTTY && !flags.once;
+      const onProgress = tty ? (text: string) => process.stderr.write(`\r\u001b[K${text}`) : undefined;
       const sim = await startSimulator({
+        onProgress,
         scenario,
         seed,
         nodes,
@@ -83,6 +88,7 @@ export async function runApp(flags: AppFlags): Promise<number> {
         as: flags.as as 'manager' | 'worker' | 'inactive' | undefined,
         clock: 'real',
       });
+      if (onProgress) process.stderr.write('\r\u001b[K');
       closeSim = () => sim.close();
       endpoints = [{ ...parseHost(sim.host, {}, undefined), label: `simulated swarm (${scenario ?? 'tutorial'})` }];
     } else {

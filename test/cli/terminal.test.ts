@@ -35,6 +35,27 @@ async function session(name: string, width = 80, height = 24, env = '') {
 }
 
 describe.skipIf(!hasTmux)('the terminal', () => {
+  test('--sim --scenario large says what it is starting while it builds, instead of a blank screen', async () => {
+    const name = `swarmdeck-large-${process.pid}`;
+    tmux('new-session', '-d', '-s', name, '-x', '120', '-y', '30', `node ${cli} --sim --scenario large; sleep 60`);
+    try {
+      let seen = '';
+      for (let i = 0; i < 200 && !seen.includes('Services (500)'); i++) {
+        const screen = tmux('capture-pane', '-p', '-t', name);
+        if (screen.includes('starting the simulated swarm')) seen += `${screen}\n`;
+        if (screen.includes('Services (500)')) seen += screen;
+        await sleep(25);
+      }
+      expect(seen).toMatch(
+        /starting the simulated swarm \(1,000 nodes, 500 services, 50,000 tasks\): (creating them|placing the tasks|running its last hour)\.\.\./,
+      );
+      expect(seen).toContain('Services (500)');
+      tmux('send-keys', '-t', name, 'q');
+    } finally {
+      spawnSync('tmux', ['kill-session', '-t', name]);
+    }
+  }, 30_000);
+
   test('e hands the terminal to the editor (main screen, line mode) and comes back intact, with nothing of it left', async () => {
     const name = `swarmdeck-edit-${process.pid}`;
     const dir = mkdtempSync(join(tmpdir(), 'swarmdeck-editor-'));

@@ -13,6 +13,8 @@ export interface ScenarioOptions {
   replicas?: number;
   /** For `blank`: the engines' hostnames (default node-01..node-05). */
   names?: string[];
+  /** Told what is being built, stage by stage (a large swarm takes seconds). */
+  onProgress?: (text: string) => void;
 }
 
 /** The scenarios `swarmdeck sim --scenario` accepts, with a line on each. */
@@ -187,6 +189,9 @@ function large(options: ScenarioOptions & { now: number }): Swarm {
     }
   }
   const swarm = new Swarm({ seed: options.seed ?? 1, now: options.now - HOUR });
+  const count = (n: number) => n.toLocaleString('en-US');
+  const what = `${count(nodes)} nodes, ${count(services)} services, ${count(services * replicas)} tasks`;
+  options.onProgress?.(`starting the simulated swarm (${what}): creating them...`);
   addSwarmNetworks(swarm);
   const managers = Math.min(3, nodes);
   swarm.batch(() => {
@@ -209,7 +214,9 @@ function large(options: ScenarioOptions & { now: number }): Swarm {
         }),
       );
     }
+    options.onProgress?.(`starting the simulated swarm (${what}): placing the tasks...`);
   });
+  options.onProgress?.(`starting the simulated swarm (${what}): running its last hour...`);
   swarm.advanceTo(options.now);
   return swarm;
 }
