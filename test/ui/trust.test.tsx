@@ -77,6 +77,10 @@ describe('quorum loss is said within seconds', () => {
     const lost = await c.waitFor('data from 15 seconds ago: managers 2 (no leader)');
     // The list says its age too, where the rows are.
     expect(lost).toMatch(/Services \(6\).*as of 15 seconds ago/);
+    // The node list cannot be read again: its manager statuses are said to be old, not shown as now.
+    await c.press(':', ...'nodes', KEY.enter);
+    await c.waitFor('No leader (1 of 2 managers reachable): STATUS and MANAGER STATUS below are as of 15 seconds ago, not now');
+    await c.press(':', ...'services', KEY.enter);
     c.swarm.sim.swarm.regainQuorum();
     const back = await c.waitFor('leader back: core-01 after 15s without one; quorum regained (2 of 2 managers reachable)', 8000);
     expect(back).toMatch(/\* connected/);

@@ -4,6 +4,9 @@ import { windowStart } from '../components/table.js';
 import { NODE_COLUMNS, nodeRow } from '../present/rows.js';
 import { byName, cached, nodeScope } from './shared.js';
 import type { ViewSpec } from './types.js';
+import { managerQuorum } from '../../store/state.js';
+import { ago } from '../present/format.js';
+import { theme } from '../theme.js';
 
 const rowsCache = new WeakMap<object, WeakMap<object, Row[]>>();
 const NO_COUNTS = new Map<string, number>();
@@ -19,6 +22,18 @@ export const nodesView: ViewSpec = {
       [...state.nodes].sort(byName((n: SwarmNode) => n.Description?.Hostname ?? n.ID)).map((n) => nodeRow(n, counts.get(n.ID))),
     );
     return { title: `Nodes (${rows.length})`, columns: NODE_COLUMNS, rows, empty: state.loaded.nodes ? 'no nodes' : 'loading nodes...' };
+  },
+  // Without a leader the list cannot be read again: a downed manager would still say Reachable.
+  banner({ state, now }) {
+    const { noLeader, lastOk } = state.connection;
+    if (!noLeader) return [];
+    const { reachable, managers } = managerQuorum(state);
+    return [
+      {
+        text: `No leader (${reachable} of ${managers} managers reachable): STATUS and MANAGER STATUS below are as of ${lastOk === undefined ? 'the last listing' : ago(lastOk, now)}, not now`,
+        color: theme.bad,
+      },
+    ];
   },
   selected(c) {
     const node = c.state.nodes.find((n) => n.ID === c.selectedKey);
