@@ -375,6 +375,8 @@ const pretty = (key: string) =>
     escape: 'Esc',
     up: '↑',
     down: '↓',
+    left: '←',
+    right: '→',
     pageup: 'PgUp',
     pagedown: 'PgDn',
     home: 'Home',

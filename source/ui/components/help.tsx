@@ -54,7 +54,8 @@ export function wrapRow(row: string, width: number): string[] {
  * scrolled by `scroll`, its last row saying how to see the rest.
  */
 export function helpColumns(rows: string[], height: number, width: number, scroll = 0): string[][] {
-  for (let count = Math.max(1, Math.floor(width / 40)); count >= 1; count--) {
+  // The fewest columns that hold it all: wider columns wrap less.
+  for (let count = 1; count <= Math.max(1, Math.floor(width / 40)); count++) {
     const lines = rows.flatMap((row) => wrapRow(row, Math.floor(width / count) - 1));
     if (Math.ceil(lines.length / Math.max(1, height)) > count) continue;
     const columns: string[][] = [];
