@@ -146,7 +146,7 @@ await shoot('inspect', ['g', 'i'], (f) => f.includes('REDIS_PASSWORD=******'), {
 const drill = await session();
 await drill.keys(['4']);
 await drill.picture('drill-1-map', (f) => /## flaskontesting/.test(f));
-await drill.keys(['l', 'l', 'X', (sim) => sim.advance(15_000)]);
+await drill.keys(['l', 'l', 'X', (sim) => sim.advance(8000)]);
 await drill.picture('drill-2-node-down', (f) => f.includes('core-03 is down') && /DOWN/.test(f) && !/DOWN\s+[\s\S]*##.*\n.*core-03/.test(f));
 await drill.keys(['2', 'G', 'B', 'r', 'y', (sim) => sim.advance(4000), '\r']);
 await drill.picture('drill-3-bad-image', (f) => /Update (PAUSED|in progress)/.test(f) && /No such image/.test(f));
