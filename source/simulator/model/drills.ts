@@ -67,19 +67,15 @@ export function fixImage(swarm: Swarm, image: string): void {
   for (const service of swarm.services.values()) swarm.dirty.add(service);
 }
 
-/** Fault drill: a service's containers exit 1 three seconds after they start, so the restart policy restarts them, again and again. */
-export function crashLoop(swarm: Swarm, ref: string): string {
+/**
+ * Fault drill (on) and its end (off): a service's containers exit 1 three seconds after they start,
+ * so its restart policy restarts them, again and again; off, running containers stay up. Returns
+ * the service's name.
+ */
+export function crashLoop(swarm: Swarm, ref: string, on = true): string {
   const service = swarm.service(ref);
-  swarm.crashing.add(service.id);
-  for (const task of swarm.tasksOf(service.id)) swarm.wake(task);
-  swarm.settle();
-  return String(service.spec.Name);
-}
-
-/** Ends a crashLoop drill: running containers stay up, new ones too. */
-export function fixCrash(swarm: Swarm, ref: string): string {
-  const service = swarm.service(ref);
-  swarm.crashing.delete(service.id);
+  if (on) swarm.crashing.add(service.id);
+  else swarm.crashing.delete(service.id);
   for (const task of swarm.tasksOf(service.id)) swarm.wake(task);
   swarm.settle();
   return String(service.spec.Name);

@@ -2,7 +2,7 @@ import { errors } from '../../errors.js';
 import type { Fleet } from '../../model/fleet.js';
 import type { Swarm } from '../../model/swarm.js';
 import { DRILLS } from '../../../swarm/drills.js';
-import { crashLoop, fixCrash } from '../../model/drills.js';
+import { crashLoop } from '../../model/drills.js';
 
 /** The simulator's practice drills (not the Engine API): incidents staged through the same socket. */
 
@@ -33,7 +33,7 @@ export function drill(ctx: { swarm: Swarm; fleet: Fleet }, name: string, target:
     case 'crash-loop':
       return { message: `${crashLoop(swarm, need())} now exits 1 three seconds after each start: its restart policy restarts it` };
     case 'fix-crash':
-      return { message: `${fixCrash(swarm, need())} stays up again` };
+      return { message: `${crashLoop(swarm, need(), false)} stays up again` };
     case 'lose-quorum': {
       const down = swarm.loseQuorum();
       return { message: `managers down: ${down.map((n) => n.hostname).join(', ')}; raft has no leader` };
