@@ -341,3 +341,21 @@ describe('placement and restarts', () => {
     expect(tasks[0].Status.State).toBe('rejected');
   });
 });
+
+describe('the crash-loop drill', () => {
+  test('containers exit 1 three seconds after each start and are restarted by policy, until fix-crash', async () => {
+    const crash = await swarm.raw('POST', '/swarmdeck/drills/crash-loop?target=redis');
+    expect(crash.json().message).toBe('redis now exits 1 three seconds after each start: its restart policy restarts it');
+    swarm.advance(30_000);
+    const tasks = (await swarm.docker.listTasks({ filters: { service: ['redis'] } })) as any[];
+    const failed = tasks.filter((t) => t.Status.State === 'failed');
+    expect(failed.length).toBeGreaterThanOrEqual(3);
+    expect(failed[0].Status.Err).toBe('task: non-zero exit (1)');
+    expect(failed[0].Status.ContainerStatus.ExitCode).toBe(1);
+    await swarm.raw('POST', '/swarmdeck/drills/fix-crash?target=redis');
+    swarm.advance(60_000);
+    const after = (await swarm.docker.listTasks({ filters: { service: ['redis'] } })) as any[];
+    expect(after.filter((t) => t.Status.State === 'failed').length).toBeLessThanOrEqual(failed.length + 1);
+    expect(after.filter((t) => t.DesiredState === 'running' && t.Status.State === 'running')).toHaveLength(1);
+  });
+});
