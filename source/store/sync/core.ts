@@ -65,8 +65,8 @@ export class SyncCore {
       if (e.status === undefined) this.onLost(e);
       else if (NO_LEADER.test(e.message)) this.leaderLost(e.message);
       else {
-        // The manager answers, but with an error (no leader, say): the header shows it, and the
-        // status line keeps the result of the user's last action.
+        // The manager answers, but with another error: the header shows it, and the status line
+        // keeps the result of the user's last action.
         const { lastOk, noLeader } = this.store.getSnapshot().connection;
         this.store.dispatch({ type: 'connection', connection: { status: 'connected', error: e.message, lastOk, noLeader } });
       }
