@@ -1,4 +1,4 @@
-import { errors } from '../errors.js';
+import { findByRef } from './lookup.js';
 import type { Constraint } from '../../swarm/constraints.js';
 import { Random } from './random.js';
 import {
@@ -188,15 +188,8 @@ export class Swarm {
 
   /** Finds an object by full id, then exact name, then unique id prefix, as dockerd does. */
   lookup<T extends { id: string }>(kind: string, map: Map<string, T>, ref: string, nameOf: (o: T) => string): T {
-    const exact = map.get(ref);
-    if (exact) return exact;
-    const byName = [...map.values()].filter((o) => nameOf(o) === ref);
-    if (byName.length === 1) return byName[0];
-    if (byName.length > 1) throw errors.ambiguous(kind, ref, byName.length);
-    const byPrefix = ref === '' ? [] : [...map.values()].filter((o) => o.id.startsWith(ref));
-    if (byPrefix.length === 1) return byPrefix[0];
-    if (byPrefix.length > 1) throw errors.ambiguous(kind, ref, byPrefix.length);
-    throw errors.notFound(kind, ref);
+    // The full id first without a scan: most refs are ids.
+    return map.get(ref) ?? findByRef(kind, map.values(), ref, (o) => o.id, nameOf);
   }
 
   /** A node by id, hostname or id prefix. */

@@ -1,4 +1,4 @@
-import { ApiError, errors } from '../../errors.js';
+import { ApiError } from '../../errors.js';
 import {
   checkNetworkRequest,
   createObject,
@@ -9,6 +9,7 @@ import {
   servicesOnNetwork,
   updateObject,
 } from '../../model/objects.js';
+import { findByRef } from '../../model/lookup.js';
 import type { PlainObject } from '../../model/records.js';
 import { exactMatch, labelMatch, parseFilters, prefixMatch, type Filters } from '../filters.js';
 import { decoded, EMPTY, Reply, versionParam, type Context } from '../http.js';
@@ -60,12 +61,7 @@ export function listNetworks(ctx: Context) {
 
 /** One object by full id, then name, then unique id prefix. */
 function find(kind: string, list: PlainObject[], ref: string, nameOf: (o: PlainObject) => string): PlainObject {
-  const found =
-    list.find((o) => o.ID === ref) ??
-    list.find((o) => nameOf(o) === ref) ??
-    (ref ? list.filter((o) => o.ID.startsWith(ref)) : []).find((_o, _i, all) => all.length === 1);
-  if (!found) throw errors.notFound(kind, ref);
-  return found;
+  return findByRef(kind, list, ref, (o) => o.ID, nameOf);
 }
 
 const networkNamed = (o: PlainObject) => String(o.Name);
