@@ -110,6 +110,11 @@ export class SwarmClient {
     return this.call(this.docker.listNodes()) as Promise<SwarmNode[]>;
   }
 
+  /** GET /nodes?filters={"role":["manager"]}: the few managers, for a cheap look at their reachability. */
+  listManagers(): Promise<SwarmNode[]> {
+    return this.call(this.docker.listNodes({ filters: { role: ['manager'] } } as {})) as Promise<SwarmNode[]>;
+  }
+
   /** GET /services?status=true: replica counts come with the list, no task listing needed. */
   listServices(): Promise<SwarmService[]> {
     return this.call(this.docker.listServices({ status: true } as {})) as unknown as Promise<SwarmService[]>;

@@ -65,6 +65,8 @@ export interface SwarmService {
 /** A service's recent container exits, counted from its task history. */
 export interface ServiceRestarts {
   count: number;
+  /** The most of them in one slot (one node, for a global service): a crash loop restarts the same slot. */
+  worstSlot: number;
   /** The newest exit's error and time (ms). */
   lastError?: string;
   lastAt?: number;

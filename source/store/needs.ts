@@ -23,6 +23,8 @@ export interface Needs {
   actions?: boolean;
   /** This machine's docker contexts. */
   contexts?: boolean;
+  /** Services on screen whose task history is checked for restarts (when shown, then once a minute). */
+  restarts?: string[];
 }
 
 const scopeKey = (scope: Scope | undefined) => (scope ? `${scope.kind}:${scope.id}` : '');
@@ -38,5 +40,6 @@ export function needsKey(needs: Needs): string {
     needs.events ? 'events' : '',
     needs.actions ? 'actions' : '',
     needs.contexts ? 'contexts' : '',
+    needs.restarts ? needs.restarts.join(',') : '',
   ].join('|');
 }

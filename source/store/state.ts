@@ -91,6 +91,7 @@ export type Action =
   | { type: 'actions/append'; record: ActionRecord }
   | { type: 'info'; info: EngineInfo }
   | { type: 'nodes'; nodes: SwarmNode[]; at: number }
+  | { type: 'managers'; managers: SwarmNode[] }
   | { type: 'services'; services: SwarmService[]; at: number }
   | { type: 'tasks'; scope: Scope; items: SwarmTask[]; at: number }
   | { type: 'tasks/scope'; scope?: Scope }
@@ -174,6 +175,14 @@ function apply(state: ClusterState, action: Action): ClusterState {
         loaded: { ...state.loaded, nodes: true },
         connection: { status: 'connected', lastOk: action.at },
       };
+    case 'managers': {
+      // The managers as just listed, in place in the node list (the probe's cheap look at raft).
+      const fresh = new Map(action.managers.map((n) => [n.ID, n]));
+      // (Reachability can change with no new version: compared as read, not by version.)
+      const moved = (n: SwarmNode) => fresh.has(n.ID) && JSON.stringify(fresh.get(n.ID)) !== JSON.stringify(n);
+      if (!state.loaded.nodes || !state.nodes.some(moved)) return state;
+      return { ...state, nodes: state.nodes.map((n) => fresh.get(n.ID) ?? n) };
+    }
     case 'services':
       return {
         ...state,

@@ -103,6 +103,7 @@ export class Sync {
     this.pollers.showResource(needs.resource);
     if (needs.inspect && !sameScope(needs.inspect, before.inspect)) void this.loadInspect(needs.inspect);
     this.nodeTasks.show(needs.nodes?.ids ?? [], needs.nodes?.poll ?? false);
+    this.restarts.show(needs.restarts ?? []);
     if (needs.actions && !before.actions && log) this.store.dispatch({ type: 'actions/load', records: log.read() });
     if (needs.contexts && !before.contexts) this.store.dispatch({ type: 'contexts', items: this.contexts() });
   }

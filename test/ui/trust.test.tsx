@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { crashLoop } from '../../source/simulator/model/drills.js';
-import { KEY, startConsole, type TestConsole } from '../helpers/console.js';
+import { KEY, mountConsole, startConsole, type TestConsole } from '../helpers/console.js';
+import { startTestSwarm } from '../helpers/swarm.js';
 
 // Moments where the screen said something that was not so, found trying it as an operator (issue 16).
 let c: TestConsole | undefined;
@@ -89,6 +90,19 @@ describe('quorum loss is said within seconds', () => {
   });
 });
 
+describe('quorum lost before the console starts', () => {
+  test('the header says no leader, not "1 of 0 managers reachable", and the data comes when the leader does', async () => {
+    const sim = await startTestSwarm({ scenario: 'tutorial' });
+    sim.sim.swarm.loseQuorum();
+    const mounted = await mountConsole(sim.sim.host, { width: 160, now: () => sim.sim.swarm.now });
+    c = { ...mounted, swarm: sim, close: async () => (await mounted.close(), await sim.close()) };
+    await c.waitFor('x no leader: quorum lost (the managers cannot be listed without a leader)');
+    sim.sim.swarm.regainQuorum();
+    await c.waitFor(/leader back: core-01 after \d+s without one; quorum regained \(2 of 2 managers reachable\)/, 8000);
+    expect(c.frame()).toContain('flaskontesting');
+  });
+});
+
 describe('counts with a node down', () => {
   test('a service whose task is stranded on a down node shows 3/3 (+1 on down NODE), and the header the same way', async () => {
     c = await startConsole({ width: 200 });
@@ -131,25 +145,21 @@ describe('the status line belongs to the view and the moment', () => {
 });
 
 describe('a crash loop does not look healthy half the time', () => {
-  test('restarts are counted from the task history, "1/1 (N restarts in 10m)", and the service and the header say crash loop', async () => {
-    c = await startConsole({ width: 200 });
-    await c.waitFor(/redis\s+replicated\s+1\/1/);
-    const swarm = c.swarm.sim.swarm;
+  test('a service already crash-looping, listed while its task happens to run, shows "1/1 (N restarts in 10m)" and crash loop', async () => {
+    const sim = await startTestSwarm({ scenario: 'tutorial' });
+    const swarm = sim.sim.swarm;
     const redis = swarm.service('redis');
     crashLoop(swarm, 'redis');
-    // Four exits: each container runs 3 s, then the restart policy waits 5 s.
-    for (let i = 0; i < 400 && [...swarm.tasksOf(redis.id)].filter((t) => t.state === 'failed').length < 4; i++) c.swarm.advance(250);
-    // Listed while it happens to run: 1/1, which alone would look healthy.
-    for (let i = 0; i < 100 && ![...swarm.tasksOf(redis.id)].some((t) => t.state === 'running'); i++) c.swarm.advance(250);
-    await c.sync.refreshServices();
-    // Seen short once (between two runs), its history is read from then on.
-    for (let i = 0; i < 100 && [...swarm.tasksOf(redis.id)].some((t) => t.state === 'running'); i++) c.swarm.advance(250);
-    await c.sync.refreshServices();
-    const frame = await c.waitFor(/redis\s+replicated\s+[01]\/1 \(\d+ restarts in 10m\)/, 10_000);
-    expect(frame).toMatch(/redis\s+replicated\s+[01]\/1 \((\d+) restarts in 10m\).*crash loop/);
+    // Four exits before the console starts (each container runs 3 s, then the policy waits 5 s)...
+    for (let i = 0; i < 400 && [...swarm.tasksOf(redis.id)].filter((t) => t.state === 'failed').length < 4; i++) sim.advance(250);
+    // ...and it starts while a task runs: the listing says 1/1, which alone looks healthy.
+    for (let i = 0; i < 100 && ![...swarm.tasksOf(redis.id)].some((t) => t.state === 'running'); i++) sim.advance(250);
+    const mounted = await mountConsole(sim.sim.host, { width: 200, now: () => swarm.now });
+    c = { ...mounted, swarm: sim, close: async () => (await mounted.close(), await sim.close()) };
+    const frame = await c.waitFor(/redis\s+replicated\s+1\/1 \(\d+ restarts in 10m\)/, 10_000);
+    expect(frame).toMatch(/redis\s+replicated\s+1\/1 \((\d+) restarts in 10m\).*crash loop/);
     expect(frame).toMatch(/services 6 \(1 crash-looping\)/);
-    const restarts = Number(/redis\s+replicated\s+[01]\/1 \((\d+) restarts/.exec(frame)![1]);
-    expect(restarts).toBeGreaterThanOrEqual(4);
+    expect(Number(/redis\s+replicated\s+1\/1 \((\d+) restarts/.exec(frame)![1])).toBeGreaterThanOrEqual(4);
     // Its tasks say it above the history, whether or not a task runs this second.
     await c.selectRow('redis');
     await c.press(KEY.enter);

@@ -7,8 +7,8 @@ import { INTERVALS } from './pollers.js';
 const NO_ANSWER = `the manager did not answer /info within ${INTERVALS.probeTimeout / 1000}s`;
 
 /**
- * Asks the manager every few seconds whether it still has a leader (GET /info: cheap on a real
- * manager and on the simulator). A manager that lost quorum keeps answering and keeps its event
+ * Asks the manager every few seconds whether it still has a leader (GET /info, and the managers
+ * of GET /nodes: cheap on a real manager and on the simulator). A manager that lost quorum keeps answering and keeps its event
  * stream open, silently: without this the console would say "connected" until the next listing
  * failed, a minute later. A reply that does not come within INTERVALS.probeTimeout counts as an
  * answer "not now": raft holds requests that long before it gives up.
@@ -66,10 +66,15 @@ export class Health {
     let timeout: NodeJS.Timeout | undefined;
     try {
       const late = new Promise<'late'>((resolve) => (timeout = setTimeout(() => resolve('late'), INTERVALS.probeTimeout)));
-      const info = await Promise.race([client.info(), late]);
+      // The managers too (a handful of nodes): the leader marks lost managers unreachable seconds
+      // before it steps down, and no event says so.
+      const answer = await Promise.race([Promise.all([client.info(), client.listManagers()]), late]);
       if (core.stopped || client !== core.client) return;
-      if (info === 'late') this.noAnswer();
-      else this.answered(info);
+      if (answer === 'late') this.noAnswer();
+      else {
+        core.store.dispatch({ type: 'managers', managers: answer[1] });
+        this.answered(answer[0]);
+      }
     } catch (error) {
       const e = error as DockerError;
       if (core.stopped || client !== core.client) return;

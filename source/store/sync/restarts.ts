@@ -4,7 +4,7 @@ import type { SyncCore } from './core.js';
 /** How far back restarts are counted, ms. */
 export const RESTART_WINDOW = 10 * 60_000;
 
-/** From this many restarts in the window a service is crash-looping. */
+/** From this many restarts of one slot in the window a service is crash-looping (a node's failure restarts many slots once each). */
 export const CRASH_LOOP_RESTARTS = 3;
 
 /** How often a suspect's task history is read, ms. */
@@ -13,9 +13,13 @@ const HISTORY_POLL = 5000;
 /** The most services whose history is read at once (the ones most recently seen short). */
 const MAX_SUSPECTS = 20;
 
+/** How often the history of a service on screen (not a suspect) is read again, ms. */
+const SHOWN_CHECK = 60_000;
+
 /** Container exits of a service's tasks in the window, from its task history (failed, and complete: a container that exited 0 is restarted too). */
 export function countRestarts(tasks: SwarmTask[], now: number): ServiceRestarts | undefined {
   let count = 0;
+  const slots = new Map<string, number>();
   let lastAt = -Infinity;
   let lastError: string | undefined;
   for (const task of tasks) {
@@ -24,25 +28,62 @@ export function countRestarts(tasks: SwarmTask[], now: number): ServiceRestarts 
     const at = Date.parse(task.Status.Timestamp ?? '');
     if (!(at > now - RESTART_WINDOW)) continue;
     count += 1;
+    const slot = task.Slot ? `s${task.Slot}` : `n${task.NodeID ?? ''}`;
+    slots.set(slot, (slots.get(slot) ?? 0) + 1);
     if (at > lastAt) {
       lastAt = at;
       lastError = task.Status.Err || `exited ${task.Status.ContainerStatus?.ExitCode ?? 0}`;
     }
   }
-  return count === 0 ? undefined : { count, lastError, lastAt };
+  return count === 0 ? undefined : { count, worstSlot: Math.max(...slots.values()), lastError, lastAt };
 }
 
 /**
- * A crash loop looks healthy half the time (0/1, 1/1, 0/1...): a service seen short of tasks, with
- * no update under way, becomes a suspect, and its task history is read every few seconds for as
- * long as it has restarts in the window. Only suspects are read, never every service's history.
+ * A crash loop looks healthy half the time (0/1, 1/1, 0/1...): a service seen short of tasks with
+ * no update under way, or one on screen whose history shows restarts, becomes a suspect, and its
+ * task history is read every few seconds for as long as it has restarts in the window. Only
+ * suspects and the services on screen are read, never every service's history.
  */
 export class Restarts {
   /** Suspect service id -> when it was last seen short of tasks or restarting (ms). */
   private suspects = new Map<string, number>();
   private timer?: NodeJS.Timeout;
+  /** Services on screen, and when each one's history was last read (ms, real time). */
+  private shown: string[] = [];
+  private checked = new Map<string, number>();
+  private shownTimer?: NodeJS.Timeout;
 
   constructor(private readonly core: SyncCore) {}
+
+  /**
+   * The services on screen: their histories are read now (those not read in the last minute) and
+   * every minute while shown; one with restarts becomes a suspect. A listing can miss a loop that
+   * happens to be up; this does not.
+   */
+  show(ids: string[]): void {
+    this.shown = ids;
+    this.core.cancel(this.shownTimer);
+    this.shownTimer = undefined;
+    if (ids.length > 0) void this.checkShown();
+  }
+
+  private async checkShown(): Promise<void> {
+    const { core } = this;
+    const at = Date.now();
+    const due = this.shown.filter((id) => !this.suspects.has(id) && !((this.checked.get(id) ?? -Infinity) > at - SHOWN_CHECK));
+    for (const id of due) this.checked.set(id, at);
+    if (due.length > 0) {
+      const now = core.now();
+      await core.guarded(async () => {
+        const histories = await Promise.all(due.map((id) => core.client.listTasks({ service: id })));
+        histories.forEach((tasks, i) => {
+          if (countRestarts(tasks, now)) this.suspects.set(due[i], now);
+        });
+      });
+      if (this.suspects.size > 0 && !this.timer) this.timer = core.later(0, () => void this.read());
+    }
+    if (!core.stopped && this.shown.length > 0) this.shownTimer = core.later(SHOWN_CHECK, () => void this.checkShown());
+  }
 
   /** Looks at a services listing for services short of tasks. */
   observe(services: SwarmService[]): void {
@@ -58,8 +99,11 @@ export class Restarts {
   /** Forgets everything (another swarm). */
   reset(): void {
     this.core.cancel(this.timer);
+    this.core.cancel(this.shownTimer);
     this.timer = undefined;
+    this.shownTimer = undefined;
     this.suspects.clear();
+    this.checked.clear();
   }
 
   private async read(): Promise<void> {

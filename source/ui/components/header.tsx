@@ -11,7 +11,8 @@ const age = (ms: number) => humanDuration(ms).toLowerCase();
 function connectionText(state: ClusterState, now: number): { text: string; color: string } {
   const { connection } = state;
   const quorum = managerQuorum(state);
-  const counted = `${quorum.reachable} of ${quorum.managers} managers reachable`;
+  // Connected while there was no leader: no node list was ever read, so no count to give.
+  const counted = quorum.managers === 0 ? 'the managers cannot be listed without a leader' : `${quorum.reachable} of ${quorum.managers} managers reachable`;
   if (connection.noLeader) return { text: `x no leader: quorum lost (${counted}) for ${age(now - connection.noLeader.since)}`, color: theme.bad };
   if (connection.status === 'connected' && quorum.lost) {
     // The list says so before the API does: a leader without a majority steps down within seconds.
@@ -43,12 +44,16 @@ export function Header({ state, width, now, readOnly }: { state: ClusterState; w
     if (crashLooping(s)) looping += 1;
     for (const n of s.OnDownNodes?.nodes ?? []) downNodes.add(n);
   }
-  const first = `swarmdeck ${inert(state.endpoint)}  `;
+  // The connection's state is the news: a long endpoint (a socket path) gives way in its middle.
+  const endpoint = inert(state.endpoint);
+  const room = Math.max(20, width - status.text.length - 12);
+  const first = `swarmdeck ${endpoint.length > room ? `${endpoint.slice(0, Math.ceil(room / 2) - 1)}~${endpoint.slice(endpoint.length - Math.floor(room / 2))}` : endpoint}  `;
   const noLeader = Boolean(state.connection.noLeader);
+  const quorumLost = managerQuorum(state).lost;
   // Figures the console can no longer vouch for carry their age first, where no width cuts it off.
   const stale = dataStale(state) && state.connection.lastOk !== undefined ? `data from ${age(now - state.connection.lastOk!)} ago: ` : '';
   const facts = [
-    `managers ${managers.length}${leader && !noLeader ? ` (leader ${inert(leader)})` : ' (no leader)'}`,
+    `managers ${managers.length}${leader && !noLeader ? ` (leader ${inert(leader)}${quorumLost ? ', without quorum' : ''})` : ' (no leader)'}`,
     `nodes ${ready}/${nodes.length} ready`,
     `services ${services.length}${looping > 0 ? ` (${looping} crash-looping)` : ''}`,
     `tasks ${running}/${desired}${onDownNodes({ tasks: stranded, nodes: [...downNodes] })}`,

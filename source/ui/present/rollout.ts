@@ -84,7 +84,7 @@ export function whyNotRunning(service: SwarmService, tasks: SwarmTask[], now: nu
 /** A crash loop, said whether or not a task happens to run this second: restarts in the window, and the last exit. */
 export function crashLoopLines(tasks: SwarmTask[], now: number): Banner | undefined {
   const restarts = countRestarts(tasks, now);
-  if (!restarts || restarts.count < CRASH_LOOP_RESTARTS) return undefined;
+  if (!restarts || restarts.worstSlot < CRASH_LOOP_RESTARTS) return undefined;
   const minutes = RESTART_WINDOW / 60_000;
   return {
     lines: [

@@ -82,8 +82,8 @@ export function replicas(service: SwarmService): string {
   return `${status.RunningTasks}/${status.DesiredTasks}${onDownNodes(service.OnDownNodes)}${restarts}`;
 }
 
-/** True when a service's containers keep exiting: CRASH_LOOP_RESTARTS or more in the window, however its count looks right now. */
-export const crashLooping = (service: SwarmService) => (service.Restarts?.count ?? 0) >= CRASH_LOOP_RESTARTS;
+/** True when a service's containers keep exiting: one slot restarted CRASH_LOOP_RESTARTS times or more in the window, however its count looks right now. */
+export const crashLooping = (service: SwarmService) => (service.Restarts?.worstSlot ?? 0) >= CRASH_LOOP_RESTARTS;
 
 /** " (+1 on down core-03)": tasks a down node last reported running, apart from the count. */
 export function onDownNodes(entry: { tasks: number; nodes: string[] } | undefined): string {

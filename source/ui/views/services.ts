@@ -1,5 +1,5 @@
 import type { SwarmService } from '../../docker/types.js';
-import type { Row } from '../components/table.js';
+import { windowStart, type Row } from '../components/table.js';
 import { stackOf } from '../present/resources.js';
 import { SERVICE_COLUMNS, serviceRow } from '../present/rows.js';
 import { byName, cached, serviceScope } from './shared.js';
@@ -34,5 +34,10 @@ export const servicesView: ViewSpec = {
     const scope = servicesView.selected!(c);
     return scope && { kind: 'tasks', scope };
   },
-  needs: () => ({}),
+  // A crash loop looks healthy every other second: the histories of the services on screen are
+  // read when they come on screen and once a minute (at 1,000 services, only those ~30).
+  needs({ bodyHeight }, { rows, selectedIndex }) {
+    const start = windowStart(selectedIndex, rows.length, bodyHeight - 1);
+    return { restarts: rows.slice(start, start + bodyHeight - 1).map((r) => r.key) };
+  },
 };
