@@ -199,6 +199,12 @@ if (wanted('flood')) {
   sim.stop();
 }
 
+/** Paths with how many times each was asked for: "/info x30, /services x1". */
+const summarize = (paths) =>
+  Object.entries(paths.reduce((n, p) => ({ ...n, [p]: (n[p] ?? 0) + 1 }), {}))
+    .map(([p, k]) => `${p} x${k}`)
+    .join(', ');
+
 // ---- 2. simulator: schedule and converge 50,000 tasks -----------------------------------------
 if (wanted('simulator')) {
   const runs = [];
@@ -260,9 +266,12 @@ if (wanted('scale')) {
     'idle, after the first load: requests besides the event stream',
     perMinute(after.length, idleSeconds - proxy.sent[subscribed].at / 1000),
     'req/min',
-    after.length ? `sent: ${after.join(', ')}` : 'none',
-    'the event stream only; one services listing a minute',
-    after.every((p) => p === '/services') && after.length <= Math.ceil(idleSeconds / 60),
+    after.length ? `sent: ${summarize(after)}` : 'none',
+    'the event stream; a minute: one services listing and the on-screen services\' histories; the leader probe (/info, the managers) every 3 s',
+    after.every((p) => ['/services', '/info', '/nodes', '/tasks'].includes(p)) &&
+      after.filter((p) => p === '/services').length <= Math.ceil(idleSeconds / 60) &&
+      after.filter((p) => p === '/info').length <= Math.ceil(idleSeconds / 3) + 1 &&
+      after.filter((p) => p === '/tasks').length <= 40 * Math.ceil(idleSeconds / 60),
   );
 
   proxy.reset();
