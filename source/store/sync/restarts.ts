@@ -16,6 +16,9 @@ const MAX_SUSPECTS = 20;
 /** How often the history of a service on screen (not a suspect) is read again, ms. */
 const SHOWN_CHECK = 60_000;
 
+/** A service whose history showed no exit is not suspected again for this long, ms: one scaling up is short for minutes. */
+const CLEARED_FOR = 30_000;
+
 /** Container exits of a service's tasks in the window, from its task history (failed, and complete: a container that exited 0 is restarted too). */
 export function countRestarts(tasks: SwarmTask[], now: number): ServiceRestarts | undefined {
   let count = 0;
@@ -52,6 +55,8 @@ export class Restarts {
   private shown: string[] = [];
   private checked = new Map<string, number>();
   private shownTimer?: NodeJS.Timeout;
+  /** Services whose history just showed no exit, and when (ms, real time). */
+  private cleared = new Map<string, number>();
 
   constructor(private readonly core: SyncCore) {}
 
@@ -88,10 +93,13 @@ export class Restarts {
   /** Looks at a services listing for services short of tasks. */
   observe(services: SwarmService[]): void {
     const now = this.core.now();
+    const at = Date.now();
     for (const s of services) {
       const status = s.ServiceStatus;
       const updating = s.UpdateStatus?.State === 'updating' || s.UpdateStatus?.State === 'rollback_started';
-      if (status && status.RunningTasks < status.DesiredTasks && !updating) this.suspects.set(s.ID, now);
+      if (!status || status.RunningTasks >= status.DesiredTasks || updating || this.suspects.has(s.ID)) continue;
+      if ((this.cleared.get(s.ID) ?? -Infinity) > at - CLEARED_FOR) continue;
+      this.suspects.set(s.ID, now);
     }
     if (this.suspects.size > 0 && !this.timer) this.timer = this.core.later(0, () => void this.read());
   }
@@ -104,13 +112,14 @@ export class Restarts {
     this.shownTimer = undefined;
     this.suspects.clear();
     this.checked.clear();
+    this.cleared.clear();
   }
 
   private async read(): Promise<void> {
     const { core } = this;
     const now = core.now();
-    const known = new Set(core.store.getSnapshot().services.map((s) => s.ID));
-    for (const [id, seen] of this.suspects) if (!known.has(id) || seen < now - RESTART_WINDOW) this.suspects.delete(id);
+    const services = new Map(core.store.getSnapshot().services.map((s) => [s.ID, s]));
+    for (const [id, seen] of this.suspects) if (!services.has(id) || seen < now - RESTART_WINDOW) this.suspects.delete(id);
     const ids = [...this.suspects.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, MAX_SUSPECTS)
@@ -120,7 +129,12 @@ export class Restarts {
       const histories = await Promise.all(ids.map((id) => core.client.listTasks({ service: id })));
       histories.forEach((tasks, i) => {
         const restarts = countRestarts(tasks, now);
-        if (!restarts) return;
+        if (!restarts) {
+          // Short (scaling up, say) with no exit in its history: not a suspect, for a while.
+          this.suspects.delete(ids[i]);
+          this.cleared.set(ids[i], Date.now());
+          return;
+        }
         found.set(ids[i], restarts);
         this.suspects.set(ids[i], now);
       });
