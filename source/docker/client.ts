@@ -120,10 +120,10 @@ export class SwarmClient {
     return this.call(this.docker.listServices({ status: true } as {})) as unknown as Promise<SwarmService[]>;
   }
 
-  /** GET /tasks for one service or node only: never the whole task list. */
-  listTasks(scope: { service?: string; node?: string | string[]; desired?: 'running' }): Promise<SwarmTask[]> {
+  /** GET /tasks for some services or nodes only: never the whole task list. */
+  listTasks(scope: { service?: string | string[]; node?: string | string[]; desired?: 'running' | 'shutdown' }): Promise<SwarmTask[]> {
     const filters: Record<string, string[]> = {};
-    if (scope.service) filters.service = [scope.service];
+    if (scope.service) filters.service = Array.isArray(scope.service) ? scope.service : [scope.service];
     if (scope.node) filters.node = Array.isArray(scope.node) ? scope.node : [scope.node];
     if (scope.desired) filters['desired-state'] = [scope.desired];
     return this.call(this.docker.listTasks({ filters })) as Promise<SwarmTask[]>;

@@ -42,6 +42,18 @@ export function countRestarts(tasks: SwarmTask[], now: number): ServiceRestarts 
 }
 
 /**
+ * The ended tasks of some services, by service, in one request: only tasks told to shut down (a
+ * failed or exited one is, when it is replaced), not the running ones, which a healthy service of
+ * 100 replicas is made of. dockerd ORs the values of one filter.
+ */
+async function histories(core: SyncCore, ids: string[]): Promise<Map<string, SwarmTask[]>> {
+  const byService = new Map<string, SwarmTask[]>(ids.map((id) => [id, []]));
+  if (ids.length === 0) return byService;
+  for (const task of await core.client.listTasks({ service: ids, desired: 'shutdown' })) byService.get(task.ServiceID)?.push(task);
+  return byService;
+}
+
+/**
  * A crash loop looks healthy half the time (0/1, 1/1, 0/1...): a service seen short of tasks with
  * no update under way, or one on screen whose history shows restarts, becomes a suspect, and its
  * task history is read every few seconds for as long as it has restarts in the window. Only
@@ -80,10 +92,7 @@ export class Restarts {
     if (due.length > 0) {
       const now = core.now();
       await core.guarded(async () => {
-        const histories = await Promise.all(due.map((id) => core.client.listTasks({ service: id })));
-        histories.forEach((tasks, i) => {
-          if (countRestarts(tasks, now)) this.suspects.set(due[i], now);
-        });
+        for (const [id, tasks] of await histories(core, due)) if (countRestarts(tasks, now)) this.suspects.set(id, now);
       });
       if (this.suspects.size > 0 && !this.timer) this.timer = core.later(0, () => void this.read());
     }
@@ -126,18 +135,17 @@ export class Restarts {
       .map(([id]) => id);
     const found = new Map<string, ServiceRestarts>();
     await core.guarded(async () => {
-      const histories = await Promise.all(ids.map((id) => core.client.listTasks({ service: id })));
-      histories.forEach((tasks, i) => {
+      for (const [id, tasks] of await histories(core, ids)) {
         const restarts = countRestarts(tasks, now);
         if (!restarts) {
           // Short (scaling up, say) with no exit in its history: not a suspect, for a while.
-          this.suspects.delete(ids[i]);
-          this.cleared.set(ids[i], Date.now());
-          return;
+          this.suspects.delete(id);
+          this.cleared.set(id, Date.now());
+          continue;
         }
-        found.set(ids[i], restarts);
-        this.suspects.set(ids[i], now);
-      });
+        found.set(id, restarts);
+        this.suspects.set(id, now);
+      }
       // (Nothing before and nothing now: no new state, no redraw.)
       if (found.size > 0 || core.store.getSnapshot().restarts.size > 0) core.store.dispatch({ type: 'restarts', restarts: found });
     });
