@@ -1,4 +1,5 @@
 import type { ServiceRestarts, SwarmService, SwarmTask } from '../../docker/types.js';
+import type { DockerError } from '../../docker/client.js';
 import type { SyncCore } from './core.js';
 
 /** How far back restarts are counted, ms. */
@@ -46,10 +47,18 @@ export function countRestarts(tasks: SwarmTask[], now: number): ServiceRestarts 
  * failed or exited one is, when it is replaced), not the running ones, which a healthy service of
  * 100 replicas is made of. dockerd ORs the values of one filter.
  */
-async function histories(core: SyncCore, ids: string[]): Promise<Map<string, SwarmTask[]>> {
+async function histories(core: SyncCore, ids: string[]): Promise<Map<string, SwarmTask[]> | undefined> {
   const byService = new Map<string, SwarmTask[]>(ids.map((id) => [id, []]));
   if (ids.length === 0) return byService;
-  for (const task of await core.client.listTasks({ service: ids, desired: 'shutdown' })) byService.get(task.ServiceID)?.push(task);
+  let tasks: SwarmTask[];
+  try {
+    tasks = await core.client.listTasks({ service: ids, desired: 'shutdown' });
+  } catch (error) {
+    // One of them was removed since it was listed: dockerd refuses the whole filter. Next round.
+    if ((error as DockerError).status === 404) return undefined;
+    throw error;
+  }
+  for (const task of tasks) byService.get(task.ServiceID)?.push(task);
   return byService;
 }
 
@@ -92,7 +101,7 @@ export class Restarts {
     if (due.length > 0) {
       const now = core.now();
       await core.guarded(async () => {
-        for (const [id, tasks] of await histories(core, due)) if (countRestarts(tasks, now)) this.suspects.set(id, now);
+        for (const [id, tasks] of (await histories(core, due)) ?? []) if (countRestarts(tasks, now)) this.suspects.set(id, now);
       });
       if (this.suspects.size > 0 && !this.timer) this.timer = core.later(0, () => void this.read());
     }
@@ -135,7 +144,10 @@ export class Restarts {
       .map(([id]) => id);
     const found = new Map<string, ServiceRestarts>();
     await core.guarded(async () => {
-      for (const [id, tasks] of await histories(core, ids)) {
+      const read = await histories(core, ids);
+      // (Not read this round: what is shown stays until the next.)
+      if (!read) return;
+      for (const [id, tasks] of read) {
         const restarts = countRestarts(tasks, now);
         if (!restarts) {
           // Short (scaling up, say) with no exit in its history: not a suspect, for a while.
