@@ -8,9 +8,8 @@ import { theme } from '../theme.js';
 const age = (ms: number) => humanDuration(ms).toLowerCase();
 
 /** The connection as the header's first line says it: the state first, so a narrow terminal cuts the detail, not the news. */
-function connectionText(state: ClusterState, now: number): { text: string; color: string } {
+function connectionText(state: ClusterState, quorum: ReturnType<typeof managerQuorum>, now: number): { text: string; color: string } {
   const { connection } = state;
-  const quorum = managerQuorum(state);
   // Connected while there was no leader: no node list was ever read, so no count to give.
   const counted = quorum.managers === 0 ? 'the managers cannot be listed without a leader' : `${quorum.reachable} of ${quorum.managers} managers reachable`;
   if (connection.noLeader) return { text: `x no leader: quorum lost (${counted}) for ${age(now - connection.noLeader.since)}`, color: theme.bad };
@@ -28,7 +27,9 @@ function connectionText(state: ClusterState, now: number): { text: string; color
 /** Two rows: the endpoint and the connection; the swarm's figures (managers, nodes, services, tasks, engine). */
 export function Header({ state, width, now, readOnly }: { state: ClusterState; width: number; now: number; readOnly: boolean }) {
   const { info, nodes, services } = state;
-  const status = connectionText(state, now);
+  // Counted once a frame: at 1,000 nodes each count is a pass over them.
+  const quorum = managerQuorum(state);
+  const status = connectionText(state, quorum, now);
   const managers = nodes.filter((n) => n.Spec.Role === 'manager');
   const leader = managers.find((n) => n.ManagerStatus?.Leader)?.Description?.Hostname;
   const ready = nodes.filter((n) => n.Status.State === 'ready').length;
@@ -49,7 +50,7 @@ export function Header({ state, width, now, readOnly }: { state: ClusterState; w
   const room = Math.max(20, width - status.text.length - 12);
   const first = `swarmdeck ${endpoint.length > room ? `${endpoint.slice(0, Math.ceil(room / 2) - 1)}~${endpoint.slice(endpoint.length - Math.floor(room / 2))}` : endpoint}  `;
   const noLeader = Boolean(state.connection.noLeader);
-  const quorumLost = managerQuorum(state).lost;
+  const quorumLost = quorum.lost;
   // Figures the console can no longer vouch for carry their age first, where no width cuts it off.
   const stale = dataStale(state) && state.connection.lastOk !== undefined ? `data from ${age(now - state.connection.lastOk!)} ago: ` : '';
   const facts = [
