@@ -6,7 +6,7 @@ import { Footer } from './components/footer.js';
 import { Header } from './components/header.js';
 import { HelpPane } from './components/help.js';
 import { StatusLine, TitleBar } from './components/status-line.js';
-import { layoutColumns, Table, windowStart } from './components/table.js';
+import { cellRoom, layoutColumns, Table, windowStart } from './components/table.js';
 import { fit, inert } from './sanitize.js';
 import { currentView, viewKey, type UiState } from './ui-state.js';
 import { viewRows, viewSpec } from './views/index.js';
@@ -73,7 +73,8 @@ function listTitle(env: ViewEnv, { model, rows }: ListRows): { title: string; ri
   const stale = dataStale(env.state) && lastOk !== undefined ? `as of ${ago(lastOk, env.now)}` : '';
   const shown = filter ? `filter: /${filter} (${rows.length} of ${model!.rows.length})` : '';
   // Columns left out are said in words (the header's +N> marks where).
-  const { hidden } = layoutColumns(model!.columns, rows, env.width, env.ui.wide);
+  // (The table's own room, so the title and the header's +N> never disagree.)
+  const { hidden } = layoutColumns(model!.columns, rows, cellRoom(env.width, env.ui.marks[viewKey(env.view)]), env.ui.wide);
   const columns = env.ui.wide ? 'wide: left/right scroll' : hidden.length > 0 ? `${hidden.join(', ')} hidden: Ctrl+W` : '';
   return { title: ` ${inert(model!.title)} `, right: [shown, columns, stale].filter(Boolean).join('  ') };
 }

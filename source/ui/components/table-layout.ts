@@ -6,8 +6,6 @@ export interface Column {
   priority: number;
   /** How narrow a flexible column may be cut (12, or its title's width, when not given). */
   min?: number;
-  /** Kept for the column order of old callers: columns no longer stretch to fill the line. */
-  max?: number;
   /** May be cut (to `min`) before other columns are hidden; other columns are shown whole or hidden. */
   flex?: boolean;
   align?: 'left' | 'right';

@@ -33,6 +33,9 @@ export function layoutColumns(columns: Column[], rows: Row[], width: number, wid
   return measureColumns(columns, cellWidths(columns, rows), width, wide);
 }
 
+/** The room a table of `full` columns has for its cells: less the selection marker without colours, and the marks gutter while any row is marked. */
+export const cellRoom = (full: number, marked?: readonly string[]) => full - (plainOutput() ? 2 : 0) - (marked && marked.length > 0 ? 2 : 0);
+
 /** The first row shown so that `selected` is inside a window of `height` rows: the top page, else selected at the bottom. */
 export function windowStart(selected: number, count: number, height: number): number {
   if (count <= height || selected < height) return 0;
@@ -76,7 +79,7 @@ export const Table = memo(function Table({ columns, rows, selected, height, widt
   // Without colours inverse is gone too: a marker column shows the selected row.
   const marker = plainOutput();
   const marks = marked && marked.length > 0 ? new Set(marked) : undefined;
-  const width = full - (marker ? 2 : 0) - (marks ? 2 : 0);
+  const width = cellRoom(full, marked);
   const gutter = (key: string | undefined) => (marks ? (key !== undefined && marks.has(key) ? '* ' : '  ') : '');
   const layout = layoutColumns(columns, rows, width, wide);
   const { widths } = layout;

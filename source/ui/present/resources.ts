@@ -11,10 +11,10 @@ export const stackOf = (service: SwarmService) => service.Spec.Labels?.[STACK_LA
 
 /** The stacks list's columns. */
 export const STACK_COLUMNS: Column[] = [
-  { title: 'NAME', priority: 0, max: 30, flex: true },
-  { title: 'SERVICES', priority: 1, max: 8, align: 'right' },
-  { title: 'TASKS', priority: 2, max: 11, align: 'right' },
-  { title: 'ORCHESTRATOR', priority: 3, max: 12 },
+  { title: 'NAME', priority: 0, flex: true },
+  { title: 'SERVICES', priority: 1, align: 'right' },
+  { title: 'TASKS', priority: 2, align: 'right' },
+  { title: 'ORCHESTRATOR', priority: 3 },
 ];
 
 /** Services grouped by their stack label, as `docker stack ls` does, with running/desired tasks. */
@@ -67,13 +67,13 @@ function usedBy(services: SwarmService[], kind: 'networks' | 'configs' | 'secret
 
 /** The networks list's columns. */
 export const NETWORK_COLUMNS: Column[] = [
-  { title: 'NAME', priority: 0, max: 30, flex: true },
-  { title: 'ID', priority: 5, max: 12 },
-  { title: 'DRIVER', priority: 1, max: 10 },
-  { title: 'SCOPE', priority: 2, max: 6 },
-  { title: 'ATTACHABLE', priority: 4, max: 10 },
-  { title: 'SUBNET', priority: 3, max: 18 },
-  { title: 'SERVICES', priority: 1, max: 8, align: 'right' },
+  { title: 'NAME', priority: 0, flex: true },
+  { title: 'ID', priority: 5 },
+  { title: 'DRIVER', priority: 1 },
+  { title: 'SCOPE', priority: 2 },
+  { title: 'ATTACHABLE', priority: 4 },
+  { title: 'SUBNET', priority: 3 },
+  { title: 'SERVICES', priority: 1, align: 'right' },
 ];
 
 /** One network as a row; the ingress network is marked. */
@@ -99,12 +99,12 @@ export function networkRow(network: SwarmObject, services: SwarmService[]): Row 
 
 /** The configs and secrets lists' columns. */
 export const CONFIG_COLUMNS: Column[] = [
-  { title: 'NAME', priority: 0, max: 30, flex: true },
-  { title: 'ID', priority: 4, max: 12 },
-  { title: 'CREATED', priority: 2, max: 20 },
-  { title: 'UPDATED', priority: 3, max: 20 },
-  { title: 'USED BY', priority: 1, max: 7, align: 'right' },
-  { title: 'LABELS', priority: 5, max: 40, flex: true },
+  { title: 'NAME', priority: 0, flex: true },
+  { title: 'ID', priority: 4 },
+  { title: 'CREATED', priority: 2 },
+  { title: 'UPDATED', priority: 3 },
+  { title: 'USED BY', priority: 1, align: 'right' },
+  { title: 'LABELS', priority: 5, flex: true },
 ];
 
 /** One config or secret as a row: metadata only (secret data never leaves the manager). */
@@ -124,11 +124,11 @@ export function configRow(object: SwarmObject, kind: 'configs' | 'secrets', serv
 
 /** The events timeline's columns. */
 export const EVENT_COLUMNS: Column[] = [
-  { title: 'TIME', priority: 0, max: 19 },
-  { title: 'TYPE', priority: 1, max: 8 },
-  { title: 'ACTION', priority: 1, max: 8 },
-  { title: 'NAME', priority: 0, max: 30 },
-  { title: 'CHANGE', priority: 2, max: 80, flex: true },
+  { title: 'TIME', priority: 0 },
+  { title: 'TYPE', priority: 1 },
+  { title: 'ACTION', priority: 1 },
+  { title: 'NAME', priority: 0 },
+  { title: 'CHANGE', priority: 2, flex: true },
 ];
 
 /** What an event changed, from its attributes ("replicas 2 -> 4", "availability active -> drain"). */

@@ -15,15 +15,15 @@ export const imageOf = (spec: SwarmService['Spec'] | SwarmTask['Spec'] | undefin
 
 /** The node list's columns; lower priority numbers survive narrow terminals. */
 export const NODE_COLUMNS: Column[] = [
-  { title: 'HOSTNAME', priority: 0, max: 24, flex: true },
-  { title: 'ID', priority: 6, max: 12 },
-  { title: 'STATUS', priority: 1, max: 8 },
-  { title: 'AVAILABILITY', priority: 2, max: 12 },
-  { title: 'MANAGER STATUS', priority: 3, max: 14 },
-  { title: 'ENGINE', priority: 7, max: 22 },
-  { title: 'CPU', priority: 5, max: 4, align: 'right' },
-  { title: 'MEMORY', priority: 5, max: 9, align: 'right' },
-  { title: 'TASKS', priority: 4, max: 5, align: 'right' },
+  { title: 'HOSTNAME', priority: 0, flex: true },
+  { title: 'ID', priority: 6 },
+  { title: 'STATUS', priority: 1 },
+  { title: 'AVAILABILITY', priority: 2 },
+  { title: 'MANAGER STATUS', priority: 3 },
+  { title: 'ENGINE', priority: 7 },
+  { title: 'CPU', priority: 5, align: 'right' },
+  { title: 'MEMORY', priority: 5, align: 'right' },
+  { title: 'TASKS', priority: 4, align: 'right' },
 ];
 
 /** The manager status column, as `docker node ls` writes it. */
@@ -56,13 +56,13 @@ export function nodeRow(node: SwarmNode, taskCount: number | undefined): Row {
 
 /** The service list's columns. */
 export const SERVICE_COLUMNS: Column[] = [
-  { title: 'NAME', priority: 0, max: 28, min: 12, flex: true },
-  { title: 'MODE', priority: 4, max: 10 },
-  { title: 'REPLICAS', priority: 1, max: 32, flex: true, min: 9 },
-  { title: 'IMAGE', priority: 2, max: 32, min: 28, flex: true, shorten: 'image' },
-  { title: 'PORTS', priority: 5, max: 22, flex: true },
-  { title: 'STACK', priority: 6, max: 16 },
-  { title: 'UPDATE', priority: 3, max: 18 },
+  { title: 'NAME', priority: 0, min: 12, flex: true },
+  { title: 'MODE', priority: 4 },
+  { title: 'REPLICAS', priority: 1, flex: true, min: 9 },
+  { title: 'IMAGE', priority: 2, min: 28, flex: true, shorten: 'image' },
+  { title: 'PORTS', priority: 5, flex: true },
+  { title: 'STACK', priority: 6 },
+  { title: 'UPDATE', priority: 3 },
 ];
 
 /** Published ports, as `docker service ls` writes them. */
@@ -119,11 +119,11 @@ export function serviceRow(service: SwarmService): Row {
 
 /** The action log's columns. */
 export const ACTION_COLUMNS: Column[] = [
-  { title: 'TIME', priority: 0, max: 19 },
-  { title: 'RESULT', priority: 1, max: 40, flex: true },
-  { title: 'TARGET', priority: 2, max: 24 },
-  { title: 'COMMAND', priority: 3, max: 48, flex: true },
-  { title: 'ENDPOINT', priority: 4, max: 40 },
+  { title: 'TIME', priority: 0 },
+  { title: 'RESULT', priority: 1, flex: true },
+  { title: 'TARGET', priority: 2 },
+  { title: 'COMMAND', priority: 3, flex: true },
+  { title: 'ENDPOINT', priority: 4 },
 ];
 
 /** One action log record as a row: failures red, refusals yellow. */
@@ -137,12 +137,12 @@ export function actionRow(record: ActionRecord, index: number): Row {
 
 /** The task list's columns. */
 export const TASK_COLUMNS: Column[] = [
-  { title: 'NAME', priority: 0, max: 30, flex: true },
-  { title: 'IMAGE', priority: 3, max: 28, shorten: 'image' },
-  { title: 'NODE', priority: 2, max: 14 },
-  { title: 'DESIRED', priority: 4, max: 8 },
-  { title: 'CURRENT', priority: 1, max: 28 },
-  { title: 'ERROR', priority: 5, max: 60, flex: true },
+  { title: 'NAME', priority: 0, flex: true },
+  { title: 'IMAGE', priority: 3, shorten: 'image' },
+  { title: 'NODE', priority: 2 },
+  { title: 'DESIRED', priority: 4 },
+  { title: 'CURRENT', priority: 1 },
+  { title: 'ERROR', priority: 5, flex: true },
 ];
 
 /** The task's name as the CLI writes it: service.slot (or service.node for global tasks). */

@@ -3,8 +3,8 @@ import { inert } from '../sanitize.js';
 import type { ViewSpec } from './types.js';
 
 const COLUMNS: Column[] = [
-  { title: 'NAME', priority: 0, max: 30 },
-  { title: 'DOCKER ENDPOINT', priority: 1, max: 80, flex: true },
+  { title: 'NAME', priority: 0 },
+  { title: 'DOCKER ENDPOINT', priority: 1, flex: true },
 ];
 
 /** The docker contexts on this machine (`docker context ls`); Enter switches to one without restarting. */

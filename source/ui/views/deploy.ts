@@ -5,10 +5,10 @@ import { inert } from '../sanitize.js';
 import type { ViewSpec } from './types.js';
 
 const COLUMNS: Column[] = [
-  { title: 'ACTION', priority: 0, max: 10 },
-  { title: 'KIND', priority: 0, max: 8 },
-  { title: 'NAME', priority: 0, max: 60, flex: true },
-  { title: 'CHANGES', priority: 1, max: 100, flex: true },
+  { title: 'ACTION', priority: 0 },
+  { title: 'KIND', priority: 0 },
+  { title: 'NAME', priority: 0, flex: true },
+  { title: 'CHANGES', priority: 1, flex: true },
 ];
 
 const COLORS: Record<string, string | undefined> = { create: 'green', update: 'yellow', remove: 'red' };

@@ -5,9 +5,9 @@ import { cached } from './shared.js';
 import type { ViewSpec } from './types.js';
 
 const COLUMNS: Column[] = [
-  { title: 'TIME', priority: 0, max: 8 },
-  { title: 'KIND', priority: 2, max: 7 },
-  { title: 'MESSAGE', priority: 1, max: 400, flex: true },
+  { title: 'TIME', priority: 0 },
+  { title: 'KIND', priority: 2 },
+  { title: 'MESSAGE', priority: 1, flex: true },
 ];
 
 const rowsCache = new WeakMap<object, Row[]>();
