@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { KEY, startConsole, type TestConsole } from '../helpers/console.js';
+import { startConsole, type TestConsole } from '../helpers/console.js';
 
 // `e` with a stand-in editor (test/helpers/fake-editor.mjs), against the simulator.
 let c: TestConsole;
@@ -22,6 +22,21 @@ afterEach(async () => {
   if (saved.VISUAL !== undefined) process.env.VISUAL = saved.VISUAL;
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** The edit file the console said it keeps (the status history keeps the message). */
+const editFile = () => {
+  const said = c.store
+    .getSnapshot()
+    .messages.map((m) => /kept in (\S+\.yaml)/.exec(m.text)?.[1])
+    .filter(Boolean);
+  return said.at(-1)!;
+};
+
+/** The lines of the dialog between two of its lines, without its border. */
+const between = (frame: string, from: string, to: string) => {
+  const lines = frame.split('\n').map((l) => l.replace(/[│╭╮╰╯─]/g, '').trim());
+  return lines.slice(lines.indexOf(from) + 1, lines.indexOf(to));
+};
 
 const service = (name: string) => [...c.swarm.sim.swarm.services.values()].find((s) => s.spec.Name === name)!;
 const image = (name: string) => service(name).spec.TaskTemplate?.ContainerSpec?.Image;
@@ -52,9 +67,13 @@ describe('e edits the spec in $EDITOR', () => {
     const dialog = await c.waitFor('Apply these changes to web?');
     expect(dialog).toContain('TaskTemplate.ContainerSpec.Image: nginx:1.27-alpine -> nginx:1.28-alpine');
     expect(readFileSync(join(dir, 'seen.txt'), 'utf8')).toMatch(/^Name: web$/m);
+    const file = editFile();
+    expect(readFileSync(file, 'utf8')).toContain('nginx:1.28-alpine');
     await c.press('y');
     await c.waitFor('edit web: TaskTemplate.ContainerSpec.Image: done');
     expect(image('web')).toBe('nginx:1.28-alpine');
+    // The file held the spec: it goes when the edit ends.
+    expect(existsSync(file)).toBe(false);
   });
 
   test('a secret-looking value in the changes is masked in the confirmation', async () => {
@@ -62,7 +81,8 @@ describe('e edits the spec in $EDITOR', () => {
     process.env.FAKE_EDIT_TO = 'DB_PASSWORD=hunter2';
     await editWeb();
     const dialog = await c.waitFor('Apply these changes to web?');
-    expect(dialog).toContain('TaskTemplate.ContainerSpec.Env.0: LOG_LEVEL=info -> DB_PASSWORD=******');
+    expect(dialog).toContain('- TaskTemplate.ContainerSpec.Env[LOG_LEVEL]: LOG_LEVEL=info');
+    expect(dialog).toContain('+ TaskTemplate.ContainerSpec.Env[DB_PASSWORD]: DB_PASSWORD=******');
     expect(dialog).not.toContain('hunter2');
     await c.press('n');
   });
@@ -90,26 +110,121 @@ describe('e edits the spec in $EDITOR', () => {
     expect(image('web')).toBe('nginx:1.27-alpine');
   });
 
-  test('a scale made while the edit was open survives: the edit is rebased on it and asked again', async () => {
+  test('a scale made while the edit was open survives: the edit is merged with it and asked again, listing what will be written', async () => {
     process.env.FAKE_EDIT_FROM = 'Image: nginx:1.27-alpine';
     process.env.FAKE_EDIT_TO = 'Image: nginx:1.28-alpine';
     await editScaledMeanwhile();
-    const rebased = await c.waitFor('web changed while you edited it; your changes were rebased on it');
-    expect(rebased).toContain('Mode.Replicated.Replicas: 3 -> 5');
+    const merged = await c.waitFor('web changed while you edited it; your changes were merged with it');
+    expect(between(merged, 'Will be written:', 'Changed meanwhile (kept):')).toEqual([
+      'TaskTemplate.ContainerSpec.Image: nginx:1.27-alpine -> nginx:1.28-alpine',
+    ]);
+    expect(merged).toContain('Mode.Replicated.Replicas: 3 -> 5');
     await c.press('y');
     await c.waitFor(/edit web: .*: done/);
     expect(image('web')).toBe('nginx:1.28-alpine');
     expect(service('web').spec.Mode).toEqual({ Replicated: { Replicas: 5 } });
   });
 
-  test('an edit of a field someone else changed meanwhile is refused with both sides, the file kept', async () => {
+  test('env entries merge by name: deleting two while someone scales and appends one writes exactly the rest', async () => {
+    c = await startConsole({ width: 200 });
+    await c.waitFor('flaskontesting');
+    const before = service('web');
+    const env = structuredClone(before.spec);
+    env.TaskTemplate!.ContainerSpec!.Env = ['A=1', 'B=2', 'C=3', 'DB_PASSWORD=hunter2'];
+    c.swarm.sim.swarm.updateService(before.id, before.version, env, false);
+    process.env.FAKE_EDIT_FROM = String.raw`^\s*- (B|C)=\d\n`;
+    process.env.FAKE_EDIT_REGEX = '1';
+    process.env.FAKE_EDIT_TO = '';
+    await c.selectRow('web');
+    await c.press('e');
+    const asked = await c.waitFor('Apply these changes to web?');
+    expect(asked).toContain('- TaskTemplate.ContainerSpec.Env[B]: B=2');
+    const web = service('web');
+    const scaled = structuredClone(web.spec);
+    scaled.Mode = { Replicated: { Replicas: 5 } };
+    scaled.TaskTemplate!.ContainerSpec!.Env!.push('NEW=1');
+    c.swarm.sim.swarm.updateService(web.id, web.version, scaled, false);
+    await c.press('y');
+    const merged = await c.waitFor('your changes were merged with it');
+    expect(between(merged, 'Will be written:', 'Changed meanwhile (kept):')).toEqual([
+      '- TaskTemplate.ContainerSpec.Env[B]: B=2',
+      '- TaskTemplate.ContainerSpec.Env[C]: C=3',
+    ]);
+    expect(merged).toContain('+ TaskTemplate.ContainerSpec.Env[NEW]: NEW=1');
+    expect(merged).not.toContain('hunter2');
+    await c.press('y');
+    await c.waitFor(/edit web: .*: done/);
+    expect(service('web').spec.TaskTemplate?.ContainerSpec?.Env).toEqual(['A=1', 'DB_PASSWORD=hunter2', 'NEW=1']);
+    expect(service('web').spec.Mode).toEqual({ Replicated: { Replicas: 5 } });
+  });
+
+  test('an edit of a field someone else changed meanwhile is refused with both sides; nothing is sent and n removes the file', async () => {
     process.env.FAKE_EDIT_FROM = 'Replicas: 3';
     process.env.FAKE_EDIT_TO = 'Replicas: 4';
     await editScaledMeanwhile();
-    const refused = await c.waitFor('web changed while you edited it, in the fields you changed');
-    expect(refused).toContain('Both changed: Mode.Replicated.Replicas');
+    const refused = await c.waitFor('web changed while you edited it, in the same places: nothing was sent');
+    expect(refused).toContain('Mode.Replicated.Replicas: yours 4, theirs 5 (was 3)');
+    const file = editFile();
+    const index = c.swarm.sim.swarm.index;
+    await c.press('n');
+    await c.waitFor('cancelled: nothing was sent');
+    expect(c.swarm.sim.swarm.index).toBe(index);
     expect(service('web').spec.Mode).toEqual({ Replicated: { Replicas: 5 } });
-    await c.press(KEY.escape);
+    expect(existsSync(file)).toBe(false);
+  });
+
+  test('after a conflict, y edits again from the spec as it is now, with the conflict noted and the other changes kept', async () => {
+    process.env.FAKE_EDIT_FROM = 'Replicas: 3';
+    process.env.FAKE_EDIT_TO = 'Replicas: 4';
+    await editWeb();
+    await c.waitFor('Apply these changes to web?');
+    const web = service('web');
+    const scaled = structuredClone(web.spec);
+    scaled.Mode = { Replicated: { Replicas: 5 } };
+    c.swarm.sim.swarm.updateService(web.id, web.version, scaled, false);
+    // The second time round the editor leaves the text as it is: theirs for the conflict.
+    process.env.FAKE_EDIT_FROM = 'no such text';
+    await c.press('y');
+    await c.waitFor('in the same places: nothing was sent');
+    await c.press('y');
+    const again = readFileSync(join(dir, 'seen.txt'), 'utf8').split('--- end ---')[1];
+    expect(again).toContain('# both changed Mode.Replicated.Replicas: yours 4, theirs 5 (was 3)');
+    expect(again).toMatch(/Replicas: 5/);
+    await c.waitFor('no changes to web: nothing was sent');
+    expect(service('web').spec.Mode).toEqual({ Replicated: { Replicas: 5 } });
+  });
+
+  for (const [how, env, said] of [
+    ['removes its file', { FAKE_EDIT_DELETE: '1' }, 'the editor removed or renamed the file: nothing was sent'],
+    ['renames its file', { FAKE_EDIT_RENAME: '1' }, 'the editor removed or renamed the file: nothing was sent'],
+    ['exits non-zero', { FAKE_EDIT_EXIT: '3' }, 'the editor exited with status 3: nothing was sent'],
+    ['is killed', { FAKE_EDIT_KILL: 'SIGKILL' }, 'the editor was killed by SIGKILL: nothing was sent'],
+  ] as const) {
+    test(`an editor that ${how} is a message; the console stays up and the edit's files are gone`, async () => {
+      Object.assign(process.env, env, { FAKE_EDIT_FROM: 'Image: nginx:1.27-alpine', FAKE_EDIT_TO: 'Image: nginx:1.28-alpine' });
+      const before = new Set(readdirSync(tmpdir()).filter((n) => n.startsWith(`swarmdeck-edit-${process.pid}-`)));
+      await editWeb();
+      await c.waitFor(`edit web: ${said}`);
+      expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`swarmdeck-edit-${process.pid}-`) && !before.has(n))).toEqual([]);
+      expect(image('web')).toBe('nginx:1.27-alpine');
+      // Still up: keys are answered.
+      await c.press('2');
+      await c.waitFor('Services');
+    });
+  }
+
+  test('a 20 MB env value is cut to the screen in the dialog, with its size, and the dialog answers keys', async () => {
+    const big = join(dir, 'big.txt');
+    writeFileSync(big, `BIG=${'x'.repeat(20 * 1024 * 1024)}`);
+    process.env.FAKE_EDIT_FROM = 'LOG_LEVEL=info';
+    process.env.FAKE_EDIT_TO_FILE = big;
+    await editWeb();
+    const dialog = await c.waitFor('Apply these changes to web?', 30_000);
+    expect(dialog).toContain('+ TaskTemplate.ContainerSpec.Env[BIG]:');
+    expect(dialog).toMatch(/BIG=x+\.\.\. \(21\.0M chars\)/);
+    await c.press('n');
+    await c.waitFor('cancelled: nothing was sent');
+    expect(image('web')).toBe('nginx:1.27-alpine');
   });
 
   test('e on a node edits its labels the same way', async () => {

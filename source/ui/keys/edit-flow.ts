@@ -1,155 +1,194 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import { createEditFile, removeEditFile } from '../../store/edit-files.js';
+import { readSpec, settle, type EditTarget } from '../../store/merge-edit.js';
+import type { Conflict } from '../../store/merge.js';
+import type { JsonObject } from '../../store/merge-shape.js';
+import { specChanges } from '../../store/merge.js';
 import { runAction } from '../../store/run-action.js';
-import { changeLine, changes, parseEdited, rebase, specToYaml, type Change } from '../../store/spec-edit.js';
-import { maskChangeValue } from '../present/diff.js';
+import { parseEdited, specToYaml, type Change } from '../../store/spec-edit.js';
+import { previewLine, previewValue } from '../present/diff.js';
+import { inert } from '../sanitize.js';
 import type { KeyContext } from './context.js';
 
 /**
  * `e`: a service's or node's Spec in the user's editor, as YAML. The console steps aside while the
  * editor runs; on save the changes are shown and y applies them at the version read when the edit
- * began. If the object changed meanwhile, the edit is rebased on it when the fields do not overlap
- * (and asked again), and refused with both sides shown when they do. The file is kept until the
- * edit is applied or dropped, and its path is shown.
+ * began. If the object changed meanwhile, the edit is merged three ways with that change (see
+ * store/merge.ts) and what would be written is asked again; where both changed the same thing, both
+ * sides are shown and nothing is sent. The file (it can hold passwords) is removed when the edit
+ * ends, however it ends.
  */
 
 /** One edit in progress: what it started from, and where the user's text is. */
-interface Draft {
-  kind: 'service' | 'node';
-  id: string;
+interface Draft extends EditTarget {
   name: string;
-  base: Record<string, unknown>;
+  base: JsonObject;
   version: number;
   dir: string;
   file: string;
-  /** What the editor was given, to tell "saved unchanged" from a change. */
-  given: string;
 }
 
-const MAX_LINES = 12;
+/** The most changes a dialog lists (the rest are counted). */
+const MAX_LINES = 10;
+/** The most characters of a value a dialog shows (the rest is counted). */
+const ROOM = 60;
 
-/** The editor the user chose ($VISUAL, then $EDITOR, then vi), run on the file through the shell so that "code -w" works. */
-function runEditor(c: KeyContext, file: string): number | null {
+/** How the editor ended: its exit status, or why it did not exit normally. */
+function runEditor(c: KeyContext, file: string): string | undefined {
   const editor = process.env.VISUAL || process.env.EDITOR || 'vi';
-  let status: number | null = null;
+  let outcome: ReturnType<typeof spawnSync> | undefined;
+  let thrown: unknown;
   c.suspend(() => {
-    status = spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'swarmdeck-edit', file], { stdio: 'inherit' }).status;
+    try {
+      // Through the shell, so that "code -w" works.
+      outcome = spawnSync('/bin/sh', ['-c', `${editor} "$1"`, 'swarmdeck-edit', file], { stdio: 'inherit' });
+    } catch (error) {
+      thrown = error;
+    }
   });
-  return status;
-}
-
-async function read(c: KeyContext, kind: Draft['kind'], id: string) {
-  const object = kind === 'service' ? await c.sync.client.inspectService(id) : await c.sync.client.inspectNode(id);
-  return { spec: object.Spec as unknown as Record<string, unknown>, version: object.Version.Index };
+  const error = (thrown as Error | undefined) ?? outcome?.error;
+  if (error) return `could not be started (${error.message})`;
+  if (outcome?.signal) return `was killed by ${outcome.signal}`;
+  const status = outcome?.status ?? 0;
+  // The shell reports an editor killed by a signal as 128 + the signal's number.
+  const signal = status > 128 ? Object.entries(constants.signals).find(([, n]) => n === status - 128)?.[0] : undefined;
+  if (signal) return `was killed by ${signal}`;
+  return status === 0 ? undefined : `exited with status ${status}`;
 }
 
 /** Starts editing the object: reads it fresh, writes it to a private file, opens the editor. */
 export async function startEdit(c: KeyContext, kind: Draft['kind'], id: string, name: string): Promise<void> {
   let current;
   try {
-    current = await read(c, kind, id);
+    current = await readSpec(c.sync.client, { kind, id });
   } catch (error) {
     return c.status(`edit ${name}: ${(error as Error).message}`);
   }
-  const dir = mkdtempSync(join(tmpdir(), 'swarmdeck-edit-'));
-  const file = join(dir, `${name}.yaml`);
-  const given = specToYaml(current.spec, `the Spec of ${kind} ${name}`);
-  writeFileSync(file, given, { mode: 0o600 });
-  edit(c, { kind, id, name, base: current.spec, version: current.version, dir, file, given });
+  const { dir, file } = createEditFile(name, specToYaml(current.spec, `the Spec of ${kind} ${name}`));
+  edit(c, { kind, id, name, base: current.spec, version: current.version, dir, file });
+}
+
+/** Ends the edit: its file removed, and a message. */
+function end(c: KeyContext, draft: Draft, text: string, kind: 'info' | 'error' = 'error'): void {
+  removeEditFile(draft.dir);
+  c.status(text, kind);
 }
 
 /** Runs the editor on the draft and works out what to do with what it saved. */
 function edit(c: KeyContext, draft: Draft): void {
-  const status = runEditor(c, draft.file);
-  const drop = () => rmSync(draft.dir, { recursive: true, force: true });
-  if (status !== 0) return c.status(`the editor exited with ${status ?? 'a signal'}: nothing was sent (your text is kept in ${draft.file})`);
-  const text = readFileSync(draft.file, 'utf8');
-  if (text === draft.given) {
-    drop();
-    return c.status(`no changes to ${draft.name}: nothing was sent`, 'info');
+  const failed = runEditor(c, draft.file);
+  if (failed) return end(c, draft, `edit ${draft.name}: the editor ${failed}: nothing was sent`);
+  let text: string;
+  try {
+    text = readFileSync(draft.file, 'utf8');
+  } catch (error) {
+    const gone = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return end(c, draft, `edit ${draft.name}: ${gone ? 'the editor removed or renamed the file' : (error as Error).message}: nothing was sent`);
   }
   const parsed = parseEdited(text);
   if ('error' in parsed) {
+    c.status(`edit ${draft.name}: your text is kept in ${draft.file} until the edit ends`, 'info');
     c.patch({
       confirm: {
         title: `The edit of ${draft.name} is not a valid spec`,
-        lines: [parsed.error, `Your text is kept in ${draft.file}.`, 'y opens the editor on it again; n drops it. Nothing was sent.'],
+        lines: [inert(parsed.error.slice(0, 200)), `Your text is kept in ${draft.file}.`, 'y opens the editor on it again; n drops it. Nothing was sent.'],
         onYes: () => edit(c, draft),
-        onNo: drop,
+        onNo: () => removeEditFile(draft.dir),
       },
     });
     return;
   }
-  const mine = changes(draft.base, parsed.spec);
-  if (mine.length === 0) {
-    drop();
-    return c.status(`no changes to ${draft.name}: nothing was sent`, 'info');
-  }
+  const mine = specChanges(draft.base, parsed.spec);
+  if (mine.length === 0) return end(c, draft, `no changes to ${draft.name}: nothing was sent`, 'info');
+  c.status(`edit ${draft.name}: your text is kept in ${draft.file} until the edit ends`, 'info');
   c.patch({
     confirm: {
       title: `Apply these changes to ${draft.name}?`,
-      lines: [...summary(mine), `(your edit is kept in ${draft.file} until it is applied or dropped)`],
-      onYes: () => void apply(c, draft, parsed.spec, mine),
-      onNo: drop,
+      lines: summary(mine),
+      onYes: () => void apply(c, draft, parsed.spec),
+      onNo: () => removeEditFile(draft.dir),
     },
   });
 }
 
-/** The changes as the dialog lists them, cut to a screenful. */
-function summary(list: Change[], reveal = false): string[] {
-  // Secret-looking values are masked here as in inspect (x there reveals them).
-  const lines = list.slice(0, MAX_LINES).map((change) => changeLine(change, (path, value) => maskChangeValue(path, value, reveal)));
+/** The changes as a dialog lists them (masked, values cut), cut to a screenful. */
+function summary(list: Change[]): string[] {
+  const lines = list.slice(0, MAX_LINES).map((change) => previewLine(change, false, ROOM));
   if (list.length > MAX_LINES) lines.push(`... and ${list.length - MAX_LINES} more`);
   return lines;
 }
 
-/** Sends the edit at the version it started from, or, if the object changed since, rebases it and asks again. */
-async function apply(c: KeyContext, draft: Draft, spec: Record<string, unknown>, mine: Change[]): Promise<void> {
-  let now;
+/** A value in a conflict's line. */
+function shown(path: string, value: unknown): string {
+  const v = previewValue(path, value, false, ROOM);
+  return inert(v === undefined ? '(none)' : typeof v === 'string' ? v : JSON.stringify(v));
+}
+
+/** A conflict as the dialog and the editor's comments write it: yours, theirs, and what it was. */
+const conflictLine = (k: Conflict) => `${k.path}: yours ${shown(k.path, k.mine)}, theirs ${shown(k.path, k.theirs)} (was ${shown(k.path, k.base)})`;
+
+/**
+ * Sends the spec at the version the edit started from; or, if the object changed since, merges and
+ * asks again with exactly what would be written; or shows the conflicts and sends nothing.
+ */
+async function apply(c: KeyContext, draft: Draft, spec: JsonObject): Promise<void> {
+  let settled;
   try {
-    now = await read(c, draft.kind, draft.id);
+    settled = await settle(c.sync.client, draft, draft.base, draft.version, spec);
   } catch (error) {
-    return c.status(`edit ${draft.name}: ${(error as Error).message} (your edit is kept in ${draft.file})`);
+    return end(c, draft, `edit ${draft.name}: ${(error as Error).message}: nothing was sent`);
   }
-  if (now.version !== draft.version) {
-    const theirs = changes(draft.base, now.spec);
-    const rebased = rebase(draft.base, spec, now.spec);
-    if ('conflicts' in rebased) {
-      c.patch({
-        confirm: {
-          title: `${draft.name} changed while you edited it, in the fields you changed`,
-          lines: [
-            'Changed meanwhile:',
-            ...summary(theirs),
-            `Both changed: ${rebased.conflicts.join(', ')}. Nothing was sent; your edit is kept in ${draft.file}.`,
-          ],
-          onYes: () => c.status(`nothing was sent; your edit is kept in ${draft.file}`, 'info'),
-        },
-      });
-      return;
-    }
-    // Rebased: the other change stays, ours goes on top of it; asked again, at the new version.
-    const next = { ...draft, base: now.spec, version: now.version };
+  if ('conflicts' in settled) {
+    const { conflicts, partial, now, theirs } = settled;
     c.patch({
       confirm: {
-        title: `${draft.name} changed while you edited it; your changes were rebased on it`,
-        lines: ['Changed meanwhile (kept):', ...summary(theirs), 'Yours:', ...summary(mine)],
-        onYes: () => void apply(c, next, rebased.spec, mine),
-        onNo: () => rmSync(draft.dir, { recursive: true, force: true }),
+        title: `${draft.name} changed while you edited it, in the same places: nothing was sent`,
+        lines: [
+          'Both changed:',
+          ...conflicts.slice(0, MAX_LINES).map(conflictLine),
+          ...(conflicts.length > MAX_LINES ? [`... and ${conflicts.length - MAX_LINES} more`] : []),
+          'Changed meanwhile:',
+          ...summary(theirs),
+          'y edits again, from the spec as it is now with your other changes; n drops your edit.',
+        ],
+        onYes: () => editAgain(c, draft, conflicts, partial, now),
+        onNo: () => removeEditFile(draft.dir),
       },
     });
     return;
   }
-  const done = await runAction(c.actions, {
+  if (settled.version !== draft.version) {
+    const { write, now, changes, theirs } = settled;
+    if (changes.length === 0) return end(c, draft, `edit ${draft.name}: the spec already is what you saved: nothing was sent`, 'info');
+    // Merged: asked again, listing exactly what would be written to the spec as it is now.
+    c.patch({
+      confirm: {
+        title: `${draft.name} changed while you edited it; your changes were merged with it`,
+        lines: ['Will be written:', ...summary(changes), 'Changed meanwhile (kept):', ...summary(theirs)],
+        onYes: () => void apply(c, { ...draft, base: now.spec, version: now.version }, write),
+        onNo: () => removeEditFile(draft.dir),
+      },
+    });
+    return;
+  }
+  const written = settled.changes;
+  await runAction(c.actions, {
     verb: 'edit',
     kind: draft.kind,
     object: { id: draft.id, name: draft.name },
-    version: draft.version,
-    spec,
-    summary: mine.map((m) => m.path).join(', '),
+    version: settled.version,
+    spec: settled.write,
+    summary: written.map((m) => m.path).join(', '),
   });
-  if (done) rmSync(draft.dir, { recursive: true, force: true });
-  else c.status(`${c.store.getSnapshot().status?.text ?? 'the edit failed'} (your edit is kept in ${draft.file})`);
+  // Applied or refused, the edit has ended (runAction said which on the status line).
+  removeEditFile(draft.dir);
+}
+
+/** After a conflict: the editor again, on the spec as it is now with the user's other changes, the conflicts noted at the top. */
+function editAgain(c: KeyContext, draft: Draft, conflicts: Conflict[], partial: JsonObject, now: { spec: JsonObject; version: number }): void {
+  const notes = conflicts.map((k) => `# both changed ${conflictLine(k)}; theirs is below`).join('\n');
+  writeFileSync(draft.file, `${notes}\n${specToYaml(partial, `the Spec of ${draft.kind} ${draft.name}`)}`, { mode: 0o600 });
+  edit(c, { ...draft, base: now.spec, version: now.version });
 }

@@ -37,6 +37,62 @@ export function maskChangeValue(path: string, value: unknown, reveal = false): u
   );
 }
 
+/** A size as a preview writes it: 20.0M chars. */
+const sizeOf = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)}M chars` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k chars` : `${n} chars`);
+
+/**
+ * A string cut to `room` characters, the cut marked with `...` and the whole size: cut before any
+ * per-character work (masking, sanitising, wrapping), so that a 20 MB value costs what a short one does.
+ */
+export function clipText(text: string, room: number): string {
+  return text.length <= room ? text : `${text.slice(0, room)}... (${sizeOf(text.length)})`;
+}
+
+/** A string masked by `mask` on a window a little wider than `room` (a credential across the cut is still found), then cut to `room`. */
+function cutMasked(text: string, room: number, mask: (text: string) => unknown): string {
+  if (text.length <= room) return String(mask(text));
+  return `${String(mask(text.slice(0, room + 1024))).slice(0, room)}... (${sizeOf(text.length)})`;
+}
+
+/**
+ * A changed field's value as a preview shows it: masked as maskChangeValue does, every string cut
+ * to `room` characters and at most 64 entries of a list or mapping kept. Bounded work, whatever the size.
+ */
+export function previewValue(path: string, value: unknown, reveal = false, room = 80): unknown {
+  if (typeof value === 'string') return cutMasked(value, room, (t) => maskChangeValue(path, t, reveal));
+  if (!value || typeof value !== 'object') return value;
+  const budget = { left: 64 };
+  // The mask of a string inside a value depends on its key (a label's name): asked as the one field of a mapping.
+  const leaf = (key: string, text: string) => cutMasked(text, room, (t) => (maskChangeValue(path, { [key]: t }, reveal) as Record<string, unknown>)[key]);
+  const walk = (v: unknown, key: string): unknown => {
+    if (typeof v === 'string') return leaf(key, v);
+    if (!v || typeof v !== 'object') return v;
+    if (Array.isArray(v)) {
+      const out: unknown[] = [];
+      for (const [i, item] of v.entries()) {
+        if (budget.left-- <= 0) return [...out, `... (${v.length - i} more)`];
+        out.push(walk(item, String(i)));
+      }
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, item] of Object.entries(v)) {
+      if (budget.left-- <= 0) {
+        out['...'] = 'more';
+        break;
+      }
+      out[clipText(k, room)] = walk(item, k);
+    }
+    return out;
+  };
+  return walk(value, '');
+}
+
+/** A change as one preview line: masked, every value cut to about `room` characters, and made inert. */
+export function previewLine(change: Change, reveal = false, room = 80): string {
+  return inert(changeLine(change, (path, value) => previewValue(path, value, reveal, room)));
+}
+
 const replicasOf = (spec: ServiceSpec) => (isGlobal(spec) ? 'global' : String(replicaCount(spec)));
 const envOf = (spec: ServiceSpec) => spec.TaskTemplate?.ContainerSpec?.Env ?? [];
 
@@ -62,7 +118,7 @@ function fieldLine(change: Change, reveal: boolean): string {
     const show = (v: unknown) => (v === undefined ? '(default)' : known.duration ? `${Number(v) / 1e9}s` : String(v));
     return `${flag}: ${show(change.before)} -> ${show(change.after)}`;
   }
-  return inert(changeLine(change, (path, value) => maskChangeValue(path, value, reveal)));
+  return previewLine(change, reveal);
 }
 
 /**
@@ -71,19 +127,19 @@ function fieldLine(change: Change, reveal: boolean): string {
  * values masked unless `reveal`. (microdiff, the diff the edit preview uses: 1 kB, no dependencies.)
  */
 export function rollbackChanges(service: SwarmService, reveal = false): string[] {
-  const mask = reveal ? (e: string) => e : maskEnv;
+  const mask = (e: string) => inert(cutMasked(e, 80, reveal ? (t) => t : maskEnv));
   const now = service.Spec;
   const back = service.PreviousSpec!;
   const lines: string[] = [];
   const change = (label: string, from: string, to: string) => {
-    if (from !== to) lines.push(`${label}: ${inert(from)} -> ${inert(to)}`);
+    if (from !== to) lines.push(`${label}: ${inert(clipText(from, 80))} -> ${inert(clipText(to, 80))}`);
   };
   change('image', now.TaskTemplate?.ContainerSpec?.Image ?? '', back.TaskTemplate?.ContainerSpec?.Image ?? '');
   change('replicas', replicasOf(now), replicasOf(back));
   const envNow = new Set(envOf(now));
   const envBack = new Set(envOf(back));
-  for (const e of envBack) if (!envNow.has(e)) lines.push(`env: + ${inert(mask(e))}`);
-  for (const e of envNow) if (!envBack.has(e)) lines.push(`env: - ${inert(mask(e))}`);
+  for (const e of envBack) if (!envNow.has(e)) lines.push(`env: + ${mask(e)}`);
+  for (const e of envNow) if (!envBack.has(e)) lines.push(`env: - ${mask(e)}`);
   for (const d of diff(now as Record<string, unknown>, back as Record<string, unknown>)) {
     const path = d.path.join('.');
     if (WORDED.test(path)) continue;
