@@ -49,6 +49,12 @@ export async function runLive(clients: SwarmClient[], current: number, readOnly:
   const store = createStore(clients[current].endpoint.label);
   const sync = new Sync(clients, store, Date.now, current);
   await sync.start();
+  // Edit files (they hold specs) a killed console left behind: removed, and said so in the message history.
+  void import('../store/edit-files.js').then(({ removeStaleEditFiles }) => {
+    const removed = removeStaleEditFiles();
+    if (removed.length > 0)
+      store.dispatch({ type: 'status', kind: 'info', text: `removed edit files a console that ended left: ${removed.join(', ')}`, at: Date.now() });
+  });
   // Full screen on the alternate screen, restored on every way out.
   let restored = false;
   const restore = () => {
