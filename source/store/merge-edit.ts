@@ -1,7 +1,7 @@
 import type { SwarmClient } from '../docker/client.js';
 import type { Change } from './change-line.js';
 import { merge3, specChanges, type Conflict } from './merge.js';
-import type { JsonObject } from './merge-shape.js';
+import { equal, type JsonObject } from './merge-shape.js';
 
 /**
  * The steps of an edit that talk to the swarm, apart from the screen: read the spec, and, when the
@@ -30,20 +30,22 @@ export async function readSpec(client: SwarmClient, target: EditTarget): Promise
 /**
  * What a saved edit comes to now:
  * - `write`: the spec to send at `version`; `changes` is exactly what it changes in the spec as it
- *   is now, `theirs` what others changed since the edit began (empty when nobody did);
+ *   is now, `theirs` what others changed since the edit began; `moved` when the spec is not what
+ *   the edit began from (a new version with the same spec is not: nothing to merge, nothing to ask);
  * - `conflicts`: both changed the same thing differently; nothing is to be sent. `partial` is the
  *   spec now with every change of the user's that does not conflict.
  */
 export type Settled =
-  | { write: JsonObject; version: number; now: ReadSpec; changes: Change[]; theirs: Change[] }
+  | { write: JsonObject; version: number; now: ReadSpec; changes: Change[]; theirs: Change[]; moved: boolean }
   | { conflicts: Conflict[]; partial: JsonObject; now: ReadSpec; theirs: Change[] };
 
 /** Reads the object again and merges the user's spec (`mine`, edited from `base` read at `version`) with what it is now. */
 export async function settle(client: SwarmClient, target: EditTarget, base: JsonObject, version: number, mine: JsonObject): Promise<Settled> {
   const now = await readSpec(client, target);
-  if (now.version === version) return { write: mine, version, now, changes: specChanges(base, mine), theirs: [] };
+  if (now.version === version || equal(base, now.spec))
+    return { write: mine, version: now.version, now, changes: specChanges(base, mine), theirs: [], moved: false };
   const theirs = specChanges(base, now.spec);
   const merged = merge3(base, mine, now.spec);
   if ('conflicts' in merged) return { conflicts: merged.conflicts, partial: merged.partial, now, theirs };
-  return { write: merged.spec, version: now.version, now, changes: specChanges(now.spec, merged.spec), theirs };
+  return { write: merged.spec, version: now.version, now, changes: specChanges(now.spec, merged.spec), theirs, moved: true };
 }

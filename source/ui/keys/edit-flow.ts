@@ -159,7 +159,7 @@ async function apply(c: KeyContext, draft: Draft, spec: JsonObject): Promise<voi
     });
     return;
   }
-  if (settled.version !== draft.version) {
+  if (settled.moved) {
     const { write, now, changes, theirs } = settled;
     if (changes.length === 0) return end(c, draft, `edit ${draft.name}: the spec already is what you saved: nothing was sent`, 'info');
     // Merged: asked again, listing exactly what would be written to the spec as it is now.
