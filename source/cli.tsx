@@ -121,7 +121,9 @@ async function main(): Promise<void> {
   const [command, ...rest] = cli.input;
   if (command === 'deploy' && rest.length <= 1) {
     const { runDeploy } = await import('./commands/deploy.js');
-    process.exitCode = await runDeploy(cli.flags, rest[0]);
+    const code = await runDeploy(cli.flags, rest[0]);
+    // As below: an idle keep-alive connection to the manager must not hold the finished command open.
+    process.stdout.write('', () => process.exit(code));
     return;
   }
   if (rest.length > 0 || (command !== undefined && command !== 'sim')) {

@@ -3,6 +3,7 @@ import { SshAgent } from './ssh.js';
 import type { Drill } from '../swarm/drills.js';
 import type { Endpoint } from './connection.js';
 import { LogDemuxer, type LogEntry } from './demux.js';
+import { BadAnswerError, BoundedModem, DEFAULT_LIMITS, type RequestLimits } from './transport.js';
 import type { EngineInfo, ResourceKind, ServiceSpec, SwarmEvent, SwarmInfo, SwarmNode, SwarmObject, SwarmService, SwarmTask } from './types.js';
 
 /** An error from the daemon or the connection, with the daemon's words kept as they were. */
@@ -24,6 +25,8 @@ export function describeError(error: unknown, endpoint?: Endpoint): DockerError 
   const e = error as { statusCode?: number; json?: { message?: string } | null; code?: string; message?: string; reason?: string };
   if (e instanceof DockerError) return e;
   const where = endpoint?.url ?? 'the Docker endpoint';
+  // Too slow: the manager is as good as gone (reconnect, fail over). Too large, cut short, not JSON: it answered, but not usably.
+  if (e instanceof BadAnswerError) return new DockerError(`${where}: ${e.message}`, e.code === 'ETIMEDOUT' ? undefined : (e.statusCode ?? 200), e.code);
   if (e?.json && typeof e.json === 'object' && typeof e.json.message === 'string') return new DockerError(e.json.message, e.statusCode);
   if (e?.code === 'ENOENT') return new DockerError(`cannot reach ${where}: no such socket (is Docker running there?)`, undefined, e.code);
   if (e?.code === 'EACCES' || e?.code === 'EPERM') {
@@ -50,6 +53,9 @@ export function describeError(error: unknown, endpoint?: Endpoint): DockerError 
 /** Something the user must fix about where they pointed swarmdeck (not a manager, swarm inactive). */
 export class NotAManagerError extends DockerError {}
 
+/** A query string's values, as docker-modem writes them (objects as JSON: the filters). */
+type Query = Record<string, string | number | boolean | Record<string, unknown> | undefined>;
+
 /** Registry credentials as the X-Registry-Auth header carries them. */
 export interface RegistryAuth {
   username?: string;
@@ -61,10 +67,16 @@ export interface RegistryAuth {
 /** The swarm calls the console makes: one client for real managers and the simulator alike. */
 export class SwarmClient {
   readonly docker: Docker;
+  /** The transport every request goes through: versioned, with a deadline and a size cap (see BoundedModem). */
+  readonly modem: BoundedModem;
 
-  constructor(readonly endpoint: Endpoint) {
+  constructor(
+    readonly endpoint: Endpoint,
+    limits: RequestLimits = DEFAULT_LIMITS,
+  ) {
     const agent = endpoint.ssh ? new SshAgent(endpoint.ssh) : undefined;
-    this.docker = new Docker({ ...endpoint.options, ...(agent ? { agent } : {}) } as Docker.DockerOptions);
+    this.modem = new BoundedModem({ ...endpoint.options, ...(agent ? { agent } : {}) } as never, limits);
+    this.docker = new Docker({ modem: this.modem } as Docker.DockerOptions);
   }
 
   private async call<T>(promise: Promise<T>): Promise<T> {
@@ -75,17 +87,66 @@ export class SwarmClient {
     }
   }
 
+  /**
+   * One request, exactly as given: the query holds only the keys named here, the body goes in the
+   * body. (dockerode's update() copies its options, the whole spec, into the query string: the URL
+   * would carry env values and passwords into every access log on the way.)
+   */
+  private request<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    call: { query?: Query; body?: unknown; auth?: RegistryAuth; stream?: boolean } = {},
+  ): Promise<T> {
+    const query = Object.fromEntries(Object.entries(call.query ?? {}).filter(([, v]) => v !== undefined));
+    const withQuery = Object.keys(query).length > 0;
+    return this.call(
+      new Promise<T>((resolve, reject) =>
+        this.modem.dial(
+          {
+            path: withQuery ? `${path}?` : path,
+            method,
+            // An empty body object is sent as no body; a POST without one must not send the query as its body.
+            options: { _query: query, _body: call.body ?? {} },
+            authconfig: call.auth,
+            isStream: call.stream,
+            statusCodes: { 200: true, 201: true, 204: true },
+          } as never,
+          (error: unknown, data?: unknown) => (error ? reject(error) : resolve(data as T)),
+        ),
+      ),
+    );
+  }
+
+  /** A listing that must be a list of objects with ids: anything else is a bad answer, not data to draw. */
+  private async list<T>(path: string, query?: Query, id: 'ID' | 'Id' = 'ID'): Promise<T[]> {
+    const data = await this.request<unknown>('GET', path, { query });
+    if (!Array.isArray(data) || !data.every((item) => item && typeof item === 'object' && typeof (item as Record<string, unknown>)[id] === 'string')) {
+      throw new DockerError(`${this.endpoint.url}: GET ${path}: the answer is not a list of objects with ids`, 200, 'EMALFORMED');
+    }
+    return data as T[];
+  }
+
+  /** An object read by id (or /info, /swarm): anything but a JSON object is a bad answer. */
+  private async object<T>(path: string, query?: Query): Promise<T> {
+    const data = await this.request<unknown>('GET', path, { query });
+    if (!data || typeof data !== 'object' || Array.isArray(data) || Buffer.isBuffer(data)) {
+      throw new DockerError(`${this.endpoint.url}: GET ${path}: the answer is not a JSON object`, 200, 'EMALFORMED');
+    }
+    return data as T;
+  }
+
   /** Pings, then checks that the engine is an active swarm manager; says which it is when not. */
   async checkManager(): Promise<EngineInfo> {
     // No separate ping: /info fails the same way on an unreachable endpoint, one round trip sooner.
-    const info = (await this.call(this.docker.info()).catch((error: DockerError) => {
+    const info = (await this.object<EngineInfo>('/info').catch((error: DockerError) => {
       // Every Docker engine answers /info: something that says 404 (or sends no JSON) is not one.
       if (error.status === 404 || error.status === 405)
         throw new NotAManagerError(`${this.endpoint.url} is not a Docker engine: it answered /info with HTTP ${error.status}`, error.status);
+      if (error.code === 'EMALFORMED')
+        throw new NotAManagerError(`${this.endpoint.url} is not a Docker engine: its /info is not the Engine API's`, error.status);
       throw error;
     })) as EngineInfo;
-    if (!info || typeof info !== 'object' || !('ServerVersion' in info))
-      throw new NotAManagerError(`${this.endpoint.url} is not a Docker engine: its /info is not the Engine API's`);
+    if (!('ServerVersion' in info)) throw new NotAManagerError(`${this.endpoint.url} is not a Docker engine: its /info is not the Engine API's`);
     const state = info.Swarm?.LocalNodeState ?? 'inactive';
     if (state !== 'active') {
       throw new NotAManagerError(
@@ -102,22 +163,22 @@ export class SwarmClient {
 
   /** GET /info. */
   info(): Promise<EngineInfo> {
-    return this.call(this.docker.info()) as Promise<EngineInfo>;
+    return this.object<EngineInfo>('/info');
   }
 
   /** GET /nodes. */
   listNodes(): Promise<SwarmNode[]> {
-    return this.call(this.docker.listNodes()) as Promise<SwarmNode[]>;
+    return this.list<SwarmNode>('/nodes');
   }
 
   /** GET /nodes?filters={"role":["manager"]}: the few managers, for a cheap look at their reachability. */
   listManagers(): Promise<SwarmNode[]> {
-    return this.call(this.docker.listNodes({ filters: { role: ['manager'] } } as {})) as Promise<SwarmNode[]>;
+    return this.list<SwarmNode>('/nodes', { filters: { role: ['manager'] } });
   }
 
   /** GET /services?status=true: replica counts come with the list, no task listing needed. */
   listServices(): Promise<SwarmService[]> {
-    return this.call(this.docker.listServices({ status: true } as {})) as unknown as Promise<SwarmService[]>;
+    return this.list<SwarmService>('/services', { status: true });
   }
 
   /** GET /tasks for some services or nodes only: never the whole task list. */
@@ -126,23 +187,22 @@ export class SwarmClient {
     if (scope.service) filters.service = Array.isArray(scope.service) ? scope.service : [scope.service];
     if (scope.node) filters.node = Array.isArray(scope.node) ? scope.node : [scope.node];
     if (scope.desired) filters['desired-state'] = [scope.desired];
-    return this.call(this.docker.listTasks({ filters })) as Promise<SwarmTask[]>;
+    return this.list<SwarmTask>('/tasks', { filters });
   }
 
   /** GET /networks, /configs or /secrets (secrets: metadata only; the engine never returns their data). */
   listResources(kind: ResourceKind): Promise<SwarmObject[]> {
-    const call = { networks: () => this.docker.listNetworks(), configs: () => this.docker.listConfigs(), secrets: () => this.docker.listSecrets() }[kind];
-    return this.call(call() as Promise<unknown>) as Promise<SwarmObject[]>;
+    return this.list<SwarmObject>(`/${kind}`, undefined, kind === 'networks' ? 'Id' : 'ID');
   }
 
   /** GET /swarm. */
   inspectSwarm(): Promise<SwarmInfo> {
-    return this.call(this.docker.swarmInspect() as Promise<unknown>) as Promise<SwarmInfo>;
+    return this.object<SwarmInfo>('/swarm');
   }
 
   /** GET /tasks/{id}. */
   inspectTask(id: string): Promise<SwarmTask> {
-    return this.call(this.docker.getTask(id).inspect() as Promise<unknown>) as Promise<SwarmTask>;
+    return this.object<SwarmTask>(`/tasks/${encodeURIComponent(id)}`);
   }
 
   /**
@@ -150,139 +210,101 @@ export class SwarmClient {
    * such route and answers 404, which is reported as such.
    */
   async drill(name: Drill, target?: string): Promise<string> {
-    const modem = this.docker.modem as unknown as {
-      dial: (options: Record<string, unknown>, callback: (error: unknown, data: unknown) => void) => void;
-    };
-    const result = (await this.call(
-      new Promise<unknown>((resolve, reject) =>
-        modem.dial(
-          {
-            path: `/swarmdeck/drills/${encodeURIComponent(name)}?`,
-            method: 'POST',
-            options: { _query: target ? { target } : {} },
-            statusCodes: { 200: true, 400: 'bad parameter', 404: 'not a simulated swarm', 500: 'server error' },
-          },
-          (error, data) => (error ? reject(error) : resolve(data)),
-        ),
-      ),
-    )) as { message?: string };
+    const result = await this.request<{ message?: string }>('POST', `/swarmdeck/drills/${encodeURIComponent(name)}`, { query: { target } });
     return result?.message ?? 'done';
   }
 
   /** GET /services/{id}. */
   inspectService(id: string): Promise<SwarmService> {
-    return this.call(this.docker.getService(id).inspect()) as Promise<SwarmService>;
+    return this.object<SwarmService>(`/services/${encodeURIComponent(id)}`);
   }
 
   /** GET /nodes/{id}. */
   inspectNode(id: string): Promise<SwarmNode> {
-    return this.call(this.docker.getNode(id).inspect()) as Promise<SwarmNode>;
+    return this.object<SwarmNode>(`/nodes/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * POST /services/{id}/update?version=N with the spec in the body, as the docker CLI sends it;
+   * `registryAuthFrom` as `docker service update` names it (spec), left out as `docker service scale` does.
+   */
+  private async postServiceUpdate(
+    id: string,
+    version: number,
+    spec: unknown,
+    extra: { registryAuthFrom?: 'spec' | 'previous-spec'; rollback?: 'previous' } = {},
+    auth?: RegistryAuth,
+  ) {
+    await this.request('POST', `/services/${encodeURIComponent(id)}/update`, { query: { version, ...extra }, body: spec, auth });
   }
 
   /** POST /services/{id}/update with a changed copy of the current spec, at the version read. */
-  async updateService(service: SwarmService, change: (spec: ServiceSpec) => ServiceSpec): Promise<void> {
+  async updateService(service: SwarmService, change: (spec: ServiceSpec) => ServiceSpec, options: { registryAuthFrom?: 'spec' } = {}): Promise<void> {
     const spec = change(structuredClone(service.Spec));
-    await this.call(this.docker.getService(service.ID).update({ ...spec, version: service.Version.Index }) as unknown as Promise<unknown>);
+    await this.postServiceUpdate(service.ID, service.Version.Index, spec, options);
   }
 
-  /** POST /services/{id}/update?rollback=previous (the body is ignored by the engine). */
+  /** POST /services/{id}/update?rollback=previous&version=N, the current spec in the body (the engine ignores it), as `docker service rollback`. */
   async rollbackService(service: SwarmService): Promise<void> {
-    const modem = this.docker.modem as unknown as {
-      dial: (options: Record<string, unknown>, callback: (error: unknown, data: unknown) => void) => void;
-    };
-    await this.call(
-      new Promise<void>((resolve, reject) =>
-        modem.dial(
-          {
-            path: `/services/${service.ID}/update?`,
-            method: 'POST',
-            options: { _query: { version: service.Version.Index, rollback: 'previous' }, _body: service.Spec },
-            statusCodes: { 200: true, 400: 'bad parameter', 404: 'no such service', 500: 'server error', 503: 'node is not part of a swarm' },
-          },
-          (error) => (error ? reject(error) : resolve()),
-        ),
-      ),
-    );
+    await this.postServiceUpdate(service.ID, service.Version.Index, service.Spec, { rollback: 'previous' });
   }
 
   /** POST /services/{id}/update with exactly this spec at exactly this version: an edit, never re-read (a conflict is the caller's to show). */
   async replaceServiceSpec(id: string, version: number, spec: ServiceSpec, auth?: RegistryAuth): Promise<void> {
-    const service = this.docker.getService(id) as unknown as { update(auth: unknown, opts: unknown): Promise<unknown> };
-    await this.call(service.update(auth, { ...spec, version }));
+    await this.postServiceUpdate(id, version, spec, {}, auth);
   }
 
   /** GET /distribution/{image}/json: the digest the registry has for an image, as `docker stack deploy` pins it. */
   async imageDigest(image: string, auth?: RegistryAuth): Promise<string> {
-    const modem = this.docker.modem as unknown as { dial: (o: Record<string, unknown>, cb: (e: unknown, d: unknown) => void) => void };
-    const data = (await this.call(
-      new Promise<unknown>((resolve, reject) =>
-        modem.dial(
-          {
-            path: `/distribution/${image}/json?`,
-            method: 'GET',
-            authconfig: auth,
-            statusCodes: { 200: true, 401: 'unauthorized', 403: 'forbidden', 404: 'not found', 500: 'server error' },
-          },
-          (error, d) => (error ? reject(error) : resolve(d)),
-        ),
-      ),
-    )) as { Descriptor?: { digest?: string } };
+    // The reference's own / : @ stay; anything else that would end the path (? #) is escaped.
+    const path = `/distribution/${encodeURIComponent(image).replace(/%2F/gi, '/').replace(/%3A/gi, ':').replace(/%40/gi, '@')}/json`;
+    const data = await this.request<{ Descriptor?: { digest?: string } }>('GET', path, { auth });
     return data?.Descriptor?.digest ?? '';
   }
 
-  /** POST /nodes/{id}/update with exactly this spec at exactly this version. */
+  /** POST /nodes/{id}/update?version=N with exactly this spec (in the body) at exactly this version. */
   async replaceNodeSpec(id: string, version: number, spec: SwarmNode['Spec']): Promise<void> {
-    await this.call(this.docker.getNode(id).update({ ...spec, version }) as unknown as Promise<unknown>);
+    await this.request('POST', `/nodes/${encodeURIComponent(id)}/update`, { query: { version }, body: spec });
   }
 
   /** POST /services/create (with X-Registry-Auth when registry credentials are given); the new service's id. */
   async createService(spec: ServiceSpec, auth?: RegistryAuth): Promise<string> {
-    // An explicit first argument: given one argument, dockerode sends the spec itself as the auth header.
-    const docker = this.docker as unknown as { createService(auth: unknown, opts: unknown): Promise<unknown> };
-    const made = (await this.call(docker.createService(auth, spec))) as { id?: string; ID?: string };
-    return made.id ?? made.ID ?? '';
+    const made = await this.request<{ id?: string; ID?: string }>('POST', '/services/create', { body: spec, auth });
+    return made?.id ?? made?.ID ?? '';
   }
 
   /** POST /networks/create; the new network's id. */
   async createNetwork(name: string, spec: Record<string, unknown>): Promise<string> {
-    const made = (await this.call(this.docker.createNetwork({ ...spec, Name: name, CheckDuplicate: true } as never) as Promise<unknown>)) as { id?: string };
-    return made.id ?? '';
+    const made = await this.request<{ id?: string; Id?: string }>('POST', '/networks/create', { body: { ...spec, Name: name, CheckDuplicate: true } });
+    return made?.id ?? made?.Id ?? '';
   }
 
   /** DELETE /services/{id}. */
   async removeService(id: string): Promise<void> {
-    await this.call(this.docker.getService(id).remove() as Promise<unknown>);
+    await this.request('DELETE', `/services/${encodeURIComponent(id)}`);
   }
 
   /** POST /secrets/create or /configs/create: the data is sent base64, as the API takes it. */
   async createResource(kind: 'secret' | 'config', name: string, data: Buffer, labels: Record<string, string> = {}): Promise<string> {
-    const spec = { Name: name, Labels: labels, Data: data.toString('base64') };
-    const made = await this.call((kind === 'secret' ? this.docker.createSecret(spec) : this.docker.createConfig(spec)) as Promise<unknown>);
-    return (made as { id?: string }).id ?? '';
+    const made = await this.request<{ id?: string; ID?: string }>('POST', `/${kind}s/create`, {
+      body: { Name: name, Labels: labels, Data: data.toString('base64') },
+    });
+    return made?.id ?? made?.ID ?? '';
   }
 
   /** DELETE /networks/{id}, /secrets/{id} or /configs/{id}. */
   async removeResource(kind: ResourceKind, id: string): Promise<void> {
-    const object = { networks: () => this.docker.getNetwork(id), secrets: () => this.docker.getSecret(id), configs: () => this.docker.getConfig(id) }[kind]();
-    await this.call(object.remove() as Promise<unknown>);
+    await this.request('DELETE', `/${kind}/${encodeURIComponent(id)}`);
   }
 
   /** The services, networks, secrets or configs carrying a label (`key=value`), as `docker stack rm` finds a stack's objects. */
   listLabelled(kind: 'services' | ResourceKind, label: string): Promise<SwarmObject[]> {
-    const opts = { filters: { label: [label] } };
-    const call = {
-      services: () => this.docker.listServices(opts),
-      networks: () => this.docker.listNetworks(opts),
-      configs: () => this.docker.listConfigs(opts),
-      secrets: () => this.docker.listSecrets(opts),
-    }[kind];
-    return this.call(call() as Promise<unknown>) as Promise<SwarmObject[]>;
+    return this.list<SwarmObject>(`/${kind}`, { filters: { label: [label] } }, kind === 'networks' ? 'Id' : 'ID');
   }
 
-  /** POST /nodes/{id}/update with a changed copy of the current spec. */
+  /** POST /nodes/{id}/update?version=N with a changed copy of the current spec in the body. */
   async updateNode(node: SwarmNode, change: Partial<SwarmNode['Spec']>): Promise<void> {
-    const spec = { ...node.Spec, ...change };
-    await this.call(this.docker.getNode(node.ID).update({ ...spec, version: node.Version.Index }) as unknown as Promise<unknown>);
+    await this.replaceNodeSpec(node.ID, node.Version.Index, { ...node.Spec, ...change });
   }
 
   /** Reports a stream's end (or error) once, and returns the stopper that ends it without a report. */
@@ -304,15 +326,17 @@ export class SwarmClient {
 
   /** Streams swarm events (services, nodes, networks, secrets, configs) until stopped; reports the end so the caller can reconnect. */
   async events(since: number | undefined, onEvent: (event: SwarmEvent) => void, onEnd: (error?: DockerError) => void, until?: number): Promise<() => void> {
-    const options: Record<string, unknown> = { filters: { type: ['service', 'node', 'network', 'secret', 'config'] } };
-    if (since !== undefined) options.since = since;
-    if (until !== undefined) options.until = until;
-    const stream = (await this.call(this.docker.getEvents(options))) as NodeJS.ReadableStream & { destroy(): void };
+    const query: Query = { filters: { type: ['service', 'node', 'network', 'secret', 'config'] }, since, until };
+    const stream = await this.request<NodeJS.ReadableStream & { destroy(error?: Error): void }>('GET', '/events', { query, stream: true });
+    const limit = this.modem.limits.maxBytes;
     let buffered = '';
     stream.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
+      // An event is a few hundred bytes: a line that never ends is an endpoint gone wrong, not an event to wait for.
+      if (buffered.length > limit)
+        return stream.destroy(new BadAnswerError(`GET /events: an event longer than ${Math.round(limit / 1024 / 1024)} MB, refused`, 'ETOOLARGE'));
       for (const line of lines) {
         if (line.trim() === '') continue;
         try {
@@ -354,9 +378,9 @@ export class SwarmClient {
       details: !options.tty,
     };
     if (options.since !== undefined) query.since = options.since;
-    const object = target.task ? this.docker.getTask(target.task) : this.docker.getService(target.service!);
-    const result = (await this.call((object as unknown as { logs(o: object): Promise<unknown> }).logs(query))) as
-      Buffer | (NodeJS.ReadableStream & { destroy(): void });
+    const path = target.task ? `/tasks/${encodeURIComponent(target.task)}/logs` : `/services/${encodeURIComponent(target.service!)}/logs`;
+    // Always a stream (also without follow): a log is not JSON, and its lines are bounded by the log feed, not read whole.
+    const result = await this.request<Buffer | (NodeJS.ReadableStream & { destroy(): void })>('GET', path, { query: query as Query, stream: true });
     const demuxer = new LogDemuxer(options.tty, !options.tty, true);
     if (Buffer.isBuffer(result)) {
       onLines([...demuxer.push(result), ...demuxer.end()]);

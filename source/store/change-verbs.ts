@@ -42,10 +42,14 @@ export const CHANGE_VERBS: Verbs<'image' | 'remove' | 'labels' | 'stack-remove' 
       command: `docker service update --image ${image} ${service.name}`,
     }),
     send: async (client, { service, image }) =>
-      client.updateService(await client.inspectService(service.id), (spec) => ({
-        ...spec,
-        TaskTemplate: { ...spec.TaskTemplate, ContainerSpec: { ...spec.TaskTemplate?.ContainerSpec, Image: image } },
-      })),
+      client.updateService(
+        await client.inspectService(service.id),
+        (spec) => ({
+          ...spec,
+          TaskTemplate: { ...spec.TaskTemplate, ContainerSpec: { ...spec.TaskTemplate?.ContainerSpec, Image: image } },
+        }),
+        { registryAuthFrom: 'spec' },
+      ),
     touches: 'services',
   },
   remove: {

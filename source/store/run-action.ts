@@ -73,10 +73,14 @@ const VERBS: Verbs = {
       command: `docker service update --force ${service.name}`,
     }),
     send: async (client, { service }) =>
-      client.updateService(await client.inspectService(service.id), (spec) => ({
-        ...spec,
-        TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate?.ForceUpdate ?? 0) + 1 },
-      })),
+      client.updateService(
+        await client.inspectService(service.id),
+        (spec) => ({
+          ...spec,
+          TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate?.ForceUpdate ?? 0) + 1 },
+        }),
+        { registryAuthFrom: 'spec' },
+      ),
     touches: 'services',
   },
   rollback: {

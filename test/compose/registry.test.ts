@@ -60,9 +60,9 @@ describe('applying a plan with credentials and image resolution', () => {
     const warnings: string[] = [];
     const auth = { username: 'ci', password: 's3cret', serveraddress: 'registry.example.com' };
     await applyPlan(client, plan, () => {}, { resolveImage: 'always', auth: () => auth, warn: (w) => warnings.push(w) });
-    expect(proxy.paths.some((p) => p.startsWith('/distribution/registry.example.com/team/web:2/json'))).toBe(true);
+    expect(proxy.paths.some((p) => p.startsWith('/v1.41/distribution/registry.example.com/team/web:2/json'))).toBe(true);
     expect(warnings[0]).toMatch(/^image registry.example.com\/team\/web:2 could not be accessed on a registry to record its digest/);
-    const create = proxy.sent.find((s) => s.startsWith('POST /services/create'))!;
+    const create = proxy.sent.find((s) => s.startsWith('POST /v1.41/services/create'))!;
     const header = /X-Registry-Auth: (\S+)/i.exec(create)![1];
     expect(JSON.parse(Buffer.from(header, 'base64').toString())).toMatchObject({ username: 'ci', password: 's3cret' });
     expect([...swarm.sim.swarm.services.values()][0].spec.TaskTemplate?.ContainerSpec?.Image).toBe('registry.example.com/team/web:2');

@@ -9,6 +9,8 @@ export interface RecordingProxy {
   host: string;
   /** Request paths (with their query) in the order they were sent. */
   paths: string[];
+  /** Request targets as sent (method, then path and query, not decoded), in order. */
+  targets: string[];
   /** Everything clients sent, as text (request lines, headers, bodies). */
   sent: string[];
   close(): Promise<void>;
@@ -19,6 +21,7 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
   const dir = mkdtempSync(join(tmpdir(), 'swarmdeck-proxy-'));
   const socket = join(dir, 'proxy.sock');
   const paths: string[] = [];
+  const targets: string[] = [];
   const sent: string[] = [];
   const open = new Set<{ destroy(): void }>();
   const server = createServer((client) => {
@@ -26,7 +29,10 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
     open.add(client).add(upstream);
     client.on('data', (chunk) => {
       // Request lines only: bodies (a service spec) never start with a method and a slash.
-      for (const m of chunk.toString('latin1').matchAll(/^(?:GET|POST|HEAD|DELETE|PUT) (\/\S*)/gm)) paths.push(decodeURIComponent(m[1]));
+      for (const m of chunk.toString('latin1').matchAll(/^(GET|POST|HEAD|DELETE|PUT) (\/\S*)/gm)) {
+        paths.push(decodeURIComponent(m[2]));
+        targets.push(`${m[1]} ${m[2]}`);
+      }
       sent.push(chunk.toString('latin1'));
       upstream.write(chunk);
     });
@@ -42,6 +48,7 @@ export async function recordingProxy(target: string): Promise<RecordingProxy> {
   return {
     host: `unix://${socket}`,
     paths,
+    targets,
     sent,
     close: () =>
       new Promise<void>((resolve) => {
