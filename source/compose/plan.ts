@@ -1,7 +1,7 @@
 import type { RegistryAuth, SwarmClient } from '../docker/client.js';
 import type { ServiceSpec, SwarmObject, SwarmService } from '../docker/types.js';
 import { changeLine, changes, type Change } from '../store/spec-edit.js';
-import { NAMESPACE, type StackObject, type StackPlanInput } from './convert.js';
+import { NAMESPACE, userDefined, type StackObject, type StackPlanInput } from './convert.js';
 
 /**
  * The plan `docker stack deploy` never shows: per object create, update (with the changed
@@ -80,6 +80,11 @@ export async function planStack(client: SwarmClient, stack: string, wanted: Stac
     for (const o of list) {
       const found = existing[kind].find((e) => nameOf(e) === o.name);
       if (o.external) {
+        // The engine's own networks (bridge, host) are on every node, as the CLI takes them: not looked up.
+        if (kind === 'network' && !userDefined(o.name)) {
+          entries.push({ kind, name: o.name, action: 'external' });
+          continue;
+        }
         if (!found) throw new Error(`${kind} ${o.name} is declared as external, but could not be found: create it first (docker ${kind} create)`);
         entries.push({ kind, name: o.name, action: 'external' });
       } else if (!found) entries.push({ kind, name: o.name, action: 'create', spec: o.spec });
@@ -212,9 +217,9 @@ export async function applyPlan(client: SwarmClient, plan: Plan, say: (line: str
 /** Network names and secret or config names to ids, as they are once the plan's objects exist. */
 async function resolve(client: SwarmClient, spec: Record<string, any>): Promise<Record<string, any>> {
   const out = structuredClone(spec);
-  const [networks, secrets, configs] = await Promise.all([client.listResources('networks'), client.listResources('secrets'), client.listResources('configs')]);
-  const idOf = (list: SwarmObject[], name: string) => String(list.find((o) => nameOf(o) === name)?.[list === networks ? 'Id' : 'ID'] ?? name);
-  for (const n of out.TaskTemplate?.Networks ?? []) n.Target = idOf(networks, n.Target);
+  const [secrets, configs] = await Promise.all([client.listResources('secrets'), client.listResources('configs')]);
+  const idOf = (list: SwarmObject[], name: string) => String(list.find((o) => nameOf(o) === name)?.ID ?? name);
+  // Networks go by name, as the CLI sends them: dockerd resolves them (and knows bridge and host, which are no swarm object).
   for (const r of out.TaskTemplate?.ContainerSpec?.Secrets ?? []) r.SecretID = idOf(secrets, r.SecretName);
   for (const r of out.TaskTemplate?.ContainerSpec?.Configs ?? []) r.ConfigID = idOf(configs, r.ConfigName);
   return out;
