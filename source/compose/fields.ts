@@ -190,7 +190,7 @@ export function ports(value: unknown, where: string) {
         PublishMode: p.mode ?? 'ingress',
       });
     }
-    const m = /^(?:(?:\[[0-9a-fA-F:.]+\]|[\d.]+):)?(?:(\d+)(?:-(\d+))?:)?(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/.exec(String(p));
+    const m = /^(?:(?:\[[0-9a-fA-F:.]+\]|\d+\.\d+\.\d+\.\d+):)?(?:(\d+)(?:-(\d+))?:)?(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/.exec(String(p));
     if (!m) throw new ComposeError(`${where}: "${p}" is not a port (such as 4000:80 or 53:53/udp)`);
     // A range (8000-8002:80-82) is a port each, as the CLI expands it.
     const [, pubStart, pubEnd, targetStart, targetEnd, protocol] = m;

@@ -1,6 +1,7 @@
 import type { RegistryAuth, SwarmClient } from '../docker/client.js';
 import type { ServiceSpec, SwarmObject, SwarmService } from '../docker/types.js';
 import { changeLine, changes, type Change } from '../store/spec-edit.js';
+import { comparableSpec } from './canonical.js';
 import { NAMESPACE, userDefined, type StackObject, type StackPlanInput } from './convert.js';
 
 /**
@@ -30,41 +31,6 @@ export interface Plan {
 }
 
 const nameOf = (o: SwarmObject) => String(o.Name ?? (o.Spec as { Name?: string } | undefined)?.Name ?? '');
-
-/** Drops what dockerd fills in or leaves empty, so that a spec compares equal to the one it was made from. */
-function comparable(spec: unknown, networkNames: Map<string, string>): unknown {
-  const copy = structuredClone(spec) as any;
-  const template = copy.TaskTemplate ?? {};
-  delete template.ForceUpdate;
-  if (template.Runtime === 'container') delete template.Runtime;
-  if (template.ContainerSpec?.Isolation === 'default') delete template.ContainerSpec.Isolation;
-  for (const n of [...(template.Networks ?? []), ...(copy.Networks ?? [])]) n.Target = networkNames.get(n.Target) ?? n.Target;
-  for (const r of template.ContainerSpec?.Secrets ?? []) delete r.SecretID;
-  for (const r of template.ContainerSpec?.Configs ?? []) delete r.ConfigID;
-  if (copy.Mode?.Replicated && copy.Mode.Replicated.Replicas === undefined) copy.Mode.Replicated.Replicas = 1;
-  // dockerd writes some defaults in when none was sent: the endpoint mode, a port's protocol and mode, the failure action.
-  if (copy.EndpointSpec?.Mode === 'vip') delete copy.EndpointSpec.Mode;
-  for (const port of copy.EndpointSpec?.Ports ?? []) {
-    if (port.Protocol === 'tcp') delete port.Protocol;
-    if (port.PublishMode === 'ingress') delete port.PublishMode;
-  }
-  for (const config of [copy.UpdateConfig, copy.RollbackConfig]) if (config?.FailureAction === 'pause') delete config.FailureAction;
-  return strip(copy);
-}
-
-function strip(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(strip);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const s = strip(v);
-      const empty = s === undefined || s === null || s === '' || s === false || (typeof s === 'object' && Object.keys(s as object).length === 0);
-      if (!empty) out[k] = s;
-    }
-    return out;
-  }
-  return value;
-}
 
 /** Reads the swarm and works out the plan for a converted stack. */
 export async function planStack(client: SwarmClient, stack: string, wanted: StackPlanInput, prune: boolean): Promise<Plan> {
@@ -115,7 +81,7 @@ export async function planStack(client: SwarmClient, stack: string, wanted: Stac
     const wantedImage = String(spec.TaskTemplate?.ContainerSpec?.Image ?? '');
     const currentImage = String(currentSpec.TaskTemplate?.ContainerSpec?.Image ?? '');
     if (!wantedImage.includes('@') && currentImage.startsWith(`${wantedImage}@`)) currentSpec.TaskTemplate.ContainerSpec.Image = wantedImage;
-    const diff = changes(comparable(currentSpec, networkNames) as object, comparable(spec, networkNames) as object);
+    const diff = changes(comparableSpec(currentSpec, networkNames) as object, comparableSpec(spec, networkNames) as object);
     entries.push({
       kind: 'service',
       name: spec.Name,
