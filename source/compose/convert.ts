@@ -5,9 +5,11 @@ import {
   capabilities,
   duration,
   environment,
+  extraHosts,
   healthcheck,
   mounts,
   ports,
+  byteOrder,
   prune,
   resources,
   restartPolicy,
@@ -17,7 +19,9 @@ import {
   withEnvFiles,
   words,
 } from './fields.js';
-import { ComposeError, type LoadedCompose } from './load.js';
+import { taggedImage } from './image-ref.js';
+import { ComposeError } from './load-error.js';
+import type { LoadedCompose } from './load.js';
 
 /**
  * A compose file converted to the objects `docker stack deploy` makes: its networks, secrets,
@@ -95,6 +99,11 @@ function objects(kind: 'networks' | 'secrets' | 'configs', loaded: LoadedCompose
   return out;
 }
 
+/** A network a stack attaches by alias: not one of the engine's own (default, bridge, host, none, container:…). */
+export function userDefined(name: string): boolean {
+  return !['default', 'bridge', 'host', 'none'].includes(name) && !name.startsWith('container:');
+}
+
 /** The references of a service to secrets or configs, by the object's name (resolved to ids by the plan). */
 function references(kind: 'secrets' | 'configs', value: unknown, named: Map<string, string>) {
   if (!Array.isArray(value) || value.length === 0) return undefined;
@@ -110,7 +119,7 @@ function references(kind: 'secrets' | 'configs', value: unknown, named: Map<stri
     };
   });
   // Sorted by name, as the CLI sorts them.
-  return refs.sort((a, b) => String(a[`${prefix}Name`]).localeCompare(String(b[`${prefix}Name`])));
+  return refs.sort((a, b) => byteOrder(String(a[`${prefix}Name`]), String(b[`${prefix}Name`])));
 }
 
 /** Converts the loaded file for the stack `stack`. */
@@ -149,12 +158,13 @@ export function convertStack(loaded: LoadedCompose, stack: string): StackPlanInp
         Labels: { ...(deploy.labels ?? {}), [NAMESPACE]: stack, 'com.docker.stack.image': s.image },
         TaskTemplate: prune({
           ContainerSpec: prune({
-            Image: s.image,
-            Command: words(s.entrypoint),
-            Args: words(s.command),
+            // The docker client sends the image tagged (`redis` is `redis:latest`); the label keeps it as written.
+            Image: taggedImage(String(s.image)),
+            Command: words(s.entrypoint, `${where}.entrypoint`),
+            Args: words(s.command, `${where}.command`),
             Hostname: s.hostname,
-            Env: environment(withEnvFiles(s, loaded, where)),
-            Labels: { ...(Array.isArray(s.labels) ? {} : (s.labels ?? {})), [NAMESPACE]: stack },
+            Env: environment(withEnvFiles(s, loaded, where), loaded.env),
+            Labels: { ...(s.labels ?? {}), [NAMESPACE]: stack },
             Dir: s.working_dir,
             User: s.user,
             StopGracePeriod: duration(s.stop_grace_period, `${where}.stop_grace_period`),
@@ -172,7 +182,7 @@ export function convertStack(loaded: LoadedCompose, stack: string): StackPlanInp
             ...capabilities(s.cap_add, s.cap_drop),
             Ulimits: ulimits(s.ulimits),
             Sysctls: sysctls(s.sysctls),
-            Hosts: Array.isArray(s.extra_hosts) ? s.extra_hosts.map((h: string) => h.replace(/^([^:]+):(.*)$/, '$2 $1')) : undefined,
+            Hosts: extraHosts(s.extra_hosts),
             // The CLI always sends an (empty) Privileges object.
             Privileges: {},
             Secrets: references('secrets', s.secrets, secretName),
@@ -186,9 +196,14 @@ export function convertStack(loaded: LoadedCompose, stack: string): StackPlanInp
             Preferences: placement.preferences?.map((p: any) => ({ Spread: { SpreadDescriptor: p.spread } })),
             MaxReplicas: placement.max_replicas_per_node,
           }),
+          // By name, as the CLI sends them; the service's key is an alias on a network a stack can attach by alias (not bridge, host, none).
           Networks: Object.entries(nets as Record<string, any>)
-            .map(([n, cfg]) => ({ Target: networkName.get(n)!, Aliases: [...(cfg?.aliases ?? []), key] }))
-            .sort((a, b) => a.Target.localeCompare(b.Target)),
+            .map(([n, cfg]) => {
+              const target = networkName.get(n)!;
+              const aliases = [...(cfg?.aliases ?? []).map(String), ...(userDefined(target) ? [key] : [])];
+              return prune({ Target: target, Aliases: aliases.length ? aliases : undefined });
+            })
+            .sort((a, b) => byteOrder(a.Target, b.Target)),
         }),
         Mode: global ? { Global: {} } : { Replicated: prune({ Replicas: deploy.replicas }) },
         UpdateConfig: updateConfig(deploy.update_config, `${where}.deploy.update_config`),

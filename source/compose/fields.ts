@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
-import { ComposeError, type LoadedCompose } from './load.js';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ComposeError } from './load-error.js';
+import type { LoadedCompose } from './load.js';
+import { goString, splitWords, stringMap } from './words.js';
 
 /** The conversions of single compose keys, as the docker CLI converts them (durations, sizes, ports, mounts, healthcheck, ...). */
 
@@ -34,17 +36,20 @@ export function bytes(value: unknown, where: string): number | undefined {
   return Math.round(Number(m[1]) * 1024 ** ' kmg'.indexOf(m[2].toLowerCase() || ' '));
 }
 
-/** A command as a list: a string is split on spaces, with quotes, as the CLI's shlex does. */
-export function words(value: unknown): string[] | undefined {
+/** A command as a list: a string is split into words as the CLI's shell lexer splits it. */
+export function words(value: unknown, where = 'command'): string[] | undefined {
   if (value === undefined || value === null) return undefined;
   if (Array.isArray(value)) return value.map(String);
-  return (String(value).match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^(["'])(.*)\1$/, '$2'));
+  return splitWords(String(value), where);
 }
 
-/** Environment as KEY=VALUE, sorted as the CLI sorts it. */
-export function environment(value: unknown): string[] | undefined {
-  if (!value) return undefined;
-  const list = Array.isArray(value) ? value.map(String) : Object.entries(value).map(([k, v]) => (v === null || v === undefined ? k : `${k}=${v}`));
+/** Environment as KEY=VALUE, sorted as the CLI sorts it; `KEY` alone (or `KEY=` empty) takes the value the environment has, as the CLI takes it. */
+export function environment(value: Record<string, string | null> | undefined, env: Record<string, string | undefined> = {}): string[] | undefined {
+  if (!value || Object.keys(value).length === 0) return undefined;
+  const list = Object.entries(value).map(([k, v]) => {
+    const found = (v === null || v === '') && env[k] !== undefined ? env[k] : v;
+    return found === null ? k : `${k}=${found}`;
+  });
   return list.sort();
 }
 
@@ -85,7 +90,7 @@ export function ulimits(value: unknown) {
   if (!value || typeof value !== 'object') return undefined;
   return Object.entries(value as Record<string, any>)
     .map(([Name, u]) => (typeof u === 'object' ? { Name, Soft: Number(u.soft), Hard: Number(u.hard) } : { Name, Soft: Number(u), Hard: Number(u) }))
-    .sort((a, b) => a.Name.localeCompare(b.Name));
+    .sort((a, b) => byteOrder(a.Name, b.Name));
 }
 
 /** sysctls as a map, from a map or a list of k=v. */
@@ -109,7 +114,11 @@ export function mounts(value: unknown, loaded: LoadedCompose, stack: string, whe
     const type = m.type ?? 'volume';
     const out: Record<string, unknown> = { Type: type, Target: m.target, ReadOnly: m.read_only || undefined, Source: m.source, Consistency: m.consistency };
     if (type === 'bind') {
-      out.Source = isAbsolute(m.source) ? m.source : join(loaded.dir, m.source);
+      // As the CLI does: ~ is $HOME; a relative source is made absolute from the file's directory and cleaned; an absolute one is left as written.
+      if (!m.source) throw new ComposeError(`${where}: a bind mount needs a source`);
+      const home = loaded.env.HOME;
+      const source = String(m.source).startsWith('~') && home !== undefined ? String(m.source).replace('~', home) : String(m.source);
+      out.Source = isAbsolute(source) ? source : resolve(loaded.dir, source);
       if (m.bind?.propagation) out.BindOptions = { Propagation: m.bind.propagation };
     } else if (type === 'volume' && m.source) {
       if (!(m.source in defined)) throw new ComposeError(`${where}: undefined volume "${m.source}"`);
@@ -127,11 +136,12 @@ export function mounts(value: unknown, loaded: LoadedCompose, stack: string, whe
   });
 }
 
-/** env_file entries (KEY=VALUE lines) under the service's environment, which wins. */
-export function withEnvFiles(s: any, loaded: LoadedCompose, where: string): unknown {
+/** env_file entries (KEY=VALUE lines, or KEY alone) under the service's environment, which wins. */
+export function withEnvFiles(s: any, loaded: LoadedCompose, where: string): Record<string, string | null> | undefined {
   const files = s.env_file === undefined ? [] : Array.isArray(s.env_file) ? s.env_file : [s.env_file];
-  if (files.length === 0) return s.environment;
-  const fromFiles: Record<string, string> = {};
+  const own = stringMapOf(s.environment);
+  if (files.length === 0) return own;
+  const fromFiles: Record<string, string | null> = {};
   for (const f of files) {
     const path = isAbsolute(f) ? f : join(loaded.dir, f);
     let text: string;
@@ -145,12 +155,26 @@ export function withEnvFiles(s: any, loaded: LoadedCompose, where: string): unkn
       if (!t || t.startsWith('#')) continue;
       const eq = t.indexOf('=');
       if (eq > 0) fromFiles[t.slice(0, eq)] = t.slice(eq + 1);
+      else if (eq < 0) fromFiles[t] = null;
     }
   }
-  const own = Array.isArray(s.environment)
-    ? Object.fromEntries(s.environment.map((e: string) => (e.includes('=') ? [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)] : [e, null])))
-    : (s.environment ?? {});
   return { ...fromFiles, ...own };
+}
+
+/** `environment:` as a map; a key with no value is null (it takes the environment's value). */
+function stringMapOf(value: unknown): Record<string, string | null> | undefined {
+  return stringMap(value, true);
+}
+
+/** extra_hosts as the CLI sends them: "IP HOST", from a list of host:ip or a mapping. */
+export function extraHosts(value: unknown): string[] | undefined {
+  if (!value) return undefined;
+  const list = Array.isArray(value)
+    ? value.map(String)
+    : Object.entries(value as Record<string, unknown>)
+        .map(([k, v]) => `${k}:${goString(v)}`)
+        .sort();
+  return list.map((h) => h.replace(/^([^:]+):(.*)$/, '$2 $1'));
 }
 
 /** Ports in the short ("4000:80", "8080:80/udp") and long ({target, published, protocol, mode}) forms, sorted by published port. */
@@ -166,11 +190,21 @@ export function ports(value: unknown, where: string) {
         PublishMode: p.mode ?? 'ingress',
       });
     }
-    const m = /^(?:(?:[\d.]+:)?(\d+):)?(\d+)(?:\/(tcp|udp|sctp))?$/.exec(String(p));
+    const m = /^(?:(?:\[[0-9a-fA-F:.]+\]|\d+\.\d+\.\d+\.\d+):)?(?:(\d+)(?:-(\d+))?:)?(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/.exec(String(p));
     if (!m) throw new ComposeError(`${where}: "${p}" is not a port (such as 4000:80 or 53:53/udp)`);
-    return { Protocol: m[3] ?? 'tcp', TargetPort: Number(m[2]), PublishedPort: m[1] ? Number(m[1]) : 0, PublishMode: 'ingress' };
+    // A range (8000-8002:80-82) is a port each, as the CLI expands it.
+    const [, pubStart, pubEnd, targetStart, targetEnd, protocol] = m;
+    const count = Number(targetEnd ?? targetStart) - Number(targetStart) + 1;
+    if (count < 1 || (pubStart && Number(pubEnd ?? pubStart) - Number(pubStart) + 1 !== count && !(pubEnd && count === 1)))
+      throw new ComposeError(`${where}: "${p}": the published and target ranges differ in size`);
+    return Array.from({ length: count }, (_, i) => ({
+      Protocol: protocol ?? 'tcp',
+      TargetPort: Number(targetStart) + i,
+      PublishedPort: pubStart ? Number(pubStart) + i : 0,
+      PublishMode: 'ingress',
+    }));
   });
-  return out.sort((a, b) => a.PublishedPort - b.PublishedPort);
+  return out.flat().sort((a, b) => a.PublishedPort - b.PublishedPort);
 }
 
 export function updateConfig(value: any, where: string) {
@@ -208,6 +242,11 @@ export function resources(value: any, where: string) {
   const part = (r: any, at: string) =>
     r ? prune({ NanoCPUs: r.cpus !== undefined ? Math.round(Number(r.cpus) * 1e9) : undefined, MemoryBytes: bytes(r.memory, `${at}.memory`) }) : undefined;
   return prune({ Limits: part(value.limits, `${where}.limits`), Reservations: part(value.reservations, `${where}.reservations`) });
+}
+
+/** Strings in Go's order (bytes, not the locale's), as the CLI sorts names. */
+export function byteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Leaves out what is undefined, as Go's omitempty leaves out what is unset. */

@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import AjvModule from 'ajv';
 import { isMap, LineCounter, parseDocument } from 'yaml';
+import { ComposeError } from './load-error.js';
 import { COMPOSE_SCHEMA } from './schema.js';
+import { stringMap } from './words.js';
 
 /**
  * Compose files read as the docker CLI reads them for `docker stack deploy`: YAML with anchors and
@@ -13,8 +15,7 @@ import { COMPOSE_SCHEMA } from './schema.js';
 /** A compose file's content, loosely typed: the converter reads what it knows. */
 export type ComposeFile = Record<string, any>;
 
-/** A mistake in a compose file: the file and where, in a sentence. */
-export class ComposeError extends Error {}
+export { ComposeError } from './load-error.js';
 
 /** The service keys `docker stack deploy` ignores, with the CLI's warning. */
 const UNSUPPORTED = [
@@ -143,11 +144,39 @@ function parseFile(path: string, env: Record<string, string | undefined>): Compo
   return file;
 }
 
-/** The loaded stack: the merged file, the directory relative paths are read from, and the warnings the CLI would print. */
+/** The loaded stack: the merged file, the directory relative paths are read from, the environment variables are looked up in, and the warnings the CLI would print. */
 export interface LoadedCompose {
   file: ComposeFile;
   dir: string;
+  env: Record<string, string | undefined>;
   warnings: string[];
+}
+
+/**
+ * The keys the CLI reads as maps of strings, made maps of strings here once: a list of `key=value`
+ * (or `key` alone: "") is a map, and YAML numbers and booleans are the strings the CLI sends
+ * (`n: 1.50` is "1.5"), for services, containers, networks, volumes, configs and secrets alike.
+ */
+function asStrings(file: ComposeFile): ComposeFile {
+  const each = (section: unknown, fn: (o: Record<string, any>) => void) => {
+    for (const o of Object.values((section ?? {}) as Record<string, any>)) if (o && typeof o === 'object') fn(o);
+  };
+  const set = (o: Record<string, any>, key: string, value: unknown) => {
+    if (value !== undefined) o[key] = value;
+  };
+  each(file.services, (s) => {
+    set(s, 'labels', stringMap(s.labels));
+    if (s.deploy && typeof s.deploy === 'object') set(s.deploy, 'labels', stringMap(s.deploy.labels));
+    set(s, 'sysctls', stringMap(s.sysctls));
+    if (s.logging && typeof s.logging === 'object') set(s.logging, 'options', stringMap(s.logging.options));
+  });
+  for (const kind of ['networks', 'volumes', 'secrets', 'configs']) {
+    each(file[kind], (o) => {
+      set(o, 'labels', stringMap(o.labels));
+      set(o, 'driver_opts', stringMap(o.driver_opts));
+    });
+  }
+  return file;
 }
 
 /** Reads and merges the files given with -c, in order. */
@@ -167,5 +196,5 @@ export function loadCompose(paths: string[], environment: NodeJS.ProcessEnv = pr
     for (const key of UNSUPPORTED) if (key in service) ignored.add(key);
   }
   if (ignored.size > 0) warnings.push(`Ignoring unsupported options: ${[...ignored].sort().join(', ')}`);
-  return { file, dir, warnings };
+  return { file: asStrings(file), dir, env, warnings };
 }

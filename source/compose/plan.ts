@@ -1,7 +1,8 @@
 import type { RegistryAuth, SwarmClient } from '../docker/client.js';
 import type { ServiceSpec, SwarmObject, SwarmService } from '../docker/types.js';
 import { changeLine, changes, type Change } from '../store/spec-edit.js';
-import { NAMESPACE, type StackObject, type StackPlanInput } from './convert.js';
+import { comparableSpec } from './canonical.js';
+import { NAMESPACE, userDefined, type StackObject, type StackPlanInput } from './convert.js';
 
 /**
  * The plan `docker stack deploy` never shows: per object create, update (with the changed
@@ -31,41 +32,6 @@ export interface Plan {
 
 const nameOf = (o: SwarmObject) => String(o.Name ?? (o.Spec as { Name?: string } | undefined)?.Name ?? '');
 
-/** Drops what dockerd fills in or leaves empty, so that a spec compares equal to the one it was made from. */
-function comparable(spec: unknown, networkNames: Map<string, string>): unknown {
-  const copy = structuredClone(spec) as any;
-  const template = copy.TaskTemplate ?? {};
-  delete template.ForceUpdate;
-  if (template.Runtime === 'container') delete template.Runtime;
-  if (template.ContainerSpec?.Isolation === 'default') delete template.ContainerSpec.Isolation;
-  for (const n of [...(template.Networks ?? []), ...(copy.Networks ?? [])]) n.Target = networkNames.get(n.Target) ?? n.Target;
-  for (const r of template.ContainerSpec?.Secrets ?? []) delete r.SecretID;
-  for (const r of template.ContainerSpec?.Configs ?? []) delete r.ConfigID;
-  if (copy.Mode?.Replicated && copy.Mode.Replicated.Replicas === undefined) copy.Mode.Replicated.Replicas = 1;
-  // dockerd writes some defaults in when none was sent: the endpoint mode, a port's protocol and mode, the failure action.
-  if (copy.EndpointSpec?.Mode === 'vip') delete copy.EndpointSpec.Mode;
-  for (const port of copy.EndpointSpec?.Ports ?? []) {
-    if (port.Protocol === 'tcp') delete port.Protocol;
-    if (port.PublishMode === 'ingress') delete port.PublishMode;
-  }
-  for (const config of [copy.UpdateConfig, copy.RollbackConfig]) if (config?.FailureAction === 'pause') delete config.FailureAction;
-  return strip(copy);
-}
-
-function strip(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(strip);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const s = strip(v);
-      const empty = s === undefined || s === null || s === '' || s === false || (typeof s === 'object' && Object.keys(s as object).length === 0);
-      if (!empty) out[k] = s;
-    }
-    return out;
-  }
-  return value;
-}
-
 /** Reads the swarm and works out the plan for a converted stack. */
 export async function planStack(client: SwarmClient, stack: string, wanted: StackPlanInput, prune: boolean): Promise<Plan> {
   const [networks, secrets, configs, services] = await Promise.all([
@@ -80,6 +46,11 @@ export async function planStack(client: SwarmClient, stack: string, wanted: Stac
     for (const o of list) {
       const found = existing[kind].find((e) => nameOf(e) === o.name);
       if (o.external) {
+        // The engine's own networks (bridge, host) are on every node, as the CLI takes them: not looked up.
+        if (kind === 'network' && !userDefined(o.name)) {
+          entries.push({ kind, name: o.name, action: 'external' });
+          continue;
+        }
         if (!found) throw new Error(`${kind} ${o.name} is declared as external, but could not be found: create it first (docker ${kind} create)`);
         entries.push({ kind, name: o.name, action: 'external' });
       } else if (!found) entries.push({ kind, name: o.name, action: 'create', spec: o.spec });
@@ -110,7 +81,7 @@ export async function planStack(client: SwarmClient, stack: string, wanted: Stac
     const wantedImage = String(spec.TaskTemplate?.ContainerSpec?.Image ?? '');
     const currentImage = String(currentSpec.TaskTemplate?.ContainerSpec?.Image ?? '');
     if (!wantedImage.includes('@') && currentImage.startsWith(`${wantedImage}@`)) currentSpec.TaskTemplate.ContainerSpec.Image = wantedImage;
-    const diff = changes(comparable(currentSpec, networkNames) as object, comparable(spec, networkNames) as object);
+    const diff = changes(comparableSpec(currentSpec, networkNames) as object, comparableSpec(spec, networkNames) as object);
     entries.push({
       kind: 'service',
       name: spec.Name,
@@ -212,9 +183,9 @@ export async function applyPlan(client: SwarmClient, plan: Plan, say: (line: str
 /** Network names and secret or config names to ids, as they are once the plan's objects exist. */
 async function resolve(client: SwarmClient, spec: Record<string, any>): Promise<Record<string, any>> {
   const out = structuredClone(spec);
-  const [networks, secrets, configs] = await Promise.all([client.listResources('networks'), client.listResources('secrets'), client.listResources('configs')]);
-  const idOf = (list: SwarmObject[], name: string) => String(list.find((o) => nameOf(o) === name)?.[list === networks ? 'Id' : 'ID'] ?? name);
-  for (const n of out.TaskTemplate?.Networks ?? []) n.Target = idOf(networks, n.Target);
+  const [secrets, configs] = await Promise.all([client.listResources('secrets'), client.listResources('configs')]);
+  const idOf = (list: SwarmObject[], name: string) => String(list.find((o) => nameOf(o) === name)?.ID ?? name);
+  // Networks go by name, as the CLI sends them: dockerd resolves them (and knows bridge and host, which are no swarm object).
   for (const r of out.TaskTemplate?.ContainerSpec?.Secrets ?? []) r.SecretID = idOf(secrets, r.SecretName);
   for (const r of out.TaskTemplate?.ContainerSpec?.Configs ?? []) r.ConfigID = idOf(configs, r.ConfigName);
   return out;

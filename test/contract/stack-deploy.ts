@@ -9,6 +9,7 @@ import { SwarmClient } from '../../source/docker/client.js';
 import { parseHost } from '../../source/docker/connection.js';
 import { docker as dockerCli, hasDockerCli } from '../helpers/docker-cli.js';
 import type { Backend } from './backend.js';
+import { defineRealWorldContract } from './stack-real-world.js';
 
 const corpus = join(import.meta.dirname, '../compose/corpus');
 
@@ -155,4 +156,6 @@ export function defineStackContract(label: string, open: () => Promise<Backend>)
       expect(left).toEqual([`${stack}_api`]);
     });
   });
+
+  defineRealWorldContract(label, open);
 }
