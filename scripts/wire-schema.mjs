@@ -51,6 +51,11 @@ const GO_OVERRIDES = {
   'EndpointPortConfig.PublishedPort': 'uint32',
 };
 
+// Where the Go field's JSON name differs from the swagger's (swarm.ContainerSpec.Healthcheck: dockerd stores and returns "Healthcheck").
+const GO_FIELD_NAMES = {
+  'TaskSpec.ContainerSpec.HealthCheck': 'Healthcheck',
+};
+
 // Go's names for structs the swagger defines inline (error messages name the innermost struct).
 const STRUCT_NAMES = {
   'ServiceSpec.Mode.Replicated': 'ReplicatedService',
@@ -102,7 +107,7 @@ function convert(schema, path, structName, seen) {
       const fields = {};
       for (const [key, value] of Object.entries(schema.properties)) {
         const inlineName = value.$ref ? undefined : value.type === 'object' && value.properties ? (STRUCT_NAMES[`${path}.${key}`] ?? key) : structName;
-        fields[key] = convert(value, `${path}.${key}`, inlineName ?? structName, seen);
+        fields[GO_FIELD_NAMES[`${path}.${key}`] ?? key] = convert(value, `${path}.${key}`, inlineName ?? structName, seen);
       }
       return ['struct', structName, fields];
     }

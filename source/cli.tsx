@@ -139,6 +139,12 @@ async function main(): Promise<void> {
     }
   }
 
+  if (command === 'sim' && (cli.flags as { help?: boolean }).help === true) {
+    // meow answers --help only without a command: the simulator's help is ours, and nothing is started.
+    const { SIM_HELP } = await import('./commands/sim.js');
+    process.stdout.write(SIM_HELP);
+    return;
+  }
   if (command === 'sim') {
     // Imported on demand: the console's start-up must not pay for the simulator, nor the reverse.
     const { runSim } = await import('./commands/sim.js');

@@ -16,6 +16,30 @@ export interface SimFlags {
   names?: string;
 }
 
+/** What `swarmdeck sim --help` prints: the simulator's own options, and nothing is started. */
+export const SIM_HELP = `
+  Usage
+    $ swarmdeck sim [options]        run a simulated swarm manager for the docker CLI (Ctrl+C stops it)
+
+  Options
+    --scenario NAME       tutorial (default), empty, large, blank (engines not in a swarm yet)
+    --seed N              ids and history are the same for the same seed
+    --nodes N --services M --replicas R     sizes for the large scenario
+    --socket PATH         listen on this unix socket; default: a fresh one under the temp dir
+    --port N              listen on 127.0.0.1:N instead
+    --as ROLE             answer as a manager (default), a worker, or an engine not in a swarm (inactive)
+    --engines DIR         also serve each node's own engine at DIR/<hostname>.sock
+    --names a,b,c         the blank scenario's hostnames (default node-01..node-05)
+    --offline             refuse image pulls and pushes as an engine without a registry does
+
+  Scenarios
+${Object.entries(SCENARIOS)
+  .map(([k, v]) => `    ${k.padEnd(9)} ${v}`)
+  .join('\n')}
+
+  It prints the DOCKER_HOST to export; then docker and swarmdeck work against it as against a manager.
+`;
+
 /** The first line `sim` prints: what was started. */
 function describe(simulator: Simulator, scenario: string): string {
   const swarms = simulator.fleet.swarms();

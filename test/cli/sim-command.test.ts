@@ -66,6 +66,16 @@ describe('swarmdeck sim', () => {
     expect(result.stderr).toContain('-c, --dry-run, --prune and --detach go with swarmdeck deploy -c FILE STACK');
   });
 
+  test("sim --help prints the simulator's help, exit 0, and starts no simulator", () => {
+    const result = spawnSync(process.execPath, [cli, 'sim', '--help'], { encoding: 'utf8', timeout: 10_000 });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('$ swarmdeck sim [options]');
+    expect(result.stdout).toContain('--engines DIR');
+    expect(result.stdout).toContain('--offline');
+    expect(result.stdout).not.toContain('DOCKER_HOST=');
+    expect(result.stderr).toBe('');
+  });
+
   test('an unknown scenario is refused with the valid ones listed, exit 2', () => {
     const result = spawnSync(process.execPath, [cli, 'sim', '--scenario', 'mars'], { encoding: 'utf8' });
     expect(result.status).toBe(2);

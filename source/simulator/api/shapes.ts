@@ -52,22 +52,21 @@ export function nodeJson(node: NodeRecord) {
 /** GET /services/{id}, and a /services list entry (with ServiceStatus when status=true). */
 export function serviceJson(swarm: Swarm, service: ServiceRecord, withStatus: boolean, spec = service.spec) {
   const ingress = [...swarm.networks.values()].find((n) => n.Ingress === true);
-  // As the engine reports it: an empty Endpoint.Spec until ports are published (even for dnsrr), and
-  // a virtual IP on the ingress network (with ports) and on each attached network (unless dnsrr).
-  const endpoint: Record<string, unknown> = { Spec: {} };
+  // As the engine reports it: an empty Endpoint.Spec until the allocator has seen ports or networks;
+  // then the endpoint spec it copied, the ports it assigned, and a virtual IP on the ingress network
+  // (for ingress ports) and on each attached network, none with dnsrr.
+  const allocated = service.endpoint;
+  const endpoint: Record<string, unknown> = { Spec: allocated?.spec ?? {} };
   const vips: { NetworkID: string; Addr: string }[] = [];
   const octet = (service.version % 250) + 2;
-  if (service.ports.length > 0) {
-    endpoint.Spec = { Mode: service.spec.EndpointSpec?.Mode ?? 'vip', Ports: service.ports };
-    endpoint.Ports = service.ports;
+  if (service.ports.length > 0) endpoint.Ports = service.ports;
+  if (allocated && allocated.spec.Mode !== 'dnsrr' && service.ports.some((p) => p.PublishMode === 'ingress')) {
     vips.push({ NetworkID: String(ingress?.ID ?? ''), Addr: `10.0.0.${octet}/24` });
   }
-  if (service.spec.EndpointSpec?.Mode !== 'dnsrr') {
-    for (const attachment of service.spec.TaskTemplate?.Networks ?? []) {
-      const network = swarm.networks.get(attachment.Target);
-      const subnet = String((network?.IPAM as { Config?: { Subnet?: string }[] } | undefined)?.Config?.[0]?.Subnet ?? '10.0.1.0/24');
-      vips.push({ NetworkID: attachment.Target, Addr: subnet.replace(/\.0\/(\d+)$/, `.${octet}/$1`) });
-    }
+  for (const target of allocated?.networks ?? []) {
+    const network = swarm.networks.get(target);
+    const subnet = String((network?.IPAM as { Config?: { Subnet?: string }[] } | undefined)?.Config?.[0]?.Subnet ?? '10.0.1.0/24');
+    vips.push({ NetworkID: target, Addr: subnet.replace(/\.0\/(\d+)$/, `.${octet}/$1`) });
   }
   if (vips.length > 0) endpoint.VirtualIPs = vips;
   return {

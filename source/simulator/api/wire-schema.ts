@@ -71,7 +71,7 @@ export const WIRE_SCHEMA: Record<string, WireType> = {
               ],
               StopSignal: 'string',
               StopGracePeriod: 'int64',
-              HealthCheck: ['struct', 'HealthConfig', { Test: ['[]', 'string'], Interval: 'int', Timeout: 'int', Retries: 'int', StartPeriod: 'int' }],
+              Healthcheck: ['struct', 'HealthConfig', { Test: ['[]', 'string'], Interval: 'int', Timeout: 'int', Retries: 'int', StartPeriod: 'int' }],
               Hosts: ['[]', 'string'],
               DNSConfig: ['struct', 'DNSConfig', { Nameservers: ['[]', 'string'], Search: ['[]', 'string'], Options: ['[]', 'string'] }],
               Secrets: [

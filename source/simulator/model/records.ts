@@ -30,7 +30,9 @@ export interface ServiceRecord {
   /** templateKey(spec): tasks with another key are out of date. */
   key: string;
   /** Ports published on the routing mesh, with assigned published ports filled in. */
-  ports: { Protocol: string; TargetPort: number; PublishedPort: number; PublishMode: string; Name?: string }[];
+  ports: { Protocol: string; TargetPort: number; PublishedPort?: number; PublishMode: string; Name?: string }[];
+  /** What the manager's allocator last allocated for the service (undefined until it had ports or networks): the endpoint spec it copied and the networks given a virtual IP. */
+  endpoint?: { spec: Record<string, unknown>; networks: string[] };
   rollout?: Rollout;
   /** Per slot (or node, for global services): when a failed task's replacement may start. */
   restartAt: Map<string, number>;

@@ -3,6 +3,7 @@ import { errors } from '../errors.js';
 import { iso, type ServiceRecord } from './records.js';
 import { clone, effectiveUpdateConfig, isGlobal, replicasOf, templateKey } from './spec.js';
 import { checkReferences, resolveNetworks } from './objects.js';
+import { storedServiceSpec } from './spec-store.js';
 import type { ServiceSpec } from './types.js';
 import type { Swarm } from './swarm.js';
 
@@ -26,7 +27,7 @@ export function createService(swarm: Swarm, spec: ServiceSpec): ServiceRecord {
     restarts: new Map(),
     retired: new Set(),
   };
-  service.ports = swarm.assignPorts(stored, []);
+  allocateEndpoint(swarm, service);
   checkIngressPorts(swarm, service.ports);
   swarm.services.set(service.id, service);
   swarm.emit('service', 'create', service.id, { name });
@@ -66,21 +67,14 @@ export function checkCapacity(swarm: Swarm, spec: ServiceSpec, current?: Service
 }
 
 /**
- * The spec as dockerd stores it: the defaults it writes even without insertDefaults (labels, a
- * replicated mode with 1 replica, Isolation, ForceUpdate, Runtime), network names resolved to ids,
- * and secret and config references checked.
+ * The spec as dockerd stores it (spec-store.ts: the round trip through swarmkit's spec, with its
+ * defaults), network names resolved to ids, and secret and config references checked.
  */
 export function normalizeSpec(swarm: Swarm, spec: ServiceSpec): ServiceSpec {
-  spec.Labels ??= {};
-  if (!spec.Mode || (!spec.Mode.Global && !spec.Mode.Replicated && Object.keys(spec.Mode).length === 0)) spec.Mode = { Replicated: { Replicas: 1 } };
-  if (spec.Mode.Replicated && spec.Mode.Replicated.Replicas === undefined) spec.Mode.Replicated.Replicas = 1;
-  const template = (spec.TaskTemplate ??= {});
-  if (template.ContainerSpec) template.ContainerSpec.Isolation ??= 'default';
-  template.ForceUpdate ??= 0;
-  template.Runtime ??= template.ContainerSpec ? 'container' : template.Runtime;
-  resolveNetworks(swarm, spec);
-  checkReferences(swarm, spec);
-  return spec;
+  const stored = storedServiceSpec(spec);
+  resolveNetworks(swarm, stored);
+  checkReferences(swarm, stored);
+  return stored;
 }
 
 /** A name as dockerd makes one up for a service created without one. */
@@ -94,15 +88,32 @@ export function randomName(swarm: Swarm): string {
 export function assignPorts(swarm: Swarm, spec: ServiceSpec, old: ServiceRecord['ports']): ServiceRecord['ports'] {
   return (spec.EndpointSpec?.Ports ?? []).map((port) => {
     const protocol = port.Protocol ?? 'tcp';
+    const mode = port.PublishMode ?? 'ingress';
     const kept = old.find((p) => p.TargetPort === port.TargetPort && p.Protocol === protocol);
+    // A host-mode port without a published port gets none: each task's container picks its own.
+    const published = port.PublishedPort || (mode === 'host' ? undefined : kept?.PublishedPort || swarm.nextPort++);
     return {
       ...(port.Name ? { Name: port.Name } : {}),
       Protocol: protocol,
       TargetPort: port.TargetPort ?? 0,
-      PublishedPort: port.PublishedPort || kept?.PublishedPort || swarm.nextPort++,
-      PublishMode: port.PublishMode ?? 'ingress',
+      ...(published ? { PublishedPort: published } : {}),
+      PublishMode: mode,
     };
   });
+}
+
+/**
+ * The allocator's pass over a created or updated service, as a 20.10 manager makes it: a service
+ * with published ports or attached networks gets its endpoint (the endpoint spec copied, ports
+ * assigned, a virtual IP per network unless dnsrr); one with neither is left as it was, so that
+ * ports published before an update that dropped the endpoint spec stay published (as on dockerd).
+ */
+export function allocateEndpoint(swarm: Swarm, service: ServiceRecord): void {
+  const spec = service.spec;
+  const networks = (spec.TaskTemplate?.Networks ?? []).map((n) => n.Target);
+  if ((spec.EndpointSpec?.Ports ?? []).length === 0 && networks.length === 0) return;
+  service.ports = swarm.assignPorts(spec, service.ports);
+  service.endpoint = { spec: clone(spec.EndpointSpec ?? {}) as Record<string, unknown>, networks: spec.EndpointSpec?.Mode === 'dnsrr' ? [] : networks };
 }
 
 /** POST /services/{id}/update, or with rollback=previous a manual rollback. */
@@ -135,7 +146,7 @@ export function applySpec(swarm: Swarm, service: ServiceRecord, next: ServiceSpe
   const oldState = service.updateStatus?.State;
   service.previousSpec = clone(old);
   service.spec = clone(next);
-  service.ports = swarm.assignPorts(service.spec, service.ports);
+  allocateEndpoint(swarm, service);
   const newKey = templateKey(service.spec);
   const templateChanged = newKey !== service.key;
   service.key = newKey;

@@ -26,6 +26,12 @@ export function validateSpec(swarm: Swarm, spec: ServiceSpec): void {
   } catch (error) {
     throw errors.invalidArgument((error as Error).message);
   }
+  const secrets = spec.TaskTemplate?.ContainerSpec?.Secrets;
+  if (Array.isArray(secrets) && secrets.some((ref) => !ref || typeof ref !== 'object' || !(ref as { File?: unknown }).File)) {
+    throw errors.invalidArgument('malformed secret reference, no target provided');
+  }
+  const mode = spec.Mode as Record<string, unknown> | undefined;
+  if ((mode?.ReplicatedJob || mode?.GlobalJob) && spec.UpdateConfig) throw errors.invalidArgument('Jobs may not have an update config');
   const ports = spec.EndpointSpec?.Ports ?? [];
   if (!Array.isArray(ports)) throw errors.invalidArgument('EndpointSpec.Ports must be a list');
   for (const port of ports) {

@@ -1,4 +1,5 @@
 import { DEFAULT_UPDATE_CONFIG, effectiveUpdateConfig as sharedEffective, SECOND } from '../../swarm/spec-defaults.js';
+import { storedWithDefaults } from './spec-store.js';
 import type { ServiceSpec, TaskTemplate, UpdateConfig } from './types.js';
 
 /** A deep copy of plain JSON data. */
@@ -39,32 +40,9 @@ export function effectiveRestartPolicy(template: TaskTemplate | undefined) {
   return { Condition: 'any', Delay: 5 * SECOND, MaxAttempts: 0, Window: 0, ...(template?.RestartPolicy ?? {}) };
 }
 
-/** The engine leaves zero durations out of the JSON it writes (Go's omitempty). */
-function omitZero<T extends Record<string, unknown>>(value: T, keys: string[]): T {
-  const out = { ...value };
-  for (const key of keys) if (out[key] === 0) delete out[key];
-  return out;
-}
-
-/** The spec as `GET /services/{id}?insertDefaults=true` shows it: defaults written in. */
+/** The spec as `GET /services/{id}?insertDefaults=true` shows it: swarmkit's defaults interpolated into the stored spec. */
 export function withDefaults(spec: ServiceSpec): ServiceSpec {
-  const out = clone(spec);
-  const template = (out.TaskTemplate ??= {});
-  const container = (template.ContainerSpec ??= {});
-  container.Init ??= false;
-  container.StopGracePeriod ??= 10 * SECOND;
-  container.DNSConfig ??= {};
-  container.Isolation ??= 'default';
-  template.Resources ??= { Limits: {}, Reservations: {} };
-  template.RestartPolicy = omitZero(effectiveRestartPolicy(template), ['Window']) as TaskTemplate['RestartPolicy'];
-  template.Placement ??= {};
-  template.ForceUpdate ??= 0;
-  template.Runtime ??= 'container';
-  out.Mode ??= { Replicated: { Replicas: 1 } };
-  out.UpdateConfig = omitZero(effectiveUpdateConfig(out.UpdateConfig), ['Delay']);
-  out.RollbackConfig = omitZero(effectiveUpdateConfig(out.RollbackConfig), ['Delay']);
-  out.EndpointSpec ??= { Mode: 'vip' };
-  return out;
+  return storedWithDefaults(spec);
 }
 
 /** Nanoseconds (the API's durations) to milliseconds (the model's clock). */
