@@ -1,6 +1,6 @@
 // Writes the README's key table from the keymap (run: npm run docs). A test fails when it is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { keyTableMarkdown } from '../build/keymap/bindings.js';
+import { keyTableMarkdown } from '../build/keymap/lookup.js';
 
 const file = new URL('../README.md', import.meta.url);
 const readme = readFileSync(file, 'utf8');

@@ -67,8 +67,9 @@ export async function runLive(clients: SwarmClient[], current: number, readOnly:
   // Ink renders whole frames into FrameStdout; the screen writer sends the terminal only the cells
   // that changed (Ink's own incremental mode rewrites whole lines, and draws off by a row in 6.7+).
   const writer = new ScreenWriter(process.stdout);
-  process.stdout.on('resize', () => writer.reset());
   const frames = new FrameStdout(process.stdout, (frame) => writer.frame(frame));
+  // After a resize and on Ctrl+R the next frame is drawn whole.
+  frames.on('repaint', () => writer.reset());
   await yogaReady;
   // The editor gets the terminal as the console found it (main screen, cooked mode), then the console redraws in full.
   const suspend = (run: () => void) => {

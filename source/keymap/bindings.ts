@@ -71,6 +71,7 @@ export type CommandId =
   | 'inspect.previous'
   | 'inspect.wrap'
   | 'table.wide'
+  | 'repaint'
   | 'scroll.left'
   | 'scroll.right'
   | 'map.left'
@@ -263,6 +264,7 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'inspect.next', keys: ['n'], pane: 'inspect', description: 'next match', hint: 'next match' },
   { id: 'inspect.previous', keys: ['N'], pane: 'inspect', description: 'previous match' },
   { id: 'inspect.wrap', keys: ['w'], pane: 'inspect', description: 'wrap long lines on/off (off: left/right scroll sideways)', hint: 'wrap' },
+  { id: 'repaint', keys: ['ctrl+r'], pane: 'global', description: 'redraw the screen from nothing and read everything again' },
   { id: 'table.wide', keys: ['ctrl+w'], pane: 'global', description: 'wide: every column at full width, left/right scroll sideways (as k9s)' },
   { id: 'scroll.left', keys: ['left'], pane: 'global', description: 'scroll sideways: a wide table, unwrapped inspect lines' },
   { id: 'scroll.right', keys: ['right'], pane: 'global', description: 'scroll sideways the other way' },
@@ -304,98 +306,5 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'prompt.erase', keys: ['backspace', 'delete'], pane: 'prompt', description: 'erase the last character' },
   { id: 'prompt.clear', keys: ['ctrl+u'], pane: 'prompt', description: 'clear the line' },
 ];
-
-/** The bindings that apply in a pane: its own first, then the global ones it does not override. Drills only on the simulator. */
-export function bindingsFor(pane: ViewKind, sim = false): Binding[] {
-  const own = BINDINGS.filter((b) => b.pane === pane && (sim || !b.sim));
-  const taken = new Set(own.flatMap((b) => b.keys));
-  return [...own, ...BINDINGS.filter((b) => b.pane === 'global' && (sim || !b.sim) && !b.keys.some((k) => taken.has(k)))];
-}
-
-/** A key press as Ink reports it. */
-export interface KeyPress {
-  input: string;
-  key: {
-    upArrow?: boolean;
-    downArrow?: boolean;
-    leftArrow?: boolean;
-    rightArrow?: boolean;
-    pageUp?: boolean;
-    pageDown?: boolean;
-    home?: boolean;
-    end?: boolean;
-    return?: boolean;
-    escape?: boolean;
-    ctrl?: boolean;
-    shift?: boolean;
-    tab?: boolean;
-    backspace?: boolean;
-    delete?: boolean;
-    meta?: boolean;
-  };
-}
-
-/** The name of a key press in the table's notation ('j', 'G', 'ctrl+l', 'return', 'up'). */
-export function keyName({ input, key }: KeyPress): string {
-  if (key.upArrow) return 'up';
-  if (key.downArrow) return 'down';
-  if (key.leftArrow) return 'left';
-  if (key.rightArrow) return 'right';
-  if (key.pageUp) return 'pageup';
-  if (key.pageDown) return 'pagedown';
-  if (key.home) return 'home';
-  if (key.end) return 'end';
-  if (key.return) return 'return';
-  if (key.escape) return 'escape';
-  if (key.backspace) return 'backspace';
-  if (key.delete) return 'delete';
-  if (key.ctrl && input) return `ctrl+${input.toLowerCase()}`;
-  return input;
-}
-
-/** The command a key press means in a view, if any. */
-export function match(pane: ViewKind, press: KeyPress, sim = false): Binding | undefined {
-  const name = keyName(press);
-  return bindingsFor(pane, sim).find((b) => b.keys.includes(name));
-}
-
-/** The command a key press means in an open dialog or prompt (its own keys only), if any. */
-export function matchModal(modal: Modal, press: KeyPress): Binding | undefined {
-  const name = keyName(press);
-  return BINDINGS.find((b) => b.pane === modal && b.keys.includes(name));
-}
-
-/** The keys of a modal command as shown, e.g. "y Y Enter". */
-export const modalKeys = (id: CommandId) => keyLabel(BINDINGS.find((b) => b.id === id)!);
-
-const pretty = (key: string) =>
-  ({
-    ' ': 'Space',
-    return: 'Enter',
-    escape: 'Esc',
-    up: '↑',
-    down: '↓',
-    left: '←',
-    right: '→',
-    pageup: 'PgUp',
-    pagedown: 'PgDn',
-    home: 'Home',
-    end: 'End',
-    backspace: 'Backspace',
-    delete: 'Del',
-  })[key] ?? (key.startsWith('ctrl+') ? `Ctrl+${key.slice(5).toUpperCase()}` : key);
-
-/** The keys of a binding as shown to people. */
-export const keyLabel = (binding: Binding) => binding.keys.map(pretty).join(' ');
-
-/** The README's key table, in Markdown, generated from the bindings. */
-export function keyTableMarkdown(): string {
-  const rows = BINDINGS.map(
-    (b) =>
-      `| ${b.pane} | ${keyLabel(b).replace(/\|/g, '\\|')} | ${b.description}${b.dangerous ? ' (confirms)' : ''}${b.mutates ? ' (refused with --read-only)' : ''}${b.sim ? ' (on the simulator only)' : ''} |`,
-  );
-  const views = VIEW_COMMANDS.map((c) => `| \`:${c.name}${c.target ? ' [NAME]' : ''}\` | ${c.aliases.map((a) => `\`:${a}\``).join(' ')} | ${c.description} |`);
-  return ['| pane | keys | does |', '|---|---|---|', ...rows, '', '| command | aliases | view |', '|---|---|---|', ...views].join('\n');
-}
 
 export { VIEW_COMMANDS, viewCommand, type ViewCommand };

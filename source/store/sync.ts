@@ -108,6 +108,15 @@ export class Sync {
     if (needs.contexts && !before.contexts) this.store.dispatch({ type: 'contexts', items: this.contexts() });
   }
 
+  /** Reads everything again, as after a reconnect, and what the view on screen needs too (Ctrl+R). */
+  async refresh(log?: ActionLog): Promise<void> {
+    const needs = this.shown;
+    await this.connection.reload();
+    this.shown = {};
+    this.shownKey = needsKey({});
+    this.show(needs, log);
+  }
+
   /** Follows the logs on screen again, from the tail. */
   followLogs(): void {
     const scope = this.store.getSnapshot().logs.scope;

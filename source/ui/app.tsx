@@ -65,6 +65,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
   const log = useMemo(() => actionLog ?? new ActionLog(), [actionLog]);
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const { exit } = useApp();
+  const { stdout } = useStdout();
   const { width, height } = useTerminalSize(fixedWidth, fixedHeight);
   const [ui, setUi] = useState<UiState>(() => initialUi(initialView));
   const [, setTick] = useState(0);
@@ -121,6 +122,8 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
       readOnly,
       brokenImages: brokenImages.current,
       suspend: suspend ?? ((run) => run()),
+      // The live console's stdout (FrameStdout) redraws whole; a test's renders every frame whole anyway.
+      repaint: () => (stdout as { repaint?: () => void } | undefined)?.repaint?.(),
       exit,
     });
     handleKey(c, input, keyInfo);

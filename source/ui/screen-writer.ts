@@ -116,7 +116,8 @@ export class ScreenWriter {
   bytes = 0;
 
   constructor(
-    private readonly out: { write(data: string): unknown },
+    /** The terminal: its size, when it says one, bounds what is drawn (a frame made for the size before a resize must not wrap or scroll it). */
+    private readonly out: { write(data: string): unknown; columns?: number; rows?: number },
     private readonly interval = 16,
     private readonly clock: () => number = Date.now,
   ) {}
@@ -155,7 +156,7 @@ export class ScreenWriter {
 
   /** The escape sequences that turn the shown screen into `text`. */
   diff(text: string): string {
-    const lines = text.replace(/\n$/, '').split('\n');
+    const lines = this.clip(text.replace(/\n$/, '').split('\n'));
     let out = '';
     let current = '';
     const setStyle = (style: string) => {
@@ -218,6 +219,34 @@ export class ScreenWriter {
     this.shown = lines;
     return out;
   }
+
+  /**
+   * The part of a frame the terminal can show. Ink renders the frame of the old size once more right
+   * after a resize: its lines past the last row or column would wrap or scroll the terminal, and
+   * every later frame would be drawn rows off what the writer believes is shown.
+   */
+  private clip(lines: string[]): string[] {
+    const { columns, rows } = this.out;
+    const kept = rows ? lines.slice(0, rows) : lines;
+    if (!columns) return kept;
+    return kept.map((line) => (line.replace(/\u001b\[[0-9;]*m/g, '').length <= columns ? line : clipLine(line, columns)));
+  }
+}
+
+/** A line cut to `columns` terminal columns, its styles kept. */
+function clipLine(line: string, columns: number): string {
+  let out = '';
+  let style = '';
+  let used = 0;
+  for (const cell of parseLine(line).cells) {
+    const width = isWide(cell.ch.codePointAt(0)!) ? 2 : 1;
+    if (used + width > columns) break;
+    if (cell.style !== style) out += `${ESC}0${cell.style ? `;${cell.style}` : ''}m`;
+    style = cell.style;
+    out += cell.ch;
+    used += width;
+  }
+  return style ? `${out}${ESC}0m` : out;
 }
 
 const sameCell = (a: Cell | undefined, b: Cell | undefined) => a?.ch === b?.ch && a?.style === b?.style;
@@ -235,7 +264,13 @@ export class FrameStdout extends EventEmitter {
     readonly isTTY = true,
   ) {
     super();
-    terminal.on('resize', () => this.emit('resize'));
+    terminal.on('resize', () => this.repaint());
+  }
+
+  /** Draws the next frame whole, at the terminal's size now (after a resize, and on Ctrl+R): 'repaint' forgets what is shown, 'resize' makes Ink render again. */
+  repaint(): void {
+    this.emit('repaint');
+    this.emit('resize');
   }
 
   get columns(): number {
@@ -247,8 +282,9 @@ export class FrameStdout extends EventEmitter {
   }
 
   write = (data: string): boolean => {
-    // Ink also shows and hides the cursor through its stdout; those are not frames.
-    if (!/^(\u001b\[\?25[hl])+$/.test(data)) this.onFrame(data);
+    // Ink also shows and hides the cursor, and erases lines when the terminal narrows, through its
+    // stdout: control sequences alone are not frames (the writer positions every cell itself).
+    if (!/^(\u001b\[[0-9;?]*[A-Za-z])+$/.test(data)) this.onFrame(data);
     return true;
   };
 }

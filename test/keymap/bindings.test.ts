@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { BINDINGS, bindingsFor, keyTableMarkdown, match, VIEW_COMMANDS } from '../../source/keymap/bindings.js';
+import { BINDINGS, VIEW_COMMANDS } from '../../source/keymap/bindings.js';
+import { bindingsFor, keyTableMarkdown, match } from '../../source/keymap/lookup.js';
 
 describe('the keymap', () => {
   test('no two bindings of one pane share a key', () => {

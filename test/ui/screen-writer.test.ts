@@ -1,5 +1,6 @@
+import { EventEmitter } from 'node:events';
 import { describe, expect, test } from 'vitest';
-import { parseLine, ScreenWriter } from '../../source/ui/screen-writer.js';
+import { FrameStdout, parseLine, ScreenWriter } from '../../source/ui/screen-writer.js';
 
 const frame = (rows: string[]) => rows.join('\n');
 const red = (s: string) => `\u001b[31m${s}\u001b[39m`;
@@ -73,5 +74,19 @@ describe('FrameStdout', () => {
     out.write('\u001b[?25l');
     out.write('\u001b[?25h');
     expect(frames).toEqual(['frame one']);
+  });
+
+  test('a frame made for a larger terminal is cut to the terminal: nothing wraps, nothing scrolls', () => {
+    const writes: string[] = [];
+    const w = new ScreenWriter({ write: (d: string) => writes.push(d), columns: 5, rows: 2 }, 0);
+    w.frame(frame(['abcdefgh', red('123456789'), 'third line']));
+    expect(writes.join('')).toBe('\u001b[1;1Habcde\u001b[2;1H\u001b[0;31m12345\u001b[0m');
+  });
+
+  test("Ink's erasing of lines when the terminal narrows is not taken for a frame", () => {
+    const frames: string[] = [];
+    const out = new FrameStdout(Object.assign(new EventEmitter(), { columns: 80, rows: 24 }) as unknown as NodeJS.WriteStream, (f) => frames.push(f));
+    out.write('\u001b[2K\u001b[1A\u001b[2K\u001b[G');
+    expect(frames).toEqual([]);
   });
 });

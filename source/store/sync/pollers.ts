@@ -8,9 +8,10 @@ import type { SyncCore } from './core.js';
  * without it a crash-looping service would go unnoticed. The leader is asked after every `probe`
  * (see Health).
  */
-export const INTERVALS = { converging: 1000, quiet: 60_000, tasks: 2000, maxBackoff: 30_000, probe: 3000, probeTimeout: 4000 };
+export const INTERVALS = { converging: 1000, quiet: 60_000, tasks: 2000, maxBackoff: 30_000, probe: 3000, probeTimeout: 4000, settle: 30_000, paused: 3000 };
 
 const busy = (state: string | undefined) => state === 'updating' || state === 'rollback_started';
+const paused = (state: string | undefined) => state === 'paused' || state === 'rollback_paused';
 
 /**
  * The listings the store is refreshed from: nodes and services (always), the tasks of the scope
@@ -20,8 +21,14 @@ const busy = (state: string | undefined) => state === 'updating' || state === 'r
 export class Pollers {
   private servicesTimer?: NodeJS.Timeout;
   private tasksTimer?: NodeJS.Timeout;
-  /** Whether the last services listing showed a service converging. */
+  /** Whether the last services listing was a fast one (a service converging, or settling after). */
   private wasConverging = false;
+  /**
+   * Fast polling goes on this long after the last listing that showed a service converging: dockerd
+   * says an update paused or completed before the tasks it stopped are gone (an old task runs out its
+   * stop grace period, a failed one waits out its restart delay), and no event says when they go.
+   */
+  private settleUntil = 0;
   /** The networks, configs or secrets view on screen, if any: only that list is fetched and kept current. */
   resourceShown?: ResourceKind;
 
@@ -55,11 +62,17 @@ export class Pollers {
     const services = core.store.getSnapshot().services;
     this.onServices(services);
     const converging = services.some((s) => busy(s.UpdateStatus?.State) || (s.ServiceStatus && s.ServiceStatus.RunningTasks !== s.ServiceStatus.DesiredTasks));
-    this.servicesTimer = core.later(converging ? INTERVALS.converging : INTERVALS.quiet, () => void this.refreshServices());
+    // (Wall time, as the timers: the clock the views show ages by may be a simulator's, stopped.)
+    if (converging) this.settleUntil = Date.now() + INTERVALS.settle;
+    const fast = converging || Date.now() < this.settleUntil;
+    // A paused update is an incident in progress: its tasks still come and go (a crash-looping new
+    // task, an old one killed) without a service event, so it is not left to the minute's listing.
+    const wait = fast ? INTERVALS.converging : services.some((s) => paused(s.UpdateStatus?.State)) ? INTERVALS.paused : INTERVALS.quiet;
+    this.servicesTimer = core.later(wait, () => void this.refreshServices());
     // Tasks start one by one while services converge, and Swarm sends no event for each: the
     // per-node counts on screen follow the same polling, and once more when it settles.
-    if (converging || this.wasConverging) this.onConverging();
-    this.wasConverging = converging;
+    if (fast || this.wasConverging) this.onConverging();
+    this.wasConverging = fast;
   }
 
   /**

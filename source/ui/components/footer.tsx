@@ -1,5 +1,5 @@
 import { Text } from 'ink';
-import { bindingsFor, keyLabel } from '../../keymap/bindings.js';
+import { bindingsFor, keyLabel } from '../../keymap/lookup.js';
 import { truncate } from '../sanitize.js';
 import { theme } from '../theme.js';
 import { hiddenHint, type ViewSpec } from '../views/types.js';

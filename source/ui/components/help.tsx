@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
-import { BINDINGS, keyLabel, VIEW_COMMANDS, type Pane } from '../../keymap/bindings.js';
+import { BINDINGS, VIEW_COMMANDS, type Pane } from '../../keymap/bindings.js';
+import { keyLabel } from '../../keymap/lookup.js';
 import { fit } from '../sanitize.js';
 import { theme } from '../theme.js';
 

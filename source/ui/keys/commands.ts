@@ -1,4 +1,5 @@
-import { match, type Binding, type CommandId } from '../../keymap/bindings.js';
+import type { Binding, CommandId } from '../../keymap/bindings.js';
+import { match } from '../../keymap/lookup.js';
 import { READ_ONLY_MESSAGE, runAction, type ActionRequest } from '../../store/run-action.js';
 import { onSimulator, SWARM_SCOPE } from '../../store/state.js';
 import { jumpToInspectMatch } from '../views/inspect.js';
@@ -72,6 +73,11 @@ export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
   'table.wide': (c) => {
     c.patch((u) => ({ wide: !u.wide, scrollX: 0 }));
     c.status(c.ui.wide ? 'columns fitted to the screen again' : 'wide: every column at full width; left/right scroll sideways, Ctrl+W again to fit', 'info');
+  },
+  repaint: (c) => {
+    c.repaint();
+    c.status('redrawn; reading everything again from the manager', 'info');
+    void c.sync.refresh();
   },
   'inspect.wrap': (c) => c.patch((u) => ({ inspect: { ...u.inspect, wrap: !u.inspect.wrap, scroll: 0 }, scrollX: 0 })),
   'scroll.left': (c) => c.patch((u) => ({ scrollX: Math.max(0, u.scrollX - SIDEWAYS) })),

@@ -23,6 +23,8 @@ export interface KeyContext extends ViewContext {
   brokenImages: Set<string>;
   /** Runs a program that takes the terminal (the editor) while the console steps aside. */
   suspend(run: () => void): void;
+  /** Draws the next frame whole, from nothing (Ctrl+R). */
+  repaint(): void;
   exit(): void;
 }
 
@@ -39,6 +41,7 @@ export interface KeyHost {
   readOnly: boolean;
   brokenImages: Set<string>;
   suspend(run: () => void): void;
+  repaint(): void;
   exit(): void;
 }
 
@@ -61,6 +64,7 @@ export function keyContext(host: KeyHost): KeyContext {
     actions: host.actions,
     brokenImages: host.brokenImages,
     suspend: host.suspend,
+    repaint: host.repaint,
     currentUi: host.ui,
     patch(change) {
       const current = host.ui();

@@ -1,4 +1,4 @@
-import { matchModal, type KeyPress } from '../../keymap/bindings.js';
+import { matchModal, type KeyPress } from '../../keymap/lookup.js';
 import { statSync } from 'node:fs';
 import { parseLabels, parseNewObject, parseReplicas } from '../../store/checks.js';
 import { replicasOf } from '../../swarm/spec-defaults.js';
