@@ -113,11 +113,11 @@ export const LOG_COMMANDS: Record<
     c.status(c.ui.logs.all ? 'only the matching lines' : 'every line, the matches highlighted: n and N step through them from the newest', 'info');
   },
   'logs.clear': (c) => {
+    if (c.ui.help) return c.patch({ help: false });
     if (c.ui.logs.search) {
       c.patch((u) => ({ logs: { ...u.logs, search: '', all: false, match: -1 } }));
       return c.status('filter cleared', 'info');
     }
-    if (c.ui.help) return c.patch({ help: false });
     if (c.ui.stack.length > 1) c.patch((u) => ({ stack: u.stack.slice(0, -1) }));
   },
   'logs.range': (c) =>
