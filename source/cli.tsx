@@ -52,6 +52,8 @@ async function main(): Promise<void> {
     view: { type: 'string' },
     service: { type: 'string' },
     node: { type: 'string' },
+    since: { type: 'string' },
+    tail: { type: 'string' },
     width: { type: 'number' },
     height: { type: 'number' },
   } as const;
@@ -92,6 +94,7 @@ async function main(): Promise<void> {
   One frame, for scripts
     --once --view VIEW [--service NAME] [--node NAME] [--width W] [--height H]
       VIEW: ${views.join(', ')}
+      --view logs also takes --since 10m|2h|RFC3339 and --tail N: what the manager is asked for
 `,
     {
       importMeta: import.meta,

@@ -3,6 +3,7 @@ import type { Endpoint } from '../docker/connection.js';
 import type { EngineInfo, SwarmNode, SwarmService } from '../docker/types.js';
 import type { ViewKind } from '../keymap/bindings.js';
 import { load } from '../store/load.js';
+import { parseLogRange, type LogRange } from '../store/log-range.js';
 import type { Scope } from '../store/state.js';
 import { createStore, type Store } from '../store/store.js';
 import { CHROME_ROWS } from '../ui/screen.js';
@@ -51,6 +52,14 @@ function scopeFromFlags(flags: AppFlags, store: Store): Scope | string | undefin
   return undefined;
 }
 
+/** --since and --tail, for --view logs: the range asked of the manager; or why the values are wrong. */
+function logRangeFromFlags(flags: AppFlags, kind: ViewKind): LogRange | string | undefined {
+  if (flags.since === undefined && flags.tail === undefined) return undefined;
+  if (kind !== 'logs') return '--since and --tail go with --view logs';
+  const words = [...(flags.since !== undefined ? ['--since', flags.since] : []), ...(flags.tail !== undefined ? ['--tail', flags.tail] : [])];
+  return parseLogRange(words);
+}
+
 /** What --once ends with: the frame to print, or a message and the exit code (2 for bad input, 1 when the manager fails). */
 export type OnceResult = { frame: string } | { message: string; code: 1 | 2 };
 
@@ -76,8 +85,11 @@ export async function runOnce(
   const named = fixedScope ?? scopeFromFlags(flags, store);
   if (typeof named === 'string') return { message: named, code: 2 };
   if (spec.onceScope && (!named || !spec.onceScope.kinds.includes(named.kind))) return { message: spec.onceScope.missing, code: 2 };
-  const view = spec.fromCommand ? spec.fromCommand({ named }) : { kind, scope: named };
-  if (typeof view === 'string') return { message: view, code: 2 };
+  const made = spec.fromCommand ? spec.fromCommand({ named }) : { kind, scope: named };
+  if (typeof made === 'string') return { message: made, code: 2 };
+  const range = logRangeFromFlags(flags, kind);
+  if (typeof range === 'string') return { message: range, code: 2 };
+  const view = range ? { ...made, range } : made;
   const width = flags.width ?? 120;
   const height = flags.height ?? 40;
   try {

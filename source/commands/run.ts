@@ -26,6 +26,9 @@ export interface AppFlags {
   view?: string;
   service?: string;
   node?: string;
+  /** --view logs: how far back (10m, 2h, an RFC 3339 time) and how many lines per task. */
+  since?: string;
+  tail?: string;
   width?: number;
   height?: number;
   as?: string;

@@ -106,6 +106,11 @@ export type CommandId =
   | 'logs.search'
   | 'logs.next'
   | 'logs.previous'
+  | 'logs.all'
+  | 'logs.clear'
+  | 'logs.range'
+  | 'logs.save'
+  | 'stack.logs'
   | 'dialog.yes'
   | 'dialog.no'
   | 'prompt.submit'
@@ -249,9 +254,26 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'logs.follow', keys: ['f'], pane: 'logs', description: 'follow on/off', hint: 'follow' },
   { id: 'logs.timestamps', keys: ['t'], pane: 'logs', description: 'timestamps on/off', hint: 'timestamps' },
   { id: 'logs.wrap', keys: ['w'], pane: 'logs', description: 'wrap long lines on/off', hint: 'wrap' },
-  { id: 'logs.search', keys: ['/'], pane: 'logs', description: 'search (highlight matches)', hint: 'search' },
-  { id: 'logs.next', keys: ['n'], pane: 'logs', description: 'next match', hint: 'next match' },
-  { id: 'logs.previous', keys: ['N'], pane: 'logs', description: 'previous match' },
+  {
+    id: 'logs.search',
+    keys: ['/'],
+    pane: 'logs',
+    description: 'filter: only the lines matching a regular expression (case-insensitive unless it has a capital letter)',
+    hint: 'filter',
+  },
+  { id: 'logs.all', keys: ['tab'], pane: 'logs', description: 'only the matching lines, or every line with the matches highlighted', hint: 'all/matches' },
+  { id: 'logs.next', keys: ['n'], pane: 'logs', description: 'the next older match, from the newest', hint: 'next match' },
+  { id: 'logs.previous', keys: ['N'], pane: 'logs', description: 'the next newer match' },
+  { id: 'logs.clear', keys: ['escape'], pane: 'logs', description: 'clear the filter, else back' },
+  {
+    id: 'logs.range',
+    keys: ['s'],
+    pane: 'logs',
+    description: 'read from: since 10m, 2h or a time, or the last N lines per task (asked of the manager)',
+    hint: 'since',
+  },
+  { id: 'logs.save', keys: ['ctrl+s'], pane: 'logs', description: 'save the lines shown (filtered as shown) to a file, mode 0600', hint: 'save' },
+  { id: 'stack.logs', keys: ['l'], pane: 'stacks', description: "logs of the stack: every service's lines in time order", hint: 'logs' },
   { id: 'inspect.format', keys: ['J'], pane: 'inspect', description: 'JSON or YAML', hint: 'json/yaml' },
   {
     id: 'inspect.reveal',

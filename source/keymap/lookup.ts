@@ -44,6 +44,7 @@ export function keyName({ input, key }: KeyPress): string {
   if (key.end) return 'end';
   if (key.return) return 'return';
   if (key.escape) return 'escape';
+  if (key.tab) return 'tab';
   if (key.backspace) return 'backspace';
   if (key.delete) return 'delete';
   if (key.ctrl && input) return `ctrl+${input.toLowerCase()}`;
@@ -80,6 +81,7 @@ const pretty = (key: string) =>
     end: 'End',
     backspace: 'Backspace',
     delete: 'Del',
+    tab: 'Tab',
   })[key] ?? (key.startsWith('ctrl+') ? `Ctrl+${key.slice(5).toUpperCase()}` : key);
 
 /** The keys of a binding as shown to people. */

@@ -1,6 +1,7 @@
 import type { SwarmClient } from '../docker/client.js';
 import { ActionLog } from './action-log.js';
 import { readObject } from './inspect.js';
+import { sinceSeconds, tailOf } from './log-range.js';
 import type { Needs } from './needs.js';
 import { foldNodeTasks } from './sync/node-fold.js';
 import { EVENT_HISTORY_SECONDS } from './state.js';
@@ -55,16 +56,26 @@ export async function load(client: SwarmClient, store: Store, needs: Needs, opti
   if (needs.logs) await loadLogs(client, store, needs, options.tail);
 }
 
-/** The last lines of a service's or task's logs, without following. */
+/**
+ * The last lines of a service's or task's logs, without following: the range the view asks for
+ * (`--since`, `--tail`), else the last `tail` lines. A relative since counts back from the manager's clock.
+ */
 async function loadLogs(client: SwarmClient, store: Store, needs: Needs, tail: number): Promise<void> {
-  const { scope } = needs.logs!;
-  const service = scope.kind === 'service' ? store.getSnapshot().services.find((s) => s.ID === scope.id) : undefined;
+  const { scope, range } = needs.logs!;
+  const state = store.getSnapshot();
+  const service = scope.kind === 'service' ? state.services.find((s) => s.ID === scope.id) : undefined;
+  const now = Date.parse(state.info?.SystemTime ?? '') || Date.now();
   store.dispatch({ type: 'logs/reset', scope, status: 'loading' });
   await new Promise<void>((resolve, reject) => {
     client
       .logs(
         scope.kind === 'service' ? { service: scope.id } : { task: scope.id },
-        { follow: false, tail, tty: Boolean(service?.Spec.TaskTemplate?.ContainerSpec?.TTY) },
+        {
+          follow: false,
+          tail: range ? tailOf(range) : tail,
+          since: range?.since ? sinceSeconds(range.since, now) : undefined,
+          tty: Boolean(service?.Spec.TaskTemplate?.ContainerSpec?.TTY),
+        },
         (lines) => store.dispatch({ type: 'logs/append', lines, limit: 5000 }),
         (error) => (error ? reject(error) : resolve()),
       )

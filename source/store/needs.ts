@@ -1,4 +1,5 @@
 import type { ResourceKind } from '../docker/types.js';
+import type { LogRange } from './log-range.js';
 import type { Scope } from './state.js';
 
 /**
@@ -9,8 +10,8 @@ import type { Scope } from './state.js';
 export interface Needs {
   /** The tasks of a service or node, with history, polled while shown. */
   tasks?: Scope;
-  /** The logs of a service or task; `follow` says how they open (a change of it alone reopens nothing). */
-  logs?: { scope: Scope; follow: boolean };
+  /** The logs of a service, task or stack, from how far back (a change of the range reopens them). */
+  logs?: { scope: Scope; follow: boolean; range?: LogRange };
   /** The running tasks of these nodes (counts per node, the map's blocks); `poll` keeps them current. */
   nodes?: { ids: string[]; poll: boolean };
   /** A networks, configs or secrets listing, kept current by its events. */
@@ -33,7 +34,7 @@ const scopeKey = (scope: Scope | undefined) => (scope ? `${scope.kind}:${scope.i
 export function needsKey(needs: Needs): string {
   return [
     scopeKey(needs.tasks),
-    scopeKey(needs.logs?.scope),
+    scopeKey(needs.logs?.scope) + (needs.logs?.range ? `~${needs.logs.range.since ?? ''}~${needs.logs.range.tail ?? ''}` : ''),
     needs.nodes ? `${needs.nodes.poll ? 'poll' : ''}:${needs.nodes.ids.join(',')}` : '',
     needs.resource ?? '',
     scopeKey(needs.inspect),

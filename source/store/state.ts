@@ -1,4 +1,5 @@
 import type { LogEntry } from '../docker/demux.js';
+import { mergeByTime } from './log-range.js';
 import { ACTION_LOG_SHOWN, type ActionRecord } from './action-log.js';
 import { hasQuorum, quorumOf } from '../swarm/quorum.js';
 import type { EngineInfo, ResourceKind, ServiceRestarts, SwarmEvent, SwarmNode, SwarmObject, SwarmService, SwarmTask } from '../docker/types.js';
@@ -204,7 +205,8 @@ function apply(state: ClusterState, action: Action): ClusterState {
     case 'logs/reset':
       return { ...state, logs: { scope: action.scope, lines: [], dropped: 0, status: action.status } };
     case 'logs/append': {
-      const lines = state.logs.lines.concat(action.lines);
+      // Several streams (a stack's services) arrive interleaved: kept in time order.
+      const lines = mergeByTime(state.logs.lines, action.lines);
       const over = Math.max(0, lines.length - action.limit);
       return {
         ...state,

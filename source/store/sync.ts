@@ -2,6 +2,7 @@ import { SwarmClient } from '../docker/client.js';
 import { listContexts, resolveEndpoints } from '../docker/connection.js';
 import type { ActionLog } from './action-log.js';
 import { readObject } from './inspect.js';
+import { sinceSeconds, tailOf, type LogRange } from './log-range.js';
 import { needsKey, type Needs } from './needs.js';
 import { managerQuorum, sameScope, type Scope } from './state.js';
 import type { Store } from './store.js';
@@ -17,6 +18,8 @@ import type { Drill } from '../swarm/drills.js';
 
 export { INTERVALS } from './sync/pollers.js';
 export { LOG_FLUSH_MS, LOG_LIMIT, type LogOptions } from './sync/log-feed.js';
+
+const sameRange = (a?: LogRange, b?: LogRange) => a?.since === b?.since && a?.tail === b?.tail;
 
 /**
  * Keeps the store current: one event stream (services and nodes) triggers targeted refetches;
@@ -99,7 +102,7 @@ export class Sync {
     this.shown = needs;
     this.shownKey = key;
     if (!sameScope(needs.tasks, before.tasks) || !sameScope(needs.tasks, this.store.getSnapshot().tasks.scope)) this.pollers.showTasks(needs.tasks);
-    if (!sameScope(needs.logs?.scope, before.logs?.scope)) this.logs.show(needs.logs?.scope, { follow: needs.logs?.follow ?? true, tail: 200 });
+    if (!sameScope(needs.logs?.scope, before.logs?.scope) || !sameRange(needs.logs?.range, before.logs?.range)) this.showLogs(needs.logs);
     this.pollers.showResource(needs.resource);
     if (needs.inspect && !sameScope(needs.inspect, before.inspect)) void this.loadInspect(needs.inspect);
     this.nodeTasks.show(needs.nodes?.ids ?? [], needs.nodes?.poll ?? false);
@@ -117,10 +120,19 @@ export class Sync {
     this.show(needs, log);
   }
 
-  /** Follows the logs on screen again, from the tail. */
+  /** Opens the logs a view needs: exactly the range asked of the manager (a relative since from now). */
+  private showLogs(logs: Needs['logs']): void {
+    const range = logs?.range;
+    this.logs.show(logs?.scope, {
+      follow: logs?.follow ?? true,
+      tail: tailOf(range),
+      since: range?.since ? sinceSeconds(range.since, this.core.now()) : undefined,
+    });
+  }
+
+  /** Follows the logs on screen again, from the range shown (after they ended or failed). */
   followLogs(): void {
-    const scope = this.store.getSnapshot().logs.scope;
-    if (scope) this.logs.show(scope, { follow: true, tail: 200 });
+    if (this.shown.logs) this.showLogs({ ...this.shown.logs, follow: true });
   }
 
   /** Refetches the node list (and /info). */

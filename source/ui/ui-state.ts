@@ -1,6 +1,7 @@
 import type { Plan } from '../compose/plan.js';
 import type { ViewKind } from '../keymap/bindings.js';
 import type { ActionRequest } from '../store/run-action.js';
+import type { LogRange } from '../store/log-range.js';
 import type { Scope } from '../store/state.js';
 
 /** The views the console shows (defined with the keymap, whose panes they are). */
@@ -10,11 +11,13 @@ export type { ViewKind };
 export interface View {
   kind: ViewKind;
   scope?: Scope;
+  /** A logs view's range: since and tail, asked of the manager as they are. */
+  range?: LogRange;
 }
 
 /** A prompt on the status line. */
 export interface Prompt {
-  kind: 'command' | 'filter' | 'scale' | 'search' | 'confirm' | 'image' | 'labels' | 'new-secret' | 'new-config';
+  kind: 'command' | 'filter' | 'scale' | 'search' | 'confirm' | 'image' | 'labels' | 'new-secret' | 'new-config' | 'input';
   label: string;
   text: string;
   /** The object the prompt acts on (a service id for scale). */
@@ -23,6 +26,8 @@ export interface Prompt {
   expected?: string;
   request?: ActionRequest;
   error?: string;
+  /** For an 'input' prompt: what Enter does with the text; a returned string is why not (the prompt stays open with it). */
+  submit?: (text: string) => string | void;
 }
 
 /** A confirmation dialog for a dangerous command: what it says, and the action it sends on y. */
@@ -37,16 +42,19 @@ export interface Confirm {
   typeToConfirm?: string;
 }
 
-/** Logs pane toggles and position. */
+/** Logs pane toggles, filter and position. */
 export interface LogView {
   follow: boolean;
   timestamps: boolean;
   wrap: boolean;
+  /** The filter (/): a regular expression, case-insensitive unless it has a capital letter; '' for none. */
   search: string;
-  /** Index into the matching lines of the match last jumped to. */
+  /** Tab: every line, the matches highlighted, instead of only the matching lines. */
+  all: boolean;
+  /** Index into the matches, newest first, of the one last stepped to (n/N); -1 before the first. */
   match: number;
-  /** Lines scrolled back from the newest (0 = at the end). */
-  scroll: number;
+  /** While paused: the bottom line shown, by its number in the stream (lines dropped + index), so new lines do not move it. */
+  anchor?: number;
 }
 
 /** The inspect view's format, masking, position and search. */
@@ -106,7 +114,7 @@ export function initialUi(view: View = { kind: 'services' }): UiState {
     marks: {},
     help: false,
     helpScroll: 0,
-    logs: { follow: true, timestamps: false, wrap: false, search: '', match: 0, scroll: 0 },
+    logs: { follow: true, timestamps: false, wrap: false, search: '', all: false, match: -1 },
     inspect: { format: 'yaml', reveal: false, scroll: 0, search: '', match: 0, wrap: false },
     wide: false,
     scrollX: 0,

@@ -330,13 +330,14 @@ describe('navigation', () => {
 });
 
 describe('logs', () => {
-  test('search highlights matches and n jumps between them, pausing follow', async () => {
+  test('n steps through the matches from the newest, pausing follow', async () => {
     c = await startConsole();
     await c.waitFor('flaskontesting');
     await selectRow('redis');
     await c.press('l');
     await c.waitFor('Saving...');
     await c.press('/', 'S', 'a', 'v', 'i', 'n', 'g', KEY.enter);
+    await c.press('n');
     await c.waitFor(/match 1 of \d+ for \/Saving/);
     await c.waitFor('paused');
     await c.press('n');

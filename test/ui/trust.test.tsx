@@ -17,9 +17,13 @@ describe('logs do not carry over the previous target', () => {
     await c.selectRow('redis');
     await c.press('l');
     await c.waitFor(/Logs of service redis .*follow/);
-    // A search that finds a line pauses there.
+    // A filter, and a step to its newest match that pauses there.
     await c.press('/', 'S', 'a', 'v', 'i', 'n', 'g', KEY.enter);
+    await c.waitFor(/Logs of service redis .*follow.*\/Saving/);
+    await c.press('n');
     await c.waitFor(/Logs of service redis .*paused.*\/Saving/);
+    await c.press(KEY.escape);
+    await c.waitFor(/Logs of service redis .*paused, \d+ lines/);
     await c.press(KEY.escape);
     await c.waitFor(/^ Services/m);
     await c.selectRow('counter');

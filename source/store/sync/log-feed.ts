@@ -16,17 +16,27 @@ export interface LogOptions {
   since?: number;
 }
 
+/** One stream of a logs view: a service's or a task's. */
+type Target = { service: string } | { task: string };
+
+/** The services of a stack (com.docker.stack.namespace), as `docker stack services` finds them. */
+export const STACK_LABEL = 'com.docker.stack.namespace';
+
 /**
- * The logs of the service or task on screen: one stream, its lines handed to the store in batches,
- * re-attached after the last line shown when it ends while following or the manager changes.
+ * The logs of the service, task or stack on screen: one stream per service (a stack has several),
+ * their lines handed to the store in batches (merged in time order), each stream re-attached after
+ * its last line when it ends while following or the manager changes. A service's stream brings the
+ * lines of tasks started after it opened (dockerd's does too: restarts, scaling, a rollout).
  */
 export class LogFeed {
-  private stop?: () => void;
+  private stops: (() => void)[] = [];
   private options: LogOptions = { follow: true, tail: 200 };
-  /** The time of the newest log line received (seconds), to re-attach after it. */
-  private lastTime?: number;
+  /** The time of the newest log line received per stream (seconds), to re-attach after it. */
+  private lastTimes = new Map<string, number>();
   private queued: LogEntry[] = [];
   private flushTimer?: NodeJS.Timeout;
+  /** Streams still open, while not following: the view is 'ended' when the last one ends. */
+  private open_ = 0;
 
   constructor(private readonly core: SyncCore) {}
 
@@ -34,27 +44,50 @@ export class LogFeed {
     return this.core.store.getSnapshot().logs.scope;
   }
 
-  /** Shows the logs of a service or task (or none), with the given options. */
+  /** Shows the logs of a service, task or stack (or none), with the given options. */
   show(scope: Scope | undefined, options: LogOptions = this.options): void {
     this.options = options;
     this.close();
-    this.lastTime = undefined;
+    this.lastTimes.clear();
     this.core.cancel(this.flushTimer);
     this.flushTimer = undefined;
     this.queued = [];
     this.core.store.dispatch({ type: 'logs/reset', scope, status: scope ? 'loading' : 'idle' });
-    if (scope) this.open();
+    if (scope) this.openAll(false);
   }
 
-  /** Closes the stream (the manager changed, or the sync stops); what was shown stays. */
+  /** Closes the streams (the manager changed, or the sync stops); what was shown stays. */
   close(): void {
-    this.stop?.();
-    this.stop = undefined;
+    for (const stop of this.stops) stop();
+    this.stops = [];
   }
 
-  /** Opens the stream again after the last line shown (after a reconnect), if logs are shown. */
+  /** Opens the streams again after the last line shown (after a reconnect), if logs are shown. */
   resume(): void {
-    if (this.scope) this.open(this.lastTime);
+    if (this.scope) this.openAll(true);
+  }
+
+  private targets(scope: Scope): Target[] {
+    if (scope.kind === 'task') return [{ task: scope.id }];
+    if (scope.kind === 'service') return [{ service: scope.id }];
+    if (scope.kind === 'stack') {
+      return this.core.store
+        .getSnapshot()
+        .services.filter((s) => s.Spec.Labels?.[STACK_LABEL] === scope.id)
+        .map((s) => ({ service: s.ID }));
+    }
+    return [];
+  }
+
+  private openAll(resume: boolean): void {
+    const scope = this.scope!;
+    const targets = this.targets(scope);
+    if (targets.length === 0) {
+      this.core.store.dispatch({ type: 'logs/status', status: 'ended' });
+      return;
+    }
+    this.open_ = targets.length;
+    for (const target of targets) this.open(scope, target, resume ? this.lastTimes.get(keyOf(target)) : undefined);
   }
 
   /**
@@ -80,39 +113,48 @@ export class LogFeed {
     this.core.store.dispatch({ type: 'logs/status', status });
   }
 
-  private open(since?: number): void {
+  private open(scope: Scope, target: Target, since?: number): void {
     const { core } = this;
-    const scope = this.scope;
-    if (!scope || scope.kind === 'node') return;
-    const service = scope.kind === 'service' ? core.store.getSnapshot().services.find((s) => s.ID === scope.id) : undefined;
+    const key = keyOf(target);
+    const serviceId = 'service' in target ? target.service : undefined;
+    const service = serviceId ? core.store.getSnapshot().services.find((s) => s.ID === serviceId) : undefined;
     const tty = Boolean(service?.Spec.TaskTemplate?.ContainerSpec?.TTY);
     const options = this.options;
     const current = () => this.scope === scope;
+    const ended = () => {
+      this.open_ -= 1;
+      if (this.open_ <= 0) core.store.dispatch({ type: 'logs/status', status: 'ended' });
+    };
     void core.client
       .logs(
-        scope.kind === 'service' ? { service: scope.id } : { task: scope.id },
+        target,
+        // Re-attaching: everything after the last line received (it may be far more than the tail).
         { follow: options.follow, tail: since !== undefined ? 'all' : options.tail, since: since ?? options.since, tty },
         (lines) => {
           if (!current()) return;
-          const last = this.lastTime;
+          const last = this.lastTimes.get(key);
           const fresh = since === undefined || last === undefined ? lines : lines.filter((l) => (l.time ?? 0) / 1000 > last);
           const newest = lines.at(-1)?.time;
-          if (newest !== undefined) this.lastTime = newest / 1000;
+          if (newest !== undefined) this.lastTimes.set(key, Math.max(newest / 1000, last ?? 0));
+          // Lines of a stack's services name their service, for the prefix and colour.
+          if (serviceId) for (const line of fresh) line.serviceId ??= serviceId;
           this.queue(scope, fresh, options.follow ? 'streaming' : 'ended');
         },
         (error) => {
           if (!current() || core.stopped) return;
           if (error) return core.store.dispatch({ type: 'logs/status', status: 'error', error: error.message });
-          if (!options.follow) return core.store.dispatch({ type: 'logs/status', status: 'ended' });
-          // The stream ended while following (tasks replaced, manager restarted): re-attach from the last line.
-          core.later(1000, () => current() && this.open(this.lastTime));
+          if (!options.follow) return ended();
+          // The stream ended while following (the manager restarted, the service was replaced): re-attach from the last line.
+          core.later(1000, () => current() && this.open(scope, target, this.lastTimes.get(key)));
         },
       )
       .then((stop) => {
-        if (current()) this.stop = stop;
+        if (current()) this.stops.push(stop);
         else stop();
         if (!options.follow && core.store.getSnapshot().logs.status === 'loading') core.store.dispatch({ type: 'logs/status', status: 'ended' });
       })
       .catch((error: DockerError) => core.store.dispatch({ type: 'logs/status', status: 'error', error: error.message }));
   }
 }
+
+const keyOf = (target: Target) => ('service' in target ? `service:${target.service}` : `task:${target.task}`);

@@ -1,3 +1,4 @@
+import { STACK_LABEL } from './log-feed.js';
 import type { ResourceKind, SwarmService, SwarmTask } from '../../docker/types.js';
 import type { Scope } from '../state.js';
 import type { SyncCore } from './core.js';
@@ -102,7 +103,20 @@ export class Pollers {
     const scope = core.store.getSnapshot().tasks.scope;
     if (!scope || scope.kind === 'task') return;
     await core.guarded(async () => {
-      const items = await core.client.listTasks(scope.kind === 'service' ? { service: scope.id } : { node: scope.id });
+      // A stack's: the tasks of its services (its logs name their slots and say when one ended).
+      const stack =
+        scope.kind === 'stack'
+          ? core.store
+              .getSnapshot()
+              .services.filter((s) => s.Spec.Labels?.[STACK_LABEL] === scope.id)
+              .map((s) => s.ID)
+          : [];
+      const items =
+        scope.kind === 'stack'
+          ? stack.length > 0
+            ? await core.client.listTasks({ service: stack })
+            : []
+          : await core.client.listTasks(scope.kind === 'service' ? { service: scope.id } : { node: scope.id });
       core.store.dispatch({ type: 'tasks', scope, items, at: core.now() });
     });
     if (!core.stopped && core.store.getSnapshot().tasks.scope === scope) {

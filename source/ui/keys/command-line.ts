@@ -1,6 +1,7 @@
 import { VIEW_COMMANDS, viewCommand } from '../../keymap/bindings.js';
 import { SWARM_SCOPE } from '../../store/state.js';
 import { viewSpec } from '../views/index.js';
+import { openLogsCommand } from './log-commands.js';
 import { findScope, goTo, pushOnce, selectedScope, type KeyContext } from './context.js';
 
 /** Runs what was typed on the command line: a view (`:tasks NAME`, `:map`...), `:help` or `:q`. */
@@ -17,6 +18,8 @@ export function runCommandLine(c: KeyContext, text: string): void {
   }
   const found = viewCommand(name);
   if (!found) return c.status(`unknown command ":${word}"; try ${VIEW_COMMANDS.map((v) => `:${v.name}`).join(', ')}, :deploy FILE [STACK], :help, :q`);
+  // The logs take a stack's name too, and --since / --tail.
+  if (found.view === 'logs') return openLogsCommand(c, args);
   const named = args[0];
   const target = named ? findScope(c, named) : undefined;
   if (named && !target && found.target) return c.status(`no service or node named "${named}"`);

@@ -3,7 +3,6 @@ import { match } from '../../keymap/lookup.js';
 import { READ_ONLY_MESSAGE, runAction, type ActionRequest } from '../../store/run-action.js';
 import { onSimulator, SWARM_SCOPE } from '../../store/state.js';
 import { jumpToInspectMatch } from '../views/inspect.js';
-import { jumpToLogMatch } from '../views/logs.js';
 import { moveOnMap } from '../views/map.js';
 import { viewSpec } from '../views/index.js';
 import { goTo, push, pushOnce, selectedScope, type KeyContext } from './context.js';
@@ -13,6 +12,7 @@ import { dialogKey, promptKey, type PressedKey } from './prompt.js';
 import { SERVICE_COMMANDS } from './service-commands.js';
 import { CHANGE_COMMANDS } from './change-commands.js';
 import { runBatch } from './marks.js';
+import { LOG_COMMANDS } from './log-commands.js';
 
 /** A change a command proposes: the action, and what its confirmation says (dangerous commands confirm first). */
 export interface Proposal {
@@ -98,16 +98,7 @@ export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
   'map.left': (c) => moveOnMap(c, -1),
   'map.right': (c) => moveOnMap(c, 1),
   'task.logs': open,
-  'logs.follow': (c) => {
-    c.patch((u) => ({ logs: { ...u.logs, follow: !u.logs.follow, scroll: 0 } }));
-    // Following again re-attaches from the tail.
-    if (!c.ui.logs.follow) c.sync.followLogs();
-  },
-  'logs.timestamps': (c) => c.patch((u) => ({ logs: { ...u.logs, timestamps: !u.logs.timestamps } })),
-  'logs.wrap': (c) => c.patch((u) => ({ logs: { ...u.logs, wrap: !u.logs.wrap } })),
-  'logs.search': (c) => c.patch({ prompt: { kind: 'search', label: 'search /', text: c.ui.logs.search } }),
-  'logs.next': (c) => jumpToLogMatch(c, c.ui.logs.match + 1),
-  'logs.previous': (c) => jumpToLogMatch(c, c.ui.logs.match - 1),
+  ...LOG_COMMANDS,
   'drill.quorum': (c) => {
     // Without a leader the node list cannot be read (it shows the last one): the manager's error says it.
     const leaderless = /does not have a leader/.test(c.state.connection.error ?? '') || !c.state.nodes.some((n) => n.ManagerStatus?.Leader);

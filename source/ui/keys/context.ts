@@ -81,7 +81,7 @@ export function keyContext(host: KeyHost): KeyContext {
 
 /** Opens a view on top of the current one (Esc comes back). */
 export const push = (c: ViewContext, next: View) =>
-  c.patch((u) => ({ stack: [...u.stack, next], help: false, logs: { ...u.logs, scroll: 0, match: 0 }, ...viewSpec(next.kind).onOpen?.(u) }));
+  c.patch((u) => ({ stack: [...u.stack, next], help: false, logs: { ...u.logs, anchor: undefined, match: -1 }, ...viewSpec(next.kind).onOpen?.(u) }));
 
 /** Opens a view on top, unless it is the one showing already (the same kind and object). */
 export function pushOnce(c: ViewContext, next: View): void {

@@ -58,7 +58,12 @@ export function promptKey(c: KeyContext, input: string, key: PressedKey): void {
 
 function submitPrompt(c: KeyContext): void {
   const prompt = c.ui.prompt!;
-  if (prompt.kind === 'command') {
+  if (prompt.kind === 'input') {
+    const problem = prompt.submit?.(prompt.text);
+    if (problem) return c.patch({ prompt: { ...prompt, error: problem } });
+    // The handler may have opened another prompt: only this one closes.
+    if (c.currentUi().prompt === prompt) c.patch({ prompt: undefined });
+  } else if (prompt.kind === 'command') {
     c.patch({ prompt: undefined });
     runCommandLine(c, prompt.text);
   } else if (prompt.kind === 'filter') {
