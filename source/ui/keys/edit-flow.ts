@@ -146,12 +146,13 @@ async function apply(c: KeyContext, draft: Draft, spec: JsonObject): Promise<voi
       confirm: {
         title: `${draft.name} changed while you edited it, in the same places: nothing was sent`,
         lines: [
+          // First: a short screen cuts the end of the list, never what y and n do.
+          'y edits again, from the spec as it is now with your other changes; n drops your edit.',
           'Both changed:',
           ...conflicts.slice(0, MAX_LINES).map(conflictLine),
           ...(conflicts.length > MAX_LINES ? [`... and ${conflicts.length - MAX_LINES} more`] : []),
           'Changed meanwhile:',
           ...summary(theirs),
-          'y edits again, from the spec as it is now with your other changes; n drops your edit.',
         ],
         onYes: () => editAgain(c, draft, conflicts, partial, now),
         onNo: () => removeEditFile(draft.dir),

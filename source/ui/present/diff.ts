@@ -51,7 +51,10 @@ export function clipText(text: string, room: number): string {
 /** A string masked by `mask` on a window a little wider than `room` (a credential across the cut is still found), then cut to `room`. */
 function cutMasked(text: string, room: number, mask: (text: string) => unknown): string {
   if (text.length <= room) return String(mask(text));
-  return `${String(mask(text.slice(0, room + 1024))).slice(0, room)}... (${sizeOf(text.length)})`;
+  const masked = String(mask(text.slice(0, room + 1024)));
+  // A value masked whole says nothing of its length.
+  if (masked.endsWith('******')) return masked;
+  return `${masked.slice(0, room)}... (${sizeOf(text.length)})`;
 }
 
 /**
