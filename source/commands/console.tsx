@@ -11,14 +11,20 @@ import { yogaReady } from '../ui/yoga.js';
 const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?25l';
 const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
 
+/** How long start-up waits for a manager to answer before the console opens anyway, saying it is connecting. */
+export const CONNECT_WAIT_MS = 1500;
+/** How long the console waits for the first data before drawing (a first frame of `loading...` for a fast manager is noise). */
+const FIRST_DATA_WAIT_MS = 300;
+
+const wait = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+
 /** Finds the first endpoint that answers as a manager; every endpoint keeps its client, to fail over to later. */
-async function connect(endpoints: Endpoint[]): Promise<{ clients: SwarmClient[]; current: number } | { error: DockerError }> {
-  const clients = endpoints.map((endpoint) => new SwarmClient(endpoint));
+async function connect(clients: SwarmClient[]): Promise<{ current: number } | { error: DockerError }> {
   let last: DockerError | undefined;
   for (const [current, client] of clients.entries()) {
     try {
       await client.checkManager();
-      return { clients, current };
+      return { current };
     } catch (error) {
       last = error as DockerError;
     }
@@ -32,12 +38,16 @@ export async function runConsole(endpoints: Endpoint[], readOnly: boolean): Prom
     process.stderr.write('swarmdeck: the console needs a terminal; for scripts use --once --view NAME\n');
     return 2;
   }
-  const connected = await connect(endpoints);
-  if ('error' in connected) {
+  const clients = endpoints.map((endpoint) => new SwarmClient(endpoint));
+  // A wrong endpoint is a message and exit 1, as soon as it says so; one that is slow to answer
+  // opens the console, connecting, rather than a blank terminal until the request's deadline.
+  const connecting = connect(clients);
+  const connected = await Promise.race([connecting, wait(CONNECT_WAIT_MS)]);
+  if (connected && 'error' in connected) {
     process.stderr.write(`swarmdeck: ${connected.error.message}\n`);
     return 1;
   }
-  return runLive(connected.clients, connected.current, readOnly);
+  return runLive(clients, connected?.current ?? 0, readOnly);
 }
 
 /**
@@ -48,7 +58,9 @@ export async function runLive(clients: SwarmClient[], current: number, readOnly:
   boundHeapGrowth();
   const store = createStore(clients[current].endpoint.label);
   const sync = new Sync(clients, store, Date.now, current);
-  await sync.start();
+  // The console opens with what is there after a moment: a slow manager shows it connecting and loading, not a blank screen.
+  const started = sync.start();
+  await Promise.race([started, wait(FIRST_DATA_WAIT_MS)]);
   // Full screen on the alternate screen, restored on every way out.
   let restored = false;
   const restore = () => {
