@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import Docker from 'dockerode';
 import { SshAgent } from './ssh.js';
 import type { Drill } from '../swarm/drills.js';
@@ -76,6 +78,7 @@ export interface RegistryAuth {
 /** The swarm calls the console makes: one client for real managers and the simulator alike. */
 export class SwarmClient {
   readonly docker: Docker;
+  private readonly agent?: SshAgent;
   /** The transport every request goes through: versioned, with a deadline and a size cap (see BoundedModem). */
   readonly modem: BoundedModem;
 
@@ -83,9 +86,16 @@ export class SwarmClient {
     readonly endpoint: Endpoint,
     limits: RequestLimits = DEFAULT_LIMITS,
   ) {
-    const agent = endpoint.ssh ? new SshAgent(endpoint.ssh) : undefined;
+    const agent = (this.agent = endpoint.ssh ? new SshAgent(endpoint.ssh) : undefined);
     this.modem = new BoundedModem({ ...endpoint.options, ...(agent ? { agent } : {}) } as never, limits);
     this.docker = new Docker({ modem: this.modem } as Docker.DockerOptions);
+  }
+
+  /** Closes the connections to the endpoint, idle keep-alive ones included (the ssh process too). */
+  close(): void {
+    this.agent?.destroy();
+    http.globalAgent.destroy();
+    https.globalAgent.destroy();
   }
 
   private async call<T>(promise: Promise<T>): Promise<T> {
