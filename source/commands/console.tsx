@@ -11,14 +11,24 @@ import { yogaReady } from '../ui/yoga.js';
 const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J\u001b[?25l';
 const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
 
+/** How long start-up waits for a manager to answer before the console opens anyway, saying it is connecting. */
+export const CONNECT_WAIT_MS = 1500;
+/** The signals that end the console (SIGINT too, but it stays handled while the editor runs: a Ctrl+C there is the editor's). */
+const LEAVING_SIGNALS = ['SIGTERM', 'SIGHUP'] as const;
+/** However the console ends, the process is gone this long after (clean-up that hangs on a dead terminal or socket is cut short). */
+const LEAVE_DEADLINE_MS = 500;
+/** How long the console waits for the first data before drawing (a first frame of `loading...` for a fast manager is noise). */
+const FIRST_DATA_WAIT_MS = 300;
+
+const wait = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms).unref());
+
 /** Finds the first endpoint that answers as a manager; every endpoint keeps its client, to fail over to later. */
-async function connect(endpoints: Endpoint[]): Promise<{ clients: SwarmClient[]; current: number } | { error: DockerError }> {
-  const clients = endpoints.map((endpoint) => new SwarmClient(endpoint));
+async function connect(clients: SwarmClient[]): Promise<{ current: number } | { error: DockerError }> {
   let last: DockerError | undefined;
   for (const [current, client] of clients.entries()) {
     try {
       await client.checkManager();
-      return { clients, current };
+      return { current };
     } catch (error) {
       last = error as DockerError;
     }
@@ -32,12 +42,16 @@ export async function runConsole(endpoints: Endpoint[], readOnly: boolean): Prom
     process.stderr.write('swarmdeck: the console needs a terminal; for scripts use --once --view NAME\n');
     return 2;
   }
-  const connected = await connect(endpoints);
-  if ('error' in connected) {
+  const clients = endpoints.map((endpoint) => new SwarmClient(endpoint));
+  // A wrong endpoint is a message and exit 1, as soon as it says so; one that is slow to answer
+  // opens the console, connecting, rather than a blank terminal until the request's deadline.
+  const connecting = connect(clients);
+  const connected = await Promise.race([connecting, wait(CONNECT_WAIT_MS)]);
+  if (connected && 'error' in connected) {
     process.stderr.write(`swarmdeck: ${connected.error.message}\n`);
     return 1;
   }
-  return runLive(connected.clients, connected.current, readOnly);
+  return runLive(clients, connected?.current ?? 0, readOnly);
 }
 
 /**
@@ -48,7 +62,9 @@ export async function runLive(clients: SwarmClient[], current: number, readOnly:
   boundHeapGrowth();
   const store = createStore(clients[current].endpoint.label);
   const sync = new Sync(clients, store, Date.now, current);
-  await sync.start();
+  // The console opens with what is there after a moment: a slow manager shows it connecting and loading, not a blank screen.
+  const started = sync.start();
+  await Promise.race([started, wait(FIRST_DATA_WAIT_MS)]);
   // Edit files (they hold specs) a killed console left behind: removed, and said so in the message history.
   void import('../store/edit-files.js').then(({ removeStaleEditFiles }) => {
     const removed = removeStaleEditFiles();
@@ -75,9 +91,15 @@ export async function runLive(clients: SwarmClient[], current: number, readOnly:
   const suspend = (run: () => void) => {
     process.stdout.write(LEAVE_ALT);
     process.stdin.setRawMode?.(false);
+    // The editor runs while the console waits (synchronously): a handler for a hangup or SIGTERM
+    // would only run once the editor exits, and the editor waits for a terminal that is gone. Meanwhile
+    // they do what they do by default: end the console at once (its terminal is already restored), and
+    // the console's end hangs up the editor.
+    for (const signal of LEAVING_SIGNALS) process.removeAllListeners(signal);
     try {
       run();
     } finally {
+      for (const signal of LEAVING_SIGNALS) process.on(signal, gone);
       process.stdin.setRawMode?.(true);
       process.stdout.write(ENTER_ALT);
       writer.reset();
@@ -90,26 +112,60 @@ export async function runLive(clients: SwarmClient[], current: number, readOnly:
     exitOnCtrlC: false,
     patchConsole: false,
   });
-  const quit = () => instance.unmount();
+  // The terminal can go at any moment (ssh dropped, tmux killed, SIGHUP, SIGTERM, stdin at its end
+  // or failing, stdout failing): the console then ends within a second whatever it was doing. A
+  // console left running with nobody to read it (parent pid 1, spinning on a dead terminal) is the
+  // failure this guards against, so nothing below may wait on the terminal or the manager.
+  let leaving = false;
+  const leave = (code = 0) => {
+    if (leaving) return;
+    leaving = true;
+    // Whatever the clean-up meets (a write to a dead terminal, a hung socket), the process ends.
+    setTimeout(() => process.exit(code), LEAVE_DEADLINE_MS);
+    // No last frame (Ink's unmount draws one): the terminal is given back as it was, and that is all it is sent.
+    for (const step of [() => sync.stop(), () => closeConnections(clients), () => process.stdin.setRawMode?.(false), restore]) {
+      try {
+        step();
+      } catch {
+        // The terminal or a socket is already gone: the next step still runs.
+      }
+    }
+    // A terminal's writes are synchronous: what restore() wrote is out.
+    process.exit(code);
+  };
+  const gone = () => leave(0);
   const crash = (error: unknown) => {
     // The terminal went away (ssh dropped, tmux killed): nobody is left to read a message.
-    if ((error as NodeJS.ErrnoException)?.code === 'EIO' || (error as NodeJS.ErrnoException)?.code === 'EPIPE') process.exit(0);
-    instance.unmount();
-    restore();
-    process.stderr.write(`swarmdeck: ${(error as Error)?.message ?? String(error)}\n`);
-    process.exit(1);
+    const code = (error as NodeJS.ErrnoException)?.code;
+    if (code === 'EIO' || code === 'EPIPE' || code === 'EBADF' || code === 'ENXIO' || leaving) process.exit(0);
+    try {
+      instance.unmount();
+      restore();
+      process.stderr.write(`swarmdeck: ${(error as Error)?.message ?? String(error)}\n`);
+    } finally {
+      process.exit(1);
+    }
   };
-  process.on('SIGTERM', quit);
-  process.on('SIGHUP', quit);
-  process.on('SIGINT', quit);
+  for (const signal of [...LEAVING_SIGNALS, 'SIGINT'] as const) process.on(signal, gone);
+  process.stdin.on('end', gone).on('close', gone).on('error', gone);
+  process.stdout.on('error', gone);
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
+  // The parent gone (the terminal's shell or tmux server killed) without a hangup reaching us.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && gone(), 500).unref();
   try {
     await instance.waitUntilExit();
   } finally {
     writer.flush();
     sync.stop();
+    closeConnections(clients);
     restore();
   }
   return 0;
+}
+
+/** Ends every connection to the managers (idle keep-alive ones included): nothing of the console stays open once it is done. */
+function closeConnections(clients: SwarmClient[]): void {
+  for (const client of clients) client.close();
 }

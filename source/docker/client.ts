@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import Docker from 'dockerode';
 import { SshAgent } from './ssh.js';
 import type { Drill } from '../swarm/drills.js';
@@ -26,7 +28,7 @@ export function describeError(error: unknown, endpoint?: Endpoint): DockerError 
   if (e instanceof DockerError) return e;
   const where = endpoint?.url ?? 'the Docker endpoint';
   // Too slow: the manager is as good as gone (reconnect, fail over). Too large, cut short, not JSON: it answered, but not usably.
-  if (e instanceof BadAnswerError) return new DockerError(`${where}: ${e.message}`, e.code === 'ETIMEDOUT' ? undefined : (e.statusCode ?? 200), e.code);
+  if (e instanceof BadAnswerError) return new DockerError(`${e.message} (from ${where})`, e.code === 'ETIMEDOUT' ? undefined : (e.statusCode ?? 200), e.code);
   if (e?.json && typeof e.json === 'object' && typeof e.json.message === 'string') return new DockerError(e.json.message, e.statusCode);
   if (e?.code === 'ENOENT') return new DockerError(`cannot reach ${where}: no such socket (is Docker running there?)`, undefined, e.code);
   if (e?.code === 'EACCES' || e?.code === 'EPERM') {
@@ -56,6 +58,15 @@ export class NotAManagerError extends DockerError {}
 /** A query string's values, as docker-modem writes them (objects as JSON: the filters). */
 type Query = Record<string, string | number | boolean | Record<string, unknown> | undefined>;
 
+/** The parts of each listed object that the views read without asking: an answer without them is refused, not drawn. */
+const LIST_PARTS: Record<string, string[]> = {
+  '/nodes': ['Spec', 'Status'],
+  '/services': ['Spec'],
+  '/tasks': ['Status'],
+  '/secrets': ['Spec'],
+  '/configs': ['Spec'],
+};
+
 /** Registry credentials as the X-Registry-Auth header carries them. */
 export interface RegistryAuth {
   username?: string;
@@ -67,6 +78,7 @@ export interface RegistryAuth {
 /** The swarm calls the console makes: one client for real managers and the simulator alike. */
 export class SwarmClient {
   readonly docker: Docker;
+  private readonly agent?: SshAgent;
   /** The transport every request goes through: versioned, with a deadline and a size cap (see BoundedModem). */
   readonly modem: BoundedModem;
 
@@ -74,9 +86,16 @@ export class SwarmClient {
     readonly endpoint: Endpoint,
     limits: RequestLimits = DEFAULT_LIMITS,
   ) {
-    const agent = endpoint.ssh ? new SshAgent(endpoint.ssh) : undefined;
+    const agent = (this.agent = endpoint.ssh ? new SshAgent(endpoint.ssh) : undefined);
     this.modem = new BoundedModem({ ...endpoint.options, ...(agent ? { agent } : {}) } as never, limits);
     this.docker = new Docker({ modem: this.modem } as Docker.DockerOptions);
+  }
+
+  /** Closes the connections to the endpoint, idle keep-alive ones included (the ssh process too). */
+  close(): void {
+    this.agent?.destroy();
+    http.globalAgent.destroy();
+    https.globalAgent.destroy();
   }
 
   private async call<T>(promise: Promise<T>): Promise<T> {
@@ -117,11 +136,18 @@ export class SwarmClient {
     );
   }
 
-  /** A listing that must be a list of objects with ids: anything else is a bad answer, not data to draw. */
+  /** A listing that must be a list of objects with ids (and the parts every view reads): anything else is a bad answer, not data to draw. */
   private async list<T>(path: string, query?: Query, id: 'ID' | 'Id' = 'ID'): Promise<T[]> {
     const data = await this.request<unknown>('GET', path, { query });
-    if (!Array.isArray(data) || !data.every((item) => item && typeof item === 'object' && typeof (item as Record<string, unknown>)[id] === 'string')) {
-      throw new DockerError(`${this.endpoint.url}: GET ${path}: the answer is not a list of objects with ids`, 200, 'EMALFORMED');
+    const parts = LIST_PARTS[path] ?? [];
+    const isObject = (value: unknown): value is Record<string, unknown> => Boolean(value) && typeof value === 'object' && !Array.isArray(value);
+    const fit = (item: unknown) => isObject(item) && typeof item[id] === 'string' && parts.every((part) => isObject(item[part]));
+    if (!Array.isArray(data) || !data.every(fit)) {
+      throw new DockerError(
+        `GET ${path}: the answer is not a list of ${path.slice(1)} as the Engine API gives them (from ${this.endpoint.url})`,
+        200,
+        'EMALFORMED',
+      );
     }
     return data as T[];
   }
@@ -130,7 +156,7 @@ export class SwarmClient {
   private async object<T>(path: string, query?: Query): Promise<T> {
     const data = await this.request<unknown>('GET', path, { query });
     if (!data || typeof data !== 'object' || Array.isArray(data) || Buffer.isBuffer(data)) {
-      throw new DockerError(`${this.endpoint.url}: GET ${path}: the answer is not a JSON object`, 200, 'EMALFORMED');
+      throw new DockerError(`GET ${path}: the answer is not a JSON object (from ${this.endpoint.url})`, 200, 'EMALFORMED');
     }
     return data as T;
   }

@@ -134,7 +134,9 @@ export class BoundedModem extends Modem {
       return base.buildRequest.call(this, options, context, data, callback);
     }
     const { limits } = this;
-    const what = `${options.method ?? 'GET'} ${String(options.path ?? '').split('?')[0]}`;
+    const what = `${options.method ?? 'GET'} ${String(options.path ?? '')
+      .split('?')[0]
+      .replace(/^\/v\d+\.\d+\//, '/')}`;
     let done = false;
     let timer: NodeJS.Timeout | undefined = undefined;
     const finish = (error: unknown, result?: unknown) => {
