@@ -210,7 +210,8 @@ export function updateConfig(value: any, where: string) {
     FailureAction: value.failure_action,
     Monitor: duration(value.monitor, `${where}.monitor`),
     MaxFailureRatio: value.max_failure_ratio ?? 0,
-    Order: value.order,
+    // The CLI always sends Order (its JSON has no omitempty there): "" when the file gives none; dockerd stores stop-first.
+    Order: value.order ?? '',
   });
 }
 
