@@ -22,7 +22,9 @@ export function readBounded(path: string, limit: number, what: string): Buffer {
   try {
     stat = statSync(path);
   } catch (error) {
-    throw new ComposeError(`${what}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? `no such file ${path}` : `cannot read ${path}`}`);
+    // A compose file is named by its path alone, as before; what another file is for comes first.
+    const prefix = what === 'compose file' ? '' : `${what}: `;
+    throw new ComposeError(`${prefix}${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`);
   }
   if (!stat.isFile()) {
     const kind = stat.isFIFO()
