@@ -85,6 +85,11 @@ export async function planStack(client: SwarmClient, stack: string, wanted: Stac
     const wantedImage = String(spec.TaskTemplate?.ContainerSpec?.Image ?? '');
     const currentImage = String(currentSpec.TaskTemplate?.ContainerSpec?.Image ?? '');
     if (!wantedImage.includes('@') && currentImage.startsWith(`${wantedImage}@`)) currentSpec.TaskTemplate.ContainerSpec.Image = wantedImage;
+    // dockerd keeps `host` or `bridge` as the id of a swarm network that GET /networks does not list: an id not listed
+    // stands for the one engine network the file names (a service has at most one: host excludes the others).
+    const unlisted = ((currentSpec.TaskTemplate?.Networks ?? []) as { Target: string }[]).filter((n) => !networkNames.has(n.Target));
+    const engineNets = ((spec.TaskTemplate?.Networks ?? []) as { Target: string }[]).filter((n) => !userDefined(n.Target));
+    if (unlisted.length === 1 && engineNets.length === 1) unlisted[0].Target = engineNets[0].Target;
     const diff = changes(comparableSpec(currentSpec, networkNames) as object, comparableSpec(spec, networkNames) as object);
     entries.push({
       kind: 'service',
