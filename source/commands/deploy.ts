@@ -1,13 +1,15 @@
 import { createInterface } from 'node:readline/promises';
 import { convertStack } from '../compose/convert.js';
 import { ComposeError, loadCompose } from '../compose/load.js';
-import { applyPlan, PlanConflict, planStack, planText } from '../compose/plan.js';
+import { stackProblems } from '../compose/checks.js';
+import { applyPlan, ApplyFailed, ApplyInterrupted, doneText, PlanConflict, planStack, planText } from '../compose/plan.js';
 import { SwarmClient } from '../docker/client.js';
 import { ConfigError, resolveEndpoints } from '../docker/connection.js';
 import { registryAuthFor } from '../docker/registry-auth.js';
 import type { SwarmService } from '../docker/types.js';
 import { ActionLog } from '../store/action-log.js';
 import { maskChangeValue } from '../ui/present/diff.js';
+import { inert } from '../ui/sanitize.js';
 
 /** Flags of `swarmdeck deploy`. */
 export interface DeployFlags {
@@ -37,9 +39,10 @@ const FOLLOW_TIMEOUT = 10 * 60_000;
  * paused or rolled back or tasks do not come up, 2 for bad input (nothing is created).
  */
 export async function runDeploy(flags: DeployFlags, stack: string | undefined, out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  const say = (line: string) => out.write(`${line}\n`);
+  // Names and values from the file and the swarm reach the terminal inert, as in the console.
+  const say = (line: string) => out.write(`${inert(line)}\n`);
   const fail = (message: string, code = 2) => {
-    process.stderr.write(`swarmdeck deploy: ${message}\n`);
+    process.stderr.write(`swarmdeck deploy: ${inert(message)}\n`);
     return code;
   };
   if (!stack) return fail('give the stack name: swarmdeck deploy -c docker-compose.yml STACK');
@@ -49,13 +52,16 @@ export async function runDeploy(flags: DeployFlags, stack: string | undefined, o
   let input;
   try {
     input = loadCompose(flags.composeFile ?? []);
-    for (const warning of input.warnings) process.stderr.write(`${warning}\n`);
+    for (const warning of input.warnings) process.stderr.write(`${inert(warning)}\n`);
     const converted = convertStack(input, stack);
+    // The whole stack is checked before anything is sent: what the Engine would refuse is said now, all of it.
+    const problems = stackProblems(converted);
+    if (problems.length > 0) return fail(`the Engine would refuse this stack, so nothing was sent:\n${problems.map((p) => `  ${p}`).join('\n')}`);
     const tls = { verify: flags.tlsverify, ca: flags.tlscacert, cert: flags.tlscert, key: flags.tlskey };
     client = new SwarmClient(resolveEndpoints({ hosts: flags.host, context: flags.context, tls })[0]);
     await client.checkManager();
     const files = (flags.composeFile ?? []).map((f) => `-c ${f}`).join(' ');
-    const warn = (line: string) => process.stderr.write(`${line}\n`);
+    const warn = (line: string) => process.stderr.write(`${inert(line)}\n`);
     const auth = (image: string) => {
       if (!flags.withRegistryAuth) return undefined;
       const found = registryAuthFor(image);
@@ -99,14 +105,35 @@ export async function runDeploy(flags: DeployFlags, stack: string | undefined, o
           return 0;
         }
       }
+      // SIGINT or SIGTERM while applying: the step under way finishes, nothing after it is sent, and how far it got is said and logged.
+      const stop = new AbortController();
+      let signalled: NodeJS.Signals | undefined;
+      const onSignal = (signal: NodeJS.Signals) => {
+        signalled = signal;
+        stop.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       try {
-        await applyPlan(client, plan, say, { resolveImage, auth, warn });
+        await applyPlan(client, plan, say, { resolveImage, auth, warn, signal: stop.signal });
         record('done');
         break;
       } catch (error) {
+        if (error instanceof ApplyInterrupted) {
+          say(`${error.message} (${signalled}); ${doneText(error.progress)}; running the same deploy again continues from there`);
+          record(`${error.message} (${signalled}); ${doneText(error.progress)}`);
+          return signalled === 'SIGTERM' ? 143 : 130;
+        }
+        if (error instanceof ApplyFailed) {
+          record(`failed: ${error.message}`);
+          return fail(error.message, 1);
+        }
         record(`failed: ${(error as Error).message}`);
         if (!(error instanceof PlanConflict) || round >= 2) throw error;
         say(`${error.service} changed since the plan was made; nothing was forced over it. The plan again:`);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
       }
     }
   } catch (error) {
@@ -127,7 +154,10 @@ async function follow(client: SwarmClient, stack: string, say: (line: string) =>
       const state = s.UpdateStatus?.State;
       const running = s.ServiceStatus?.RunningTasks ?? 0;
       const desired = s.ServiceStatus?.DesiredTasks ?? 0;
-      return { name: s.Spec.Name, running, desired, state, done: running === desired && state !== 'updating' && state !== 'rollback_started' };
+      // A global service has converged when it runs a task on every eligible node, and none at all is not converged.
+      const global = Boolean(s.Spec.Mode?.Global);
+      const settled = state !== 'updating' && state !== 'rollback_started';
+      return { name: s.Spec.Name, running, desired, state, done: settled && running === desired && (!global || desired > 0) };
     });
     const line = states.map((s) => `${s.name} ${s.running}/${s.desired}${s.state ? ` ${s.state}` : ''}`).join('  ');
     if (line !== last) say(line);

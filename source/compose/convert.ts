@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
+import { checkReplicas, MAX_OBJECT_BYTES, readBounded } from './bounds.js';
 import {
   NAMESPACE,
   capabilities,
@@ -36,6 +36,8 @@ export interface StackObject {
   name: string;
   external: boolean;
   spec: Record<string, unknown>;
+  /** For a secret or config: the file its data is read from. */
+  source?: string;
 }
 
 /** What a stack deploy wants to exist. */
@@ -77,16 +79,12 @@ function objects(kind: 'networks' | 'secrets' | 'configs', loaded: LoadedCompose
       });
     } else {
       if (!def.file) throw new ComposeError(`${kind}.${key}: give file: (or external: true)`);
-      const path = isAbsolute(def.file) ? def.file : join(loaded.dir, def.file);
-      let data: Buffer;
-      try {
-        data = readFileSync(path);
-      } catch {
-        throw new ComposeError(`${kind}.${key}: cannot read ${path}`);
-      }
+      const path = isAbsolute(def.file) ? def.file : resolve(loaded.dir, def.file);
+      const data = readBounded(path, MAX_OBJECT_BYTES, `${kind}.${key}`);
       out.push({
         name,
         external: false,
+        source: path,
         spec: prune({
           Name: name,
           Labels: { ...(def.labels ?? {}), [NAMESPACE]: stack },
@@ -151,6 +149,7 @@ export function convertStack(loaded: LoadedCompose, stack: string): StackPlanInp
       const nets = Array.isArray(s.networks) ? Object.fromEntries(s.networks.map((n: string) => [n, null])) : (s.networks ?? { default: null });
       const placement = deploy.placement ?? {};
       const global = deploy.mode === 'global';
+      checkReplicas(deploy.replicas, `${where}.deploy.replicas`);
       if (deploy.mode && !['global', 'replicated'].includes(deploy.mode))
         throw new ComposeError(`${where}.deploy.mode: "${deploy.mode}" is not replicated or global`);
       return prune({

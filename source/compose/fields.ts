@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { MAX_COMPOSE_BYTES, readBounded } from './bounds.js';
 import { ComposeError } from './load-error.js';
 import type { LoadedCompose } from './load.js';
 import { goString, splitWords, stringMap } from './words.js';
@@ -144,12 +144,7 @@ export function withEnvFiles(s: any, loaded: LoadedCompose, where: string): Reco
   const fromFiles: Record<string, string | null> = {};
   for (const f of files) {
     const path = isAbsolute(f) ? f : join(loaded.dir, f);
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      throw new ComposeError(`${where}.env_file: cannot read ${path}`);
-    }
+    const text = readBounded(path, MAX_COMPOSE_BYTES, `${where}.env_file`).toString('utf8');
     for (const line of text.split('\n')) {
       const t = line.trim();
       if (!t || t.startsWith('#')) continue;
@@ -215,7 +210,8 @@ export function updateConfig(value: any, where: string) {
     FailureAction: value.failure_action,
     Monitor: duration(value.monitor, `${where}.monitor`),
     MaxFailureRatio: value.max_failure_ratio ?? 0,
-    Order: value.order,
+    // The CLI always sends Order (its JSON has no omitempty there): "" when the file gives none; dockerd stores stop-first.
+    Order: value.order ?? '',
   });
 }
 

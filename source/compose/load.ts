@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import AjvModule from 'ajv';
 import { isMap, LineCounter, parseDocument } from 'yaml';
+import { MAX_COMPOSE_BYTES, readBounded } from './bounds.js';
 import { ComposeError } from './load-error.js';
 import { COMPOSE_SCHEMA } from './schema.js';
 import { stringMap } from './words.js';
@@ -108,12 +109,7 @@ const validate = () => (validator ??= new Ajv({ strict: false, coerceTypes: true
 
 /** One file parsed, with its position in errors. */
 function parseFile(path: string, env: Record<string, string | undefined>): ComposeFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ComposeError(`${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
+  const text = readBounded(path, MAX_COMPOSE_BYTES, 'compose file').toString('utf8');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { merge: true, prettyErrors: true, lineCounter, customTags: (tags) => [LEGACY_OCTAL, ...tags] });
   if (doc.errors.length > 0) {

@@ -72,7 +72,7 @@ export function defineStackContract(label: string, open: () => Promise<Backend>)
       b = await open();
       client = new SwarmClient({ ...parseHost(b.host, {}, undefined), label });
       dir = mkdtempSync(join(tmpdir(), 'swarmdeck-stack-'));
-      for (const f of ['getstartedlab.yml', 'keys.yml', 'more-keys.yml', 'external.yml', 'pw.txt', 'site.conf', 'db.env'])
+      for (const f of ['getstartedlab.yml', 'keys.yml', 'more-keys.yml', 'external.yml', 'engine-networks.yml', 'pw.txt', 'site.conf', 'db.env'])
         copyFileSync(join(corpus, f), join(dir, f));
       // The external objects external.yml names, made outside any stack.
       await b.docker.createNetwork({ Name: 'ext-shared', Driver: 'overlay', Attachable: true } as any).catch(() => {});
@@ -80,7 +80,7 @@ export function defineStackContract(label: string, open: () => Promise<Backend>)
     }, 60_000);
 
     afterAll(async () => {
-      for (const s of ['gsa', 'gsb', 'kya', 'kyb', 'mka', 'mkb', 'exa', 'exb', 'pr'].map((p) => `${p}${tag}`)) await removeStack(s);
+      for (const s of ['gsa', 'gsb', 'kya', 'kyb', 'mka', 'mkb', 'exa', 'exb', 'ena', 'enb', 'pr'].map((p) => `${p}${tag}`)) await removeStack(s);
       await b?.tick(2000);
       // The external objects outlive the stacks (stack rm leaves them), and go last.
       const secret = ((await b.docker.listSecrets()) as any[]).find((x) => x.Spec.Name === 'ext-token');
@@ -102,25 +102,34 @@ export function defineStackContract(label: string, open: () => Promise<Backend>)
       ['keys.yml', 'kya', 'kyb'],
       ['more-keys.yml', 'mka', 'mkb'],
       ['external.yml', 'exa', 'exb'],
+      ['engine-networks.yml', 'ena', 'enb'],
     ] as const) {
-      test(`${file}: the same services, networks, secrets and configs as docker stack deploy makes, field by field`, async () => {
-        const cli = await dockerCli(b.host, ['stack', 'deploy', '--resolve-image', 'never', '-c', join(dir, file), `${a}${tag}`]);
-        expect(cli.code, cli.stderr).toBe(0);
-        const theirs = await made(`${a}${tag}`);
-        // Published ingress ports are the swarm's to give once: theirs goes before ours comes.
-        await removeStack(`${a}${tag}`);
-        await gone(`${a}${tag}`);
-        await deployOurs(join(dir, file), `${c}${tag}`);
-        const ours = await made(`${c}${tag}`);
-        expect(ours).toEqual(theirs);
-        expect(ours.services.length).toBeGreaterThan(0);
-        if (file === 'external.yml') {
-          // Looked up, not made: the stack owns none of them.
-          expect(ours.networks).toEqual([]);
-          expect(ours.secrets).toEqual([]);
-          expect(ours.services[0].TaskTemplate.Networks[0].Target).toBe('ext-shared');
-        }
-      }, 120_000);
+      // The simulator has no swarm `host` network yet (dockerd has one; simulator fidelity is issue 22's other part): real managers only.
+      test.skipIf(label === 'simulator' && file === 'engine-networks.yml')(
+        `${file}: the same services, networks, secrets and configs as docker stack deploy makes, field by field`,
+        async () => {
+          const cli = await dockerCli(b.host, ['stack', 'deploy', '--resolve-image', 'never', '-c', join(dir, file), `${a}${tag}`]);
+          expect(cli.code, cli.stderr).toBe(0);
+          const theirs = await made(`${a}${tag}`);
+          // Our plan over the stack the CLI made, as the manager stores it: nothing to change.
+          const over = await planStack(client, `${a}${tag}`, convertStack(loadCompose([join(dir, file)]), `${a}${tag}`), false);
+          expect(over.entries.filter((e) => e.action !== 'unchanged' && e.action !== 'external').map((e) => [e.name, e.changes])).toEqual([]);
+          // Published ingress ports are the swarm's to give once: theirs goes before ours comes.
+          await removeStack(`${a}${tag}`);
+          await gone(`${a}${tag}`);
+          await deployOurs(join(dir, file), `${c}${tag}`);
+          const ours = await made(`${c}${tag}`);
+          expect(ours).toEqual(theirs);
+          expect(ours.services.length).toBeGreaterThan(0);
+          if (file === 'external.yml') {
+            // Looked up, not made: the stack owns none of them.
+            expect(ours.networks).toEqual([]);
+            expect(ours.secrets).toEqual([]);
+            expect(ours.services[0].TaskTemplate.Networks[0].Target).toBe('ext-shared');
+          }
+        },
+        120_000,
+      );
     }
 
     test('a re-deploy of the same file plans no change and bumps no version', async () => {

@@ -63,7 +63,8 @@ export function defineRealWorldContract(label: string, open: () => Promise<Backe
           Name: n.Name,
           Driver: n.Driver,
           Labels: n.Labels,
-          Options: n.Options,
+          // The VXLAN id is the manager's to give, one per network.
+          Options: Object.fromEntries(Object.entries(n.Options ?? {}).filter(([k]) => k !== 'com.docker.network.driver.overlay.vxlanid_list')),
           Attachable: n.Attachable,
           Internal: n.Internal,
           Scope: n.Scope,

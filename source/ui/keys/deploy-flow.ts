@@ -1,4 +1,5 @@
 import { basename, dirname, resolve } from 'node:path';
+import { stackProblems } from '../../compose/checks.js';
 import { convertStack } from '../../compose/convert.js';
 import { loadCompose } from '../../compose/load.js';
 import { planStack } from '../../compose/plan.js';
@@ -13,7 +14,11 @@ export async function deployFromConsole(c: KeyContext, args: string[]): Promise<
   let plan;
   try {
     const loaded = loadCompose([file]);
-    plan = await planStack(c.sync.client, stack, convertStack(loaded, stack), false);
+    const converted = convertStack(loaded, stack);
+    // What the Engine would refuse is said before a plan is shown, and nothing is sent.
+    const problems = stackProblems(converted);
+    if (problems.length > 0) return c.status(`deploy ${stack}: the Engine would refuse this stack: ${problems.join('; ')}`);
+    plan = await planStack(c.sync.client, stack, converted, false);
   } catch (error) {
     return c.status(`deploy ${stack}: ${(error as Error).message}`);
   }

@@ -24,7 +24,12 @@ export const deployView: ViewSpec = {
       const count = e.changes?.length ?? 0;
       rows.push({
         key,
-        cells: [e.action, e.kind, inert(e.name), e.action === 'update' ? `${count} field${count === 1 ? '' : 's'} (Enter)` : ''],
+        cells: [
+          e.action,
+          e.kind,
+          inert(e.name),
+          e.action === 'update' ? `${count} field${count === 1 ? '' : 's'} (Enter)` : e.source ? inert(`read from ${e.source}`) : '',
+        ],
         color: COLORS[e.action],
       });
       if (deploy!.open.includes(key)) {
