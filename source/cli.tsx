@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     withRegistryAuth: { type: 'boolean' },
     resolveImage: { type: 'string' },
     names: { type: 'string' },
+    offline: { type: 'boolean' },
     port: { type: 'number' },
     once: { type: 'boolean', default: false },
     view: { type: 'string' },
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     --as ROLE             answer as a manager (default), a worker, or an engine not in a swarm (inactive)
     --engines DIR         (sim) also serve each node's own engine at DIR/<hostname>.sock
     --names a,b,c         (sim) the blank scenario's hostnames (default node-01..node-05)
+    --offline             (sim) no simulated registry: pulls and pushes fail as without network
 
   Deploy (swarmdeck deploy -c FILE [-c FILE2] STACK)
     -c, --compose-file    a compose file; several are merged in order

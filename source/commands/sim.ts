@@ -14,6 +14,7 @@ export interface SimFlags {
   as?: string;
   engines?: string;
   names?: string;
+  offline?: boolean;
 }
 
 /** What `swarmdeck sim --help` prints: the simulator's own options, and nothing is started. */

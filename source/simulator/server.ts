@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRouter } from './api/router.js';
 import { Fleet, type EngineRecord } from './model/fleet.js';
+import { registryOf } from './model/registry.js';
 import type { Swarm } from './model/swarm.js';
 import { buildFleet, fleetOf, type ScenarioOptions } from './scenarios/index.js';
 
@@ -24,6 +25,8 @@ export interface SimulatorOptions extends ScenarioOptions {
   swarm?: Swarm;
   /** Also serve every engine (node) on its own socket, DIR/<hostname>.sock, as that node's dockerd. */
   engines?: string;
+  /** No simulated registry: pulls and pushes fail as on an engine without network access. */
+  offline?: boolean;
 }
 
 /** A running simulated manager. */
@@ -72,6 +75,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       primary = () => engine;
     } else primary = () => engineOfNode(fleet, swarm.selfId);
   }
+  if (options.offline) registryOf(fleet).offline = true;
   const ticks = new Set<() => void>();
   const tick = () => {
     for (const callback of [...ticks]) callback();

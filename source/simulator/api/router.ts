@@ -5,7 +5,7 @@ import type { Swarm } from '../model/swarm.js';
 import { inspectContainer, listContainers } from './handlers/containers.js';
 import { drill } from './handlers/drills.js';
 import { events } from './handlers/events.js';
-import { inspectImage, listImages, pullImage, removeImage } from './handlers/images.js';
+import { inspectImage, listImages, loadImage, pullImage, pushImage, removeImage, tagImage } from './handlers/images.js';
 import { logs } from './handlers/logs.js';
 import { getNode, listNodes, removeNode, updateNode } from './handlers/nodes.js';
 import {
@@ -97,6 +97,9 @@ function routes(): Route[] {
     engine('GET', '/containers/{id}/json', inspectContainer),
     engine('GET', '/images/json', listImages),
     engine('POST', '/images/create', pullImage),
+    engine('POST', '/images/load', loadImage),
+    engine('POST', '/images/{*}/tag', tagImage),
+    engine('POST', '/images/{*}/push', pushImage),
     engine('GET', '/images/{*}/json', inspectImage),
     engine('DELETE', '/images/{*}', removeImage),
     // Not the Engine API: the simulator's practice drills, so that the console (and curl) can stage

@@ -92,9 +92,16 @@ function voiceOf(image: string): Voice {
   }
   return {
     every: 5000,
-    startup: () => [{ stream: 'stdout', text: 'starting' }],
+    // A container that runs `echo WORDS` writes them first (SDK suites read them back from the service logs).
+    startup: (task) => [{ stream: 'stdout', text: echoed(task) ?? 'starting' }],
     line: (_task, n) => (n % 10 === 9 ? { stream: 'stderr', text: `warning: slow tick ${n}` } : { stream: 'stdout', text: `tick ${n}` }),
   };
+}
+
+/** What `echo WORDS` as the container's command prints, if it is one. */
+function echoed(task: TaskRecord): string | undefined {
+  const argv = [...((task.spec.ContainerSpec?.Command as string[] | undefined) ?? []), ...(task.spec.ContainerSpec?.Args ?? [])];
+  return argv[0] === 'echo' ? argv.slice(1).join(' ') : undefined;
 }
 
 /** The lines a task wrote in [from, to) (ms), oldest first: a pure function of the task and time. */

@@ -67,7 +67,12 @@ function find(kind: string, list: PlainObject[], ref: string, nameOf: (o: PlainO
 const networkNamed = (o: PlainObject) => String(o.Name);
 
 /** GET /networks/{id}. */
-export const getNetwork = (ctx: Context) => find('network', visibleNetworks(ctx), ctx.params[0], networkNamed);
+export const getNetwork = (ctx: Context) => {
+  // ?scope= narrows the lookup to networks of that scope (local, swarm, global), as dockerd does.
+  const scope = ctx.query.get('scope') ?? '';
+  const visible = visibleNetworks(ctx).filter((n) => scope === '' || n.Scope === scope);
+  return find('network', visible, ctx.params[0], networkNamed);
+};
 
 /** POST /networks/create: overlay networks on a manager, the others on this engine. */
 export async function createNetwork(ctx: Context) {
