@@ -117,7 +117,9 @@ export class NodeReach {
   private readonly options: Required<Omit<ReachOptions, 'configDir'>> & { configDir?: string };
 
   constructor(options: ReachOptions) {
-    this.options = { map: new Map(), timeoutMs: 5000, backoffMs: 15_000, idleMs: 60_000, maxOpen: 32, ...options };
+    // Options given as undefined take the defaults too.
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ReachOptions;
+    this.options = { map: new Map(), timeoutMs: 5000, backoffMs: 15_000, idleMs: 60_000, maxOpen: 32, ...given };
     this.timer = setInterval(() => this.closeIdle(), Math.min(this.options.idleMs, 10_000));
     this.timer.unref();
   }

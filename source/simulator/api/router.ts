@@ -146,7 +146,10 @@ function engineDirectory(ctx: Context) {
   const engines = [...ctx.fleet.engines.values()];
   return {
     Engines: [...(swarm?.nodes.values() ?? [])].map((node) => {
-      const engine = engines.find((e) => e.swarm === swarm && e.nodeId === node.id);
+      // Nodes a scenario or test added without an engine get one when first asked for, as the manager socket gives them.
+      const engine =
+        engines.find((e) => e.swarm === swarm && e.nodeId === node.id) ??
+        (ctx.fleet.engines.has(node.hostname) ? undefined : ctx.fleet.addEngine(node.hostname, { swarm: swarm!, nodeId: node.id }));
       return { NodeID: node.id, Hostname: node.hostname, ...(engine ? ctx.addressOf(engine.hostname) : {}) };
     }),
   };
