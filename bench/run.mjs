@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { buildScenario } from '../build/simulator/scenarios/index.js';
 import { deployRows } from './deploy.mjs';
+import { engineRows } from './engines.mjs';
 import { simulatorLoad } from './simulator-load.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -354,6 +355,9 @@ if (wanted('real')) {
     log('SKIP: set SWARMDECK_TEST_DOCKER_HOST for the docker CLI figures against a real dockerd');
   }
 }
+
+// ---- 7. node engines: stats, sampling a node, exec's first prompt byte --------------------------
+if (wanted('engines')) await engineRows({ startSim, row, round, log });
 
 results.rows = rows;
 const md = [

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
 
   const flags = {
     host: { type: 'string', shortFlag: 'H', isMultiple: true },
+    nodeHost: { type: 'string', isMultiple: true },
     context: { type: 'string' },
     tlsverify: { type: 'boolean' },
     tlscacert: { type: 'string' },
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
     --context NAME        a docker context (else DOCKER_CONTEXT, else the current one)
     --tlsverify           TLS to a tcp:// host, verified against --tlscacert (else DOCKER_TLS_VERIFY)
     --tlscacert --tlscert --tlskey FILE   the CA and client certificate (else DOCKER_CERT_PATH, ~/.docker)
+    --node-host NODE=URL  a node's own engine (repeatable; else config.yaml nodes:, a context named as the node, ssh)
     --read-only           refuse every action that would change the swarm
 
   Simulator

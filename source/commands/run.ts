@@ -8,6 +8,8 @@ type FrameModule = typeof import('./once-frame.js');
 /** Flags of the console (see cli.tsx). */
 export interface AppFlags {
   host?: string[];
+  /** NODE=URL: where a node's own engine answers (node reach). */
+  nodeHost?: string[];
   context?: string;
   readOnly?: boolean;
   sim?: boolean;
@@ -70,6 +72,15 @@ export async function runApp(flags: AppFlags): Promise<number> {
   ui?.catch(() => {});
   const wrong = refusal(flags);
   if (wrong) return fail(wrong);
+  if (flags.nodeHost?.length) {
+    // Checked now, so a typo is a sentence before anything starts; the console reaches nodes on demand.
+    const { parseNodeHosts } = await import('../docker/node-reach.js');
+    try {
+      parseNodeHosts(flags.nodeHost);
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+  }
 
   let endpoints: Endpoint[];
   let closeSim: (() => Promise<void>) | undefined;

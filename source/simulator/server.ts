@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRouter } from './api/router.js';
+import { createRouter, ENGINE_HEADER, type EngineAddress } from './api/router.js';
 import { Fleet, type EngineRecord } from './model/fleet.js';
 import { registryOf } from './model/registry.js';
 import type { Swarm } from './model/swarm.js';
@@ -86,8 +86,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
   const servers: Server[] = [];
   const sockets = new Set<Socket>();
+  // Filled in once the sockets listen: where each engine is reached (GET /swarmdeck/engines).
+  let host = '';
+  const engineSockets: Record<string, string> = {};
+  const addressOf = (hostname: string): EngineAddress =>
+    engineSockets[hostname] ? { Host: `unix://${engineSockets[hostname]}` } : { Host: host, Headers: { [ENGINE_HEADER]: hostname } };
   const makeServer = (engineOf: () => EngineRecord) => {
-    const server: Server = createServer(createRouter(fleet, engineOf, onTick));
+    const router = createRouter(fleet, engineOf, onTick, addressOf);
+    const server: Server = createServer(router);
+    // docker exec's start hijacks the connection (Upgrade: tcp).
+    server.on('upgrade', (req, socket, head) => void router.upgrade(req, socket, head));
     // Idle keep-alive connections and requests that never finish their headers are closed, so clients that go quiet do not pile up.
     server.keepAliveTimeout = 30_000;
     server.headersTimeout = 30_000;
@@ -103,7 +111,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   let socketPath: string | undefined;
   let ownDir: string | undefined;
-  let host: string;
   if (options.port !== undefined) {
     await listen(server, { port: options.port, host: '127.0.0.1' });
     const address = server.address();
@@ -118,7 +125,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     await listen(server, { path: socketPath });
     host = `unix://${socketPath}`;
   }
-  const engineSockets: Record<string, string> = {};
   if (options.engines) {
     mkdirSync(options.engines, { recursive: true });
     for (const engine of fleet.engines.values()) {

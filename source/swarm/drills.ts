@@ -9,6 +9,10 @@ export const DRILLS = [
   'lose-quorum',
   'regain-quorum',
   'restart-engine',
+  'memory-leak',
+  'fix-leak',
+  'cpu-hog',
+  'fix-hog',
 ] as const;
 
 /** One practice drill. */

@@ -16,6 +16,8 @@ export interface Context {
   fleet: Fleet;
   /** Registers a callback run after every clock advance; returns its remover. */
   onTick: (callback: () => void) => () => void;
+  /** Where a named engine of the simulation is reached (GET /swarmdeck/engines). */
+  addressOf: (hostname: string) => { Host?: string; Headers?: Record<string, string> };
   req: IncomingMessage;
   res: ServerResponse;
   params: string[];

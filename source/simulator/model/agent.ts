@@ -2,6 +2,7 @@
 import { AGENT_DELAY, quantize, STOP_DELAY, type TaskRecord } from './records.js';
 import { isTerminal, type TaskState, taskStateRank } from './types.js';
 import type { Swarm } from './swarm.js';
+import { oomAt } from './runtime.js';
 
 /** Moves a task to a state (with the agent's message and error), and wakes what must react: the agent, the orchestrator and updater when it runs or ends. */
 export function setState(swarm: Swarm, task: TaskRecord, state: TaskState, message: string, err?: string): void {
@@ -43,7 +44,10 @@ export function wake(swarm: Swarm, task: TaskRecord): void {
     return;
   }
   // A crash-looping service's container exits a while after it started (see the crash-loop drill).
-  const delay = task.state === 'running' && swarm.crashing.has(task.serviceId) ? CRASH_AFTER : AGENT_DELAY[task.state];
+  let delay = task.state === 'running' && swarm.crashing.has(task.serviceId) ? CRASH_AFTER : AGENT_DELAY[task.state];
+  // A leaking container is killed when its memory reaches the limit (see runtime.ts).
+  const oom = oomAt(swarm, task);
+  if (oom !== undefined) delay = Math.min(delay ?? Infinity, Math.max(0, oom - swarm.now));
   if (delay !== undefined && node && node.state === 'ready') {
     task.nextAt = quantize(swarm.now + delay);
     swarm.busyTasks.add(task);
@@ -87,12 +91,24 @@ export function runAgents(swarm: Swarm): boolean {
         task.exitCode = 0;
         swarm.setState(task, 'running', 'started');
         break;
-      case 'running':
-        if (!swarm.crashing.has(task.serviceId)) break;
+      case 'running': {
+        const oom = oomAt(swarm, task);
+        if (oom !== undefined && oom <= swarm.now) {
+          // The kernel's OOM killer: SIGKILL, so 128 + 9, and the container says OOMKilled.
+          task.exitCode = 137;
+          task.oomKilled = true;
+          swarm.setState(task, 'failed', 'started', 'task: non-zero exit (137)');
+          break;
+        }
+        if (!swarm.crashing.has(task.serviceId)) {
+          swarm.wake(task);
+          break;
+        }
         task.exitCode = 1;
         // dockerd's words for a container that exited non-zero; the orchestrator restarts it by policy.
         swarm.setState(task, 'failed', 'started', 'task: non-zero exit (1)');
         break;
+      }
       default:
         swarm.wake(task);
     }

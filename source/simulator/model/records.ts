@@ -63,6 +63,8 @@ export interface TaskRecord {
   containerId?: string;
   pid?: number;
   exitCode?: number;
+  /** The kernel killed its container for memory (the leak drill): exit 137. */
+  oomKilled?: boolean;
   startedAt?: number;
   stoppedAt?: number;
 }

@@ -24,6 +24,7 @@ import * as scheduler from './scheduler.js';
 import * as services from './services.js';
 import * as specValidation from './spec-validation.js';
 import * as updater from './updater.js';
+import { newRuntimeState } from './runtime.js';
 
 export type { NodeInit, NodeRecord, PlainObject, ServiceRecord, SwarmEvent, SwarmOptions, TaskRecord } from './records.js';
 export { iso, toTarget } from './records.js';
@@ -44,6 +45,8 @@ export class Swarm {
   readonly brokenImages = new Set<string>();
   /** Services whose containers exit 1 a few seconds after they start (the crash-loop drill). */
   readonly crashing = new Set<string>();
+  /** The runtime drills (memory leaks, CPU hogs) that runtime.ts reads with the clock. */
+  readonly runtime = newRuntimeState();
   readonly clusterId: string;
   readonly createdAt: number;
   readonly events: SwarmEvent[] = [];

@@ -74,15 +74,27 @@ export function listContainers(ctx: Context) {
     .map((t) => summary(ctx, t));
 }
 
-/** GET /containers/{id}/json: by id, id prefix or name. */
-export function inspectContainer(ctx: Context) {
-  const ref = ctx.params[0].replace(/^\//, '');
+/** The task whose container a reference names on this engine (id, unique id prefix, or name), as dockerd looks containers up; else 404. */
+export function findContainer(ctx: Context, raw: string): TaskRecord {
+  const ref = raw.replace(/^\//, '');
   const tasks = containerTasks(ctx);
   const task =
     tasks.find((t) => t.containerId === ref) ??
     tasks.find((t) => names(ctx, t).taskName === ref) ??
     tasks.filter((t) => ref.length > 0 && t.containerId!.startsWith(ref)).find((_t, _i, all) => all.length === 1);
   if (!task) throw errors.noSuchContainer(ref);
+  return task;
+}
+
+/** The container's name as dockerd gives it (service.slot.task), with its leading slash. */
+export const containerName = (ctx: Context, task: TaskRecord) => `/${names(ctx, task).taskName}`;
+
+/** The container's hostname as dockerd sets it: the spec's Hostname, else the first 12 characters of its id. */
+export const hostnameOf = (task: TaskRecord) => String(task.spec.ContainerSpec?.Hostname || '') || task.containerId!.slice(0, 12);
+
+/** GET /containers/{id}/json: by id, id prefix or name. */
+export function inspectContainer(ctx: Context) {
+  const task = findContainer(ctx, ctx.params[0]);
   const s = summary(ctx, task);
   const running = !isTerminal(task.state);
   return {
@@ -95,7 +107,7 @@ export function inspectContainer(ctx: Context) {
       Running: running,
       Paused: false,
       Restarting: false,
-      OOMKilled: false,
+      OOMKilled: Boolean(task.oomKilled),
       Dead: false,
       Pid: running ? (task.pid ?? 0) : 0,
       ExitCode: task.exitCode ?? 0,
@@ -110,6 +122,7 @@ export function inspectContainer(ctx: Context) {
     Platform: 'linux',
     HostConfig: { NetworkMode: 'default' },
     Config: {
+      Hostname: hostnameOf(task),
       Image: s.Image,
       Env: task.spec.ContainerSpec?.Env ?? [],
       Cmd: task.spec.ContainerSpec?.Args ?? null,

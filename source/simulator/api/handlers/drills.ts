@@ -3,6 +3,7 @@ import type { Fleet } from '../../model/fleet.js';
 import type { Swarm } from '../../model/swarm.js';
 import { DRILLS } from '../../../swarm/drills.js';
 import { crashLoop } from '../../model/drills.js';
+import { LEAK_TO_LIMIT, setHog, setLeak } from '../../model/runtime.js';
 
 /** The simulator's practice drills (not the Engine API): incidents staged through the same socket. */
 
@@ -49,6 +50,25 @@ export function drill(ctx: { swarm: Swarm; fleet: Fleet }, name: string, target:
       if (!engine) throw errors.badParameter(`node ${node.hostname} has no engine in this simulation`);
       ctx.fleet.restart(engine);
       return { message: engine.state === 'locked' ? `${node.hostname} restarted locked: run docker swarm unlock on it` : `${node.hostname} restarted` };
+    }
+    case 'memory-leak':
+    case 'fix-leak': {
+      const service = swarm.service(need());
+      setLeak(swarm, service.id, name === 'memory-leak');
+      for (const task of swarm.tasksOf(service.id)) swarm.wake(task);
+      swarm.settle();
+      return {
+        message:
+          name === 'memory-leak'
+            ? `${service.spec.Name} now leaks memory: each container reaches its limit ${LEAK_TO_LIMIT / 1000} s after it starts and is OOM-killed (exit 137)`
+            : `${service.spec.Name} no longer leaks`,
+      };
+    }
+    case 'cpu-hog':
+    case 'fix-hog': {
+      const service = swarm.service(need());
+      setHog(swarm, service.id, name === 'cpu-hog');
+      return { message: name === 'cpu-hog' ? `${service.spec.Name} now uses all the CPU its limit allows` : `${service.spec.Name} is back to its usual CPU` };
     }
     default:
       throw errors.badParameter(`unknown drill "${name}": ${DRILLS.join(', ')}`);

@@ -1,0 +1,101 @@
+import type { NodeReach, NodeRef } from './node-reach.js';
+import { statsFigures, type RawStats, type StatsFigures } from './node-engine.js';
+
+/** Sampling stats for many containers across nodes, within a request budget per node per sweep. */
+
+/** A container to sample, and the node whose engine runs it. */
+export interface SampleTarget {
+  node: NodeRef;
+  containerId: string;
+}
+
+/** What one sweep got: figures per container, why a node's containers have none, and what the budget left for later. */
+export interface SampleResult {
+  figures: Map<string, StatsFigures>;
+  /** Node id -> why its engine could not be asked (its containers are not in figures). */
+  unreachable: Map<string, string>;
+  /** Containers over the budget this sweep (sampled first next time). */
+  deferred: SampleTarget[];
+  /** Requests made and response bytes read, per sweep, for the bench and the budget's tuning. */
+  requests: number;
+  bytes: number;
+}
+
+/** Budget and pacing of a sweep. */
+export interface SampleBudget {
+  /** At most this many stats requests per node per sweep (default 20). */
+  perNode?: number;
+  /** At most this many in flight per node (default 2). */
+  concurrency?: number;
+}
+
+/**
+ * Samples containers' stats with one-shot requests (dockerd answers at once rather than after its
+ * second sample) and computes CPU against the sample this sampler took before: the first sweep of a
+ * container has no CPU figure unless `first` asks for dockerd's own two-sample answer (a second's wait on a real engine).
+ */
+export class StatsSampler {
+  private readonly previous = new Map<string, RawStats>();
+  private readonly backlog: SampleTarget[] = [];
+
+  constructor(
+    private readonly reach: NodeReach,
+    private readonly budget: SampleBudget = {},
+  ) {}
+
+  /** One sweep over `targets` (deferred ones from the last sweep first); nodes are asked in parallel, each within its budget. */
+  async sample(targets: SampleTarget[], options: { first?: 'wait' | 'skip' } = {}): Promise<SampleResult> {
+    const perNode = this.budget.perNode ?? 20;
+    const concurrency = this.budget.concurrency ?? 2;
+    const wanted = new Set(targets.map((t) => t.containerId));
+    const ordered = [...this.backlog.filter((t) => wanted.has(t.containerId)), ...targets];
+    this.backlog.length = 0;
+    const byNode = new Map<string, SampleTarget[]>();
+    const seen = new Set<string>();
+    for (const target of ordered) {
+      if (seen.has(target.containerId)) continue;
+      seen.add(target.containerId);
+      const list = byNode.get(target.node.id) ?? [];
+      if (list.length < perNode) list.push(target);
+      else this.backlog.push(target);
+      byNode.set(target.node.id, list);
+    }
+    const result: SampleResult = { figures: new Map(), unreachable: new Map(), deferred: [...this.backlog], requests: 0, bytes: 0 };
+    await Promise.all(
+      [...byNode.values()].map(async (list) => {
+        const node = list[0].node;
+        let engine;
+        try {
+          engine = await this.reach.engine(node);
+        } catch (error) {
+          result.unreachable.set(node.id, (error as Error).message);
+          return;
+        }
+        const queue = [...list];
+        const worker = async () => {
+          for (let target = queue.shift(); target; target = queue.shift()) {
+            const before = this.previous.get(target.containerId);
+            try {
+              const raw = await engine.stats(target.containerId, Boolean(before) || options.first !== 'wait');
+              result.requests += 1;
+              result.bytes += JSON.stringify(raw).length;
+              result.figures.set(target.containerId, statsFigures(raw, before));
+              this.previous.set(target.containerId, raw);
+            } catch (error) {
+              result.requests += 1;
+              // A container gone between listing and sampling is not the node's fault.
+              if ((error as { status?: number }).status === 404) continue;
+              result.unreachable.set(node.id, (error as Error).message);
+              this.reach.drop(node, `${node.hostname}: ${(error as Error).message}`);
+              return;
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(concurrency, list.length) }, worker));
+      }),
+    );
+    // Forget containers no longer asked about, so the memory follows what is on screen.
+    for (const id of this.previous.keys()) if (!wanted.has(id)) this.previous.delete(id);
+    return result;
+  }
+}
