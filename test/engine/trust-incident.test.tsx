@@ -42,7 +42,7 @@ describe.skipIf(!host || !ctl)('nothing on the screen lies during an incident, o
 
   /** The replica count `docker service ls` shows for a service now (the listing with status, as the CLI asks). */
   const cliCount = async (name: string) => {
-    const [s] = (await docker.listServices({ filters: { name: [name] }, status: true } as any)) as any[];
+    const [s] = (await docker.listServices({ filters: { name: [name] }, status: true } as any)) as unknown as any[];
     return `${s.ServiceStatus.RunningTasks}/${s.ServiceStatus.DesiredTasks}`;
   };
 

@@ -42,6 +42,17 @@ describe('the rollout tracker', () => {
     const tasks = [task('a', 'api:2', 'running'), task('b', 'api:2', 'starting'), task('c', 'api:1', 'running')];
     expect(rolloutLines(service('updating'), tasks, NOW)!.lines[0]).toContain('1/3 tasks on the new spec');
   });
+
+  test("a task is on the new spec only when its whole spec is the service's: a placement change is not an image change", () => {
+    const placed = { ContainerSpec: { Image: 'api:2' }, Placement: { Constraints: ['node.labels.zone==b'] } };
+    const s = service('updating', { TaskTemplate: placed });
+    const tasks = [
+      { ...task('a', 'api:2', 'running'), Spec: { Placement: { Constraints: ['node.labels.zone==b'] }, ContainerSpec: { Image: 'api:2' } } },
+      task('b', 'api:2', 'running'),
+      task('c', 'api:2', 'running'),
+    ] as SwarmTask[];
+    expect(rolloutLines(s, tasks, NOW)!.lines[0]).toContain('1/3 tasks on the new spec');
+  });
 });
 
 describe('the why-block during a rollout', () => {

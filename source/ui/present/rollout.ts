@@ -3,7 +3,8 @@ import { matchesConstraints, parseConstraint, type Constraint } from '../../swar
 import type { SwarmNode, SwarmService, SwarmTask } from '../../docker/types.js';
 import { inert } from '../sanitize.js';
 import { ago } from './format.js';
-import { countRestarts, CRASH_LOOP_RESTARTS, RESTART_WINDOW } from '../../store/sync/restarts.js';
+import { canonical } from '../../store/task-spec.js';
+import { countRestarts, CRASH_LOOP_RESTARTS, restartsText } from '../../store/sync/restarts.js';
 
 /** Lines shown above a service's tasks: its rollout, and why tasks are missing. */
 export interface Banner {
@@ -13,11 +14,8 @@ export interface Banner {
 
 const seconds = (ns: number | undefined) => (ns === undefined ? undefined : `${Math.round(ns / 1e9)}s`);
 
-/** The fields that make a task "of the current spec" for the tracker. */
-const specKey = (template: unknown) => {
-  const t = (template ?? {}) as { ContainerSpec?: { Image?: string; Env?: string[]; Args?: string[] }; ForceUpdate?: number };
-  return JSON.stringify([t.ContainerSpec?.Image, t.ContainerSpec?.Env ?? [], t.ContainerSpec?.Args ?? [], t.ForceUpdate ?? 0]);
-};
+/** A task is "of the current spec" for the tracker when its whole spec is the service's (not only its image, env, args or force). */
+const specKey = canonical;
 
 const ROLLING = ['updating', 'paused', 'rollback_started', 'rollback_paused'];
 
@@ -82,13 +80,12 @@ export function whyNotRunning(service: SwarmService, tasks: SwarmTask[], now: nu
 }
 
 /** A crash loop, said whether or not a task happens to run this second: restarts in the window, and the last exit. */
-export function crashLoopLines(tasks: SwarmTask[], now: number): Banner | undefined {
-  const restarts = countRestarts(tasks, now);
+export function crashLoopLines(tasks: SwarmTask[], now: number, template?: unknown): Banner | undefined {
+  const restarts = countRestarts(tasks, now, template);
   if (!restarts || restarts.worstSlot < CRASH_LOOP_RESTARTS) return undefined;
-  const minutes = RESTART_WINDOW / 60_000;
   return {
     lines: [
-      `Crash loop: ${restarts.count} restarts in ${minutes}m; last exit ${ago(restarts.lastAt, now)}: ${inert(restarts.lastError ?? '')}`,
+      `Crash loop: ${restartsText(restarts)}; last exit ${ago(restarts.lastAt, now)}: ${inert(restarts.lastError ?? '')}`,
       '  l shows the logs of the last tasks; the restart policy keeps restarting it',
     ],
     color: 'red',
@@ -97,7 +94,7 @@ export function crashLoopLines(tasks: SwarmTask[], now: number): Banner | undefi
 
 /** The banners over a service's tasks, rollout first; a crash loop replaces the why-block, which would come and go with it. */
 export function serviceBanners(service: SwarmService, tasks: SwarmTask[], now: number): Banner[] {
-  const loop = crashLoopLines(tasks, now);
+  const loop = crashLoopLines(tasks, now, service.Spec.TaskTemplate);
   return [rolloutLines(service, tasks, now), loop ?? whyNotRunning(service, tasks, now)].filter((b): b is Banner => b !== undefined);
 }
 

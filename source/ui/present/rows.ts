@@ -3,7 +3,7 @@ import type { ActionRecord } from '../../store/action-log.js';
 import { inert } from '../sanitize.js';
 import type { Column, Row } from '../components/table.js';
 import { ago, bytes, cpus, naturalCompare, title } from './format.js';
-import { CRASH_LOOP_RESTARTS, RESTART_WINDOW } from '../../store/sync/restarts.js';
+import { CRASH_LOOP_RESTARTS, restartsText } from '../../store/sync/restarts.js';
 
 /** A service's image without the digest pin. */
 export const imageOf = (spec: SwarmService['Spec'] | SwarmTask['Spec'] | undefined) =>
@@ -78,7 +78,7 @@ export function ports(service: SwarmService): string {
 export function replicas(service: SwarmService): string {
   const status = service.ServiceStatus;
   if (!status) return '';
-  const restarts = service.Restarts ? ` (${service.Restarts.count} restart${service.Restarts.count === 1 ? '' : 's'} in ${RESTART_WINDOW / 60_000}m)` : '';
+  const restarts = service.Restarts ? ` (${restartsText(service.Restarts)})` : '';
   return `${status.RunningTasks}/${status.DesiredTasks}${onDownNodes(service.OnDownNodes)}${restarts}`;
 }
 
