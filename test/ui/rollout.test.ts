@@ -52,6 +52,15 @@ describe('the rollout tracker', () => {
       task('c', 'api:2', 'running'),
     ] as SwarmTask[];
     expect(rolloutLines(s, tasks, NOW)!.lines[0]).toContain('1/3 tasks on the new spec');
+    // As dockerd: a task whose node satisfies the new placement is left as it is, and is done.
+    const node = (id: string, zone: string) => ({
+      ID: id,
+      Spec: { Role: 'worker', Labels: { zone } },
+      Description: { Hostname: id },
+      Status: { State: 'ready' },
+    });
+    const onNodes = [tasks[0], { ...tasks[1], NodeID: 'nb' }, { ...tasks[2], NodeID: 'na' }] as SwarmTask[];
+    expect(rolloutLines(s, onNodes, NOW, [node('na', 'a'), node('nb', 'b')] as any)!.lines[0]).toContain('2/3 tasks on the new spec');
   });
 });
 

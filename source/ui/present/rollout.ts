@@ -17,13 +17,36 @@ const seconds = (ns: number | undefined) => (ns === undefined ? undefined : `${M
 /** A task is "of the current spec" for the tracker when its whole spec is the service's (not only its image, env, args or force). */
 const specKey = canonical;
 
+const targetOf = (n: SwarmNode) => ({
+  id: n.ID,
+  hostname: n.Description?.Hostname ?? '',
+  role: n.Spec.Role,
+  labels: n.Spec.Labels ?? {},
+  os: n.Description?.Platform?.OS,
+  arch: n.Description?.Platform?.Architecture,
+});
+
+/**
+ * Whether the updater is done with a task: its whole spec is the service's, or (as dockerd's
+ * IsTaskDirty) only its placement differs and its node satisfies the new constraints: dockerd
+ * leaves such a task running, with its old spec, and never replaces it.
+ */
+function isCurrent(template: unknown, task: SwarmTask, nodes: SwarmNode[] | undefined): boolean {
+  if (specKey(template) === specKey(task.Spec)) return true;
+  const t = (template ?? {}) as { Placement?: { Constraints?: string[] } };
+  if (!nodes || specKey({ ...t, Placement: undefined }) !== specKey({ ...(task.Spec ?? {}), Placement: undefined })) return false;
+  const node = nodes.find((n) => n.ID === task.NodeID);
+  const constraints = (t.Placement?.Constraints ?? []).map(parseConstraint).filter((c): c is Constraint => typeof c !== 'string');
+  return node !== undefined && matchesConstraints(targetOf(node), constraints);
+}
+
 const ROLLING = ['updating', 'paused', 'rollback_started', 'rollback_paused'];
 
 /**
  * The rollout tracker: for a service updating or rolling back, how many tasks run the new spec,
  * failures against the allowed ratio, the monitor window, and paused states with their reason.
  */
-export function rolloutLines(service: SwarmService, tasks: SwarmTask[], now: number): Banner | undefined {
+export function rolloutLines(service: SwarmService, tasks: SwarmTask[], now: number, nodes?: SwarmNode[]): Banner | undefined {
   const status = service.UpdateStatus;
   if (!status || !ROLLING.includes(status.State)) return undefined;
   const rollback = status.State.startsWith('rollback');
@@ -33,7 +56,7 @@ export function rolloutLines(service: SwarmService, tasks: SwarmTask[], now: num
   const target = specKey(service.Spec.TaskTemplate);
   const current = tasks.filter((t) => t.DesiredState === 'running');
   // On the new spec means running it: a task of the new spec still starting (or failing) is not there yet.
-  const updated = current.filter((t) => specKey(t.Spec) === target && t.Status.State === 'running');
+  const updated = current.filter((t) => isCurrent(service.Spec.TaskTemplate, t, nodes) && t.Status.State === 'running');
   const started = Date.parse(status.StartedAt ?? '') || 0;
   const failed = tasks.filter((t) => ['failed', 'rejected'].includes(t.Status.State) && specKey(t.Spec) === target && Date.parse(t.CreatedAt ?? '') >= started);
   const desired = service.ServiceStatus?.DesiredTasks ?? current.length;
@@ -93,9 +116,9 @@ export function crashLoopLines(tasks: SwarmTask[], now: number, template?: unkno
 }
 
 /** The banners over a service's tasks, rollout first; a crash loop replaces the why-block, which would come and go with it. */
-export function serviceBanners(service: SwarmService, tasks: SwarmTask[], now: number): Banner[] {
+export function serviceBanners(service: SwarmService, tasks: SwarmTask[], now: number, nodes?: SwarmNode[]): Banner[] {
   const loop = crashLoopLines(tasks, now, service.Spec.TaskTemplate);
-  return [rolloutLines(service, tasks, now), loop ?? whyNotRunning(service, tasks, now)].filter((b): b is Banner => b !== undefined);
+  return [rolloutLines(service, tasks, now, nodes), loop ?? whyNotRunning(service, tasks, now)].filter((b): b is Banner => b !== undefined);
 }
 
 /**
