@@ -7,9 +7,16 @@ export function onCurrentSpec(template: unknown, taskSpec: unknown): boolean {
   return canonical(template) === canonical(taskSpec);
 }
 
-/** A value as a string that two equal specs share: keys sorted, empty arrays, objects and nulls left out. */
+/**
+ * A task template as a string that two equal specs share: keys sorted, empty arrays, objects and
+ * nulls left out, and the fields dockerd 20.10 shows on a service's template but never on its tasks'
+ * (seen on the real swarm: Runtime, ContainerSpec.StopGracePeriod), which would make every task old.
+ */
 export function canonical(value: unknown): string {
-  return JSON.stringify(normal(value) ?? {});
+  const spec = (value ?? {}) as { Runtime?: unknown; ContainerSpec?: { StopGracePeriod?: unknown } };
+  const { Runtime: _runtime, ...rest } = spec;
+  const container = rest.ContainerSpec ? (({ StopGracePeriod: _grace, ...c }) => c)(rest.ContainerSpec) : undefined;
+  return JSON.stringify(normal({ ...rest, ContainerSpec: container }) ?? {});
 }
 
 function normal(value: unknown): unknown {
