@@ -72,3 +72,54 @@ describe('q means back everywhere', () => {
     await c.waitFor(/^ Services \(6\)/m);
   });
 });
+
+describe('what is shown', () => {
+  test('host-mode published ports are not shown as the routing mesh (*:P->T), and mesh ports are as docker service ls shows them', async () => {
+    c = await startConsole({ width: 200 });
+    await c.waitFor('flaskontesting');
+    await c.swarm.docker.createService({
+      Name: 'hostport',
+      TaskTemplate: { ContainerSpec: { Image: 'nginx:1.27-alpine' } },
+      EndpointSpec: {
+        Ports: [
+          { Protocol: 'tcp', TargetPort: 8080, PublishedPort: 18080, PublishMode: 'host' },
+          { Protocol: 'tcp', TargetPort: 81, PublishedPort: 18081, PublishMode: 'ingress' },
+        ],
+      },
+    } as any);
+    const frame = await c.waitFor(/hostport .*18080/, 10_000);
+    const row = frame.split('\n').find((l) => l.startsWith('hostport '))!;
+    expect(row).toContain('*:18081->81/tcp, 18080->8080/tcp (host)');
+    expect(row).not.toContain('*:18080');
+  });
+
+  test('node labels are a column of the nodes view, and the filter matches them', async () => {
+    c = await startConsole({ width: 200 });
+    await c.waitFor('flaskontesting');
+    const node = [...c.swarm.sim.swarm.nodes.values()].find((n) => n.hostname === 'core-02')!;
+    const inspected = await c.swarm.docker.getNode(node.id).inspect();
+    await c.swarm.docker.getNode(node.id).update({ version: inspected.Version.Index, ...inspected.Spec, Labels: { gpu: 'true' } });
+    await c.press('1');
+    const frame = await c.waitFor(/core-02 .*gpu=true/, 10_000);
+    expect(frame).toMatch(/CPUS\s+MEMORY\s+LABELS\s+TASKS/);
+    await c.press('/', ...'gpu=true'.split(''), KEY.enter);
+    const filtered = await c.waitFor('filter: /gpu=true (1 of 5)');
+    expect(filtered).toMatch(/^core-02 /m);
+    expect(filtered).not.toMatch(/^core-01 /m);
+  });
+
+  test('the why-block names the placement constraint that no node matches', async () => {
+    c = await startConsole({ width: 200 });
+    await c.waitFor('flaskontesting');
+    await c.swarm.docker.createService({
+      Name: 'needsgpu',
+      TaskTemplate: { ContainerSpec: { Image: 'nginx:1.27-alpine' }, Placement: { Constraints: ['node.labels.gpu==true', 'node.role!=nothing'] } },
+    } as any);
+    for (let i = 0; i < 20; i++) c.swarm.advance(500);
+    await c.waitFor(/needsgpu\s+replicated\s+0\/1/, 10_000);
+    await c.selectRow('needsgpu');
+    await c.press(KEY.enter);
+    const frame = await c.waitFor('node.labels.gpu==true: no node matches', 10_000);
+    expect(frame).not.toContain('node.role!=nothing: no node matches');
+  });
+});

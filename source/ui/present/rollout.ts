@@ -75,7 +75,7 @@ export function rolloutLines(service: SwarmService, tasks: SwarmTask[], now: num
  * "Why isn't it running?": when fewer tasks run than are wanted, the reasons from the tasks (pending
  * ones and recent failures), grouped, with how many and the latest time, most frequent first.
  */
-export function whyNotRunning(service: SwarmService, tasks: SwarmTask[], now: number): Banner | undefined {
+export function whyNotRunning(service: SwarmService, tasks: SwarmTask[], now: number, nodes?: SwarmNode[]): Banner | undefined {
   const status = service.ServiceStatus;
   if (!status || status.RunningTasks >= status.DesiredTasks) return undefined;
   // During a rollout the updater stops a task before it starts its replacement (stop-first): that
@@ -99,7 +99,17 @@ export function whyNotRunning(service: SwarmService, tasks: SwarmTask[], now: nu
   if (sorted.length === 0) lines.push('  no task reports an error yet (starting, or waiting for a node)');
   for (const [reason, { count, latest }] of sorted.slice(0, 3)) lines.push(`  ${count}x ${inert(reason)} (latest ${ago(latest, now)})`);
   if (sorted.length > 3) lines.push(`  and ${sorted.length - 3} other reasons in the task history below`);
+  if (nodes && sorted.some(([reason]) => /constraint/i.test(reason))) lines.push(...unmatched(service, nodes).map((c) => `  ${inert(c)}: no node matches`));
   return { lines, color: 'yellow' };
+}
+
+/** The placement constraints of a service that no node satisfies (each on its own), as written. */
+export function unmatched(service: SwarmService, nodes: SwarmNode[]): string[] {
+  const expressions = (service.Spec.TaskTemplate as { Placement?: { Constraints?: string[] } } | undefined)?.Placement?.Constraints ?? [];
+  return expressions.filter((expression) => {
+    const parsed = parseConstraint(expression);
+    return typeof parsed !== 'string' && !nodes.some((n) => matchesConstraints(targetOf(n), [parsed]));
+  });
 }
 
 /** A crash loop, said whether or not a task happens to run this second: restarts in the window, and the last exit. */
@@ -118,7 +128,7 @@ export function crashLoopLines(tasks: SwarmTask[], now: number, template?: unkno
 /** The banners over a service's tasks, rollout first; a crash loop replaces the why-block, which would come and go with it. */
 export function serviceBanners(service: SwarmService, tasks: SwarmTask[], now: number, nodes?: SwarmNode[]): Banner[] {
   const loop = crashLoopLines(tasks, now, service.Spec.TaskTemplate);
-  return [rolloutLines(service, tasks, now, nodes), loop ?? whyNotRunning(service, tasks, now)].filter((b): b is Banner => b !== undefined);
+  return [rolloutLines(service, tasks, now, nodes), loop ?? whyNotRunning(service, tasks, now, nodes)].filter((b): b is Banner => b !== undefined);
 }
 
 /**

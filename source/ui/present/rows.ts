@@ -21,8 +21,11 @@ export const NODE_COLUMNS: Column[] = [
   { title: 'AVAILABILITY', priority: 2 },
   { title: 'MANAGER STATUS', priority: 3 },
   { title: 'ENGINE', priority: 7 },
-  { title: 'CPU', priority: 5, align: 'right' },
+  // Capacity, not use: what the node has (docker node inspect's Resources), as issue 25 names them.
+  { title: 'CPUS', priority: 5, align: 'right' },
   { title: 'MEMORY', priority: 5, align: 'right' },
+  // Placement constraints name them: shown when there is room (else Ctrl+W), and the filter matches them.
+  { title: 'LABELS', priority: 8 },
   { title: 'TASKS', priority: 4, align: 'right' },
 ];
 
@@ -48,6 +51,11 @@ export function nodeRow(node: SwarmNode, taskCount: number | undefined): Row {
       inert(node.Description?.Engine?.EngineVersion ?? ''),
       cpus(node.Description?.Resources?.NanoCPUs),
       bytes(node.Description?.Resources?.MemoryBytes),
+      inert(
+        Object.entries(node.Spec.Labels ?? {})
+          .map(([k, v]) => (v ? `${k}=${v}` : k))
+          .join(' '),
+      ),
       taskCount === undefined ? '' : String(taskCount),
     ],
     color: down ? 'red' : drained ? 'yellow' : undefined,
@@ -65,13 +73,22 @@ export const SERVICE_COLUMNS: Column[] = [
   { title: 'UPDATE', priority: 3 },
 ];
 
-/** Published ports, as `docker service ls` writes them. */
+/**
+ * Published ports: the routing mesh's as `docker service ls` writes them (*:PUBLISHED->TARGET); a
+ * host-mode port, which the CLI leaves out of that list (it is no mesh: only the nodes running a task
+ * listen on it), as `PUBLISHED->TARGET/tcp (host)`.
+ */
 export function ports(service: SwarmService): string {
-  const list = service.Endpoint?.Ports ?? service.Spec.EndpointSpec?.Ports ?? [];
-  return list
-    .filter((p) => p.PublishedPort)
-    .map((p) => `*:${p.PublishedPort}->${p.TargetPort}/${p.Protocol ?? 'tcp'}`)
-    .join(', ');
+  const list = (service.Endpoint?.Ports ?? service.Spec.EndpointSpec?.Ports ?? []) as {
+    PublishedPort?: number;
+    TargetPort?: number;
+    Protocol?: string;
+    PublishMode?: string;
+  }[];
+  const published = list.filter((p) => p.PublishedPort);
+  const mesh = published.filter((p) => p.PublishMode !== 'host').map((p) => `*:${p.PublishedPort}->${p.TargetPort}/${p.Protocol ?? 'tcp'}`);
+  const host = published.filter((p) => p.PublishMode === 'host').map((p) => `${p.PublishedPort}->${p.TargetPort}/${p.Protocol ?? 'tcp'} (host)`);
+  return [...mesh, ...host].join(', ');
 }
 
 /** running/desired, from ServiceStatus. */
