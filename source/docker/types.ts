@@ -70,6 +70,9 @@ export interface ServiceRestarts {
   /** The newest exit's error and time (ms). */
   lastError?: string;
   lastAt?: number;
+  /** A slot holds as many ended tasks as dockerd keeps: there may have been more (count is a floor); every: ms between the kept exits. */
+  capped?: boolean;
+  every?: number;
 }
 
 /** A swarm task. */

@@ -123,7 +123,9 @@ export type CommandId =
  * no other file defines a key.
  */
 export const BINDINGS: readonly Binding[] = [
-  { id: 'quit', keys: ['q', 'ctrl+c'], pane: 'global', description: 'quit', hint: 'quit' },
+  // q is back everywhere, as in a pager: it quits only from a root view, so a drill-down is never lost to it.
+  { id: 'close', keys: ['q'], pane: 'global', description: 'back, as a pager does; quits from a root view (nothing under it)', hint: 'back/quit' },
+  { id: 'quit', keys: ['ctrl+c'], pane: 'global', description: 'quit' },
   { id: 'command', keys: [':'], pane: 'global', description: 'command line: a view (:nodes, :stacks, :map, ... see below), or :q', hint: 'command' },
   { id: 'filter', keys: ['/'], pane: 'global', description: 'filter the list', hint: 'filter' },
   { id: 'help', keys: ['?'], pane: 'global', description: 'help: every key', hint: 'help' },

@@ -22,6 +22,10 @@ export interface Prompt {
   text: string;
   /** The object the prompt acts on (a service id for scale). */
   target?: string;
+  /** Scale: every marked service, when rows are marked (target is then the first). */
+  targets?: string[];
+  /** A typed confirmation of marked rows: what it runs (instead of request). */
+  onConfirm?: () => void;
   /** For a typed confirmation: the text that confirms, and the action it sends. */
   expected?: string;
   request?: ActionRequest;

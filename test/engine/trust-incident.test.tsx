@@ -42,7 +42,7 @@ describe.skipIf(!host || !ctl)('nothing on the screen lies during an incident, o
 
   /** The replica count `docker service ls` shows for a service now (the listing with status, as the CLI asks). */
   const cliCount = async (name: string) => {
-    const [s] = (await docker.listServices({ filters: { name: [name] }, status: true } as any)) as any[];
+    const [s] = (await docker.listServices({ filters: { name: [name] }, status: true } as any)) as unknown as any[];
     return `${s.ServiceStatus.RunningTasks}/${s.ServiceStatus.DesiredTasks}`;
   };
 
@@ -89,5 +89,22 @@ describe.skipIf(!host || !ctl)('nothing on the screen lies during an incident, o
     }
     expect(count).not.toBe('2/2');
     await c.waitFor(new RegExp(`${name}\\s+replicated\\s+${count}`), 6_000);
+  }, 240_000);
+
+  test('a crash loop fixed by an update stops being flagged once the new task runs, though its old exits are in the window', async () => {
+    const name = `${PREFIX}-loop`;
+    await docker.createService({
+      Name: name,
+      TaskTemplate: { ContainerSpec: { Image: IMAGE, Args: ['sh', '-c', 'sleep 1; exit 3'] }, RestartPolicy: { Condition: 'any', Delay: 1_000_000_000 } },
+      Mode: { Replicated: { Replicas: 1 } },
+      EndpointSpec: { Mode: 'dnsrr' },
+    } as any);
+    await c.waitFor(new RegExp(`${name}\\s+replicated\\s+[01]/1 \\(.*restarts in 10m.*crash loop`), 120_000);
+    const service = docker.getService(name);
+    const inspected = await service.inspect();
+    inspected.Spec.TaskTemplate.ContainerSpec.Args = ['sleep', '100000'];
+    await service.update({ version: inspected.Version.Index, ...inspected.Spec });
+    const frame = await c.waitFor((f) => new RegExp(`${name}\\s+replicated\\s+1/1`).test(f) && !new RegExp(`${name}.*(restarts|crash)`).test(f), 60_000);
+    expect(frame).not.toMatch(new RegExp(`${name}.*crash loop`));
   }, 240_000);
 });

@@ -45,11 +45,11 @@ describe.skipIf(!host || !ctl)('what the screen says is true, on a real swarm of
       Mode: { Replicated: { Replicas: 1 } },
       EndpointSpec: { Mode: 'dnsrr' },
     } as any);
-    const frame = await c.waitFor(new RegExp(`${name}\\s+replicated\\s+[01]/1 \\([3-9]\\d* restarts in 10m\\).*crash loop`), 120_000);
+    const frame = await c.waitFor(new RegExp(`${name}\\s+replicated\\s+[01]/1 \\([3-9]\\d*\\+? restarts in 10m(, every ~\\d+s)?\\).*crash loop`), 120_000);
     expect(frame).toMatch(/services \d+ \(1 crash-looping\)/);
     await c.selectRow(name);
     await c.press(KEY.enter);
-    await c.waitFor(/Crash loop: \d+ restarts in 10m; last exit .* ago: task: non-zero exit \(3\)/, 30_000);
+    await c.waitFor(/Crash loop: \d+\+? restarts in 10m(, every ~\d+s)?; last exit .* ago: task: non-zero exit \(3\)/, 30_000);
     await c.press(KEY.escape);
     await docker.getService(name).remove();
   });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { SwarmTask } from '../../source/docker/types.js';
-import { countRestarts } from '../../source/store/sync/restarts.js';
+import { countRestarts, restartsText } from '../../source/store/sync/restarts.js';
 import { crashLooping } from '../../source/ui/present/rows.js';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
@@ -30,5 +30,22 @@ describe('restarts from the task history', () => {
 
   test('exits older than ten minutes are not counted', () => {
     expect(countRestarts([failed(1, 700), failed(1, 800)], NOW)).toBeUndefined();
+  });
+});
+
+describe('restarts against the current spec, and past what dockerd keeps', () => {
+  const withSpec = (task: SwarmTask, image: string) => ({ ...task, Spec: { ContainerSpec: { Image: image } } }) as SwarmTask;
+
+  test('exits of the old spec do not count once the service has a new one: the fix ends the crash loop', () => {
+    const tasks = [failed(1, 60), failed(1, 50), failed(1, 40)].map((t) => withSpec(t, 'app:1'));
+    expect(countRestarts(tasks, NOW, { ContainerSpec: { Image: 'app:1' } })).toMatchObject({ count: 3 });
+    expect(countRestarts(tasks, NOW, { ContainerSpec: { Image: 'app:2' } })).toBeUndefined();
+  });
+
+  test('a slot with as many ended tasks as dockerd keeps is a floor, with a rate: "4+ restarts in 10m, every ~11s"', () => {
+    const tasks = [failed(1, 44), failed(1, 33), failed(1, 22), failed(1, 11)];
+    const r = countRestarts(tasks, NOW)!;
+    expect(restartsText(r)).toBe('4+ restarts in 10m, every ~11s');
+    expect(restartsText(countRestarts(tasks.slice(1), NOW)!)).toBe('3 restarts in 10m');
   });
 });

@@ -48,7 +48,7 @@ describe('marks', () => {
     await c.waitFor('Pause core-03?');
   });
 
-  test('Ctrl+D on marked services removes them all after one confirmation', async () => {
+  test('Ctrl+D on marked services removes them all after one confirmation and the count typed', async () => {
     c = await startConsole({ width: 160 });
     await c.waitFor('flaskontesting');
     await c.selectRow('redis');
@@ -60,6 +60,8 @@ describe('marks', () => {
     expect(dialog).toContain('docker service rm redis');
     expect(dialog).toContain('docker service rm counter');
     await c.press('y');
+    await c.waitFor('type 2 services to go ahead');
+    await c.press(...'2 services'.split(''), KEY.enter);
     await c.waitFor('2 of 2 done');
     expect(serviceNames()).not.toContain('redis');
     expect(serviceNames()).not.toContain('counter');

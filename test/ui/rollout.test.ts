@@ -42,6 +42,26 @@ describe('the rollout tracker', () => {
     const tasks = [task('a', 'api:2', 'running'), task('b', 'api:2', 'starting'), task('c', 'api:1', 'running')];
     expect(rolloutLines(service('updating'), tasks, NOW)!.lines[0]).toContain('1/3 tasks on the new spec');
   });
+
+  test("a task is on the new spec only when its whole spec is the service's: a placement change is not an image change", () => {
+    const placed = { ContainerSpec: { Image: 'api:2' }, Placement: { Constraints: ['node.labels.zone==b'] } };
+    const s = service('updating', { TaskTemplate: placed });
+    const tasks = [
+      { ...task('a', 'api:2', 'running'), Spec: { Placement: { Constraints: ['node.labels.zone==b'] }, ContainerSpec: { Image: 'api:2' } } },
+      task('b', 'api:2', 'running'),
+      task('c', 'api:2', 'running'),
+    ] as SwarmTask[];
+    expect(rolloutLines(s, tasks, NOW)!.lines[0]).toContain('1/3 tasks on the new spec');
+    // As dockerd: a task whose node satisfies the new placement is left as it is, and is done.
+    const node = (id: string, zone: string) => ({
+      ID: id,
+      Spec: { Role: 'worker', Labels: { zone } },
+      Description: { Hostname: id },
+      Status: { State: 'ready' },
+    });
+    const onNodes = [tasks[0], { ...tasks[1], NodeID: 'nb' }, { ...tasks[2], NodeID: 'na' }] as SwarmTask[];
+    expect(rolloutLines(s, onNodes, NOW, [node('na', 'a'), node('nb', 'b')] as any)!.lines[0]).toContain('2/3 tasks on the new spec');
+  });
 });
 
 describe('the why-block during a rollout', () => {

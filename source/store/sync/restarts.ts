@@ -1,5 +1,6 @@
 import type { ServiceRestarts, SwarmService, SwarmTask } from '../../docker/types.js';
 import type { DockerError } from '../../docker/client.js';
+import { canonical } from '../task-spec.js';
 import type { SyncCore } from './core.js';
 
 /** How far back restarts are counted, ms. */
@@ -20,26 +21,54 @@ const SHOWN_CHECK = 60_000;
 /** A service whose history showed no exit is not suspected again for this long, ms: one scaling up is short for minutes. */
 const CLEARED_FOR = 30_000;
 
-/** Container exits of a service's tasks in the window, from its task history (failed, and complete: a container that exited 0 is restarted too). */
-export function countRestarts(tasks: SwarmTask[], now: number): ServiceRestarts | undefined {
+/**
+ * How many tasks a slot keeps in dockerd's history (the swarm's TaskHistoryRetentionLimit, 5 by
+ * default, the running one included): a slot with this many ended ones may have restarted more.
+ */
+export const KEPT_PER_SLOT = 4;
+
+/**
+ * Container exits of a service's tasks in the window, from its task history (failed, and complete: a
+ * container that exited 0 is restarted too). With `template`, only the tasks of that spec count:
+ * an update or edit that fixes a crash loop ends it, whatever its old tasks did.
+ */
+export function countRestarts(tasks: SwarmTask[], now: number, template?: unknown): ServiceRestarts | undefined {
   let count = 0;
   const slots = new Map<string, number>();
   let lastAt = -Infinity;
+  let firstAt = Infinity;
   let lastError: string | undefined;
+  const current = template === undefined ? undefined : canonical(template);
   for (const task of tasks) {
     const state = task.Status.State;
     if (state !== 'failed' && state !== 'complete') continue;
     const at = Date.parse(task.Status.Timestamp ?? '');
     if (!(at > now - RESTART_WINDOW)) continue;
+    if (current !== undefined && canonical(task.Spec) !== current) continue;
     count += 1;
     const slot = task.Slot ? `s${task.Slot}` : `n${task.NodeID ?? ''}`;
     slots.set(slot, (slots.get(slot) ?? 0) + 1);
+    firstAt = Math.min(firstAt, at);
     if (at > lastAt) {
       lastAt = at;
       lastError = task.Status.Err || `exited ${task.Status.ContainerStatus?.ExitCode ?? 0}`;
     }
   }
-  return count === 0 ? undefined : { count, worstSlot: Math.max(...slots.values()), lastError, lastAt };
+  if (count === 0) return undefined;
+  const worstSlot = Math.max(...slots.values());
+  // dockerd keeps only the last few tasks of a slot: past that, the count is a floor, and the gaps between the kept exits give the rate.
+  const capped = worstSlot >= KEPT_PER_SLOT;
+  const every = capped && count > 1 ? (lastAt - firstAt) / (count - 1) : undefined;
+  return { count, worstSlot, lastError, lastAt, ...(capped ? { capped, every } : {}) };
+}
+
+/** "3 restarts in 10m"; "4+ restarts in 10m, every ~11s" where dockerd's history may hold fewer than there were. */
+export function restartsText(r: ServiceRestarts): string {
+  const window = `in ${RESTART_WINDOW / 60_000}m`;
+  if (!r.capped) return `${r.count} restart${r.count === 1 ? '' : 's'} ${window}`;
+  const every =
+    r.every === undefined ? '' : `, every ~${r.every < 120_000 ? `${Math.max(1, Math.round(r.every / 1000))}s` : `${Math.round(r.every / 60_000)}m`}`;
+  return `${r.count}+ restarts ${window}${every}`;
 }
 
 /**
@@ -148,7 +177,7 @@ export class Restarts {
       // (Not read this round: what is shown stays until the next.)
       if (!read) return;
       for (const [id, tasks] of read) {
-        const restarts = countRestarts(tasks, now);
+        const restarts = countRestarts(tasks, now, services.get(id)?.Spec.TaskTemplate);
         if (!restarts) {
           // Short (scaling up, say) with no exit in its history: not a suspect, for a while.
           this.suspects.delete(id);

@@ -36,7 +36,8 @@ export const CHANGE_COMMANDS = {
     const marked = markedOf(c, c.state.services, (s) => s.ID);
     if (marked.length > 0) {
       const requests = marked.map((s) => ({ verb: 'remove', service: { id: s.ID, name: s.Spec.Name ?? s.ID } }) as const);
-      return batch(c, 'Remove', requests, 'Their tasks are stopped and the services are gone. There is no undo.');
+      // As for one service: typed, so that a bounced key cannot remove several.
+      return batch(c, 'Remove', requests, 'Their tasks are stopped and the services are gone. There is no undo.', `${requests.length} services`);
     }
     const service = selectedService(c);
     if (!service) return;

@@ -11,7 +11,7 @@ import { NODE_COMMANDS } from './node-commands.js';
 import { dialogKey, promptKey, type PressedKey } from './prompt.js';
 import { SERVICE_COMMANDS } from './service-commands.js';
 import { CHANGE_COMMANDS } from './change-commands.js';
-import { runBatch } from './marks.js';
+import { markedText, runBatch } from './marks.js';
 import { LOG_COMMANDS } from './log-commands.js';
 
 /** A change a command proposes: the action, and what its confirmation says (dangerous commands confirm first). */
@@ -55,7 +55,11 @@ export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
     if (c.ui.filters[c.key]) return c.patch((u) => ({ filters: { ...u.filters, [c.key]: '' } }));
     if (c.ui.stack.length > 1) c.patch((u) => ({ stack: u.stack.slice(0, -1) }));
   },
-  close: (c) => (c.ui.stack.length > 1 ? c.patch((u) => ({ stack: u.stack.slice(0, -1), help: false })) : c.exit()),
+  close: (c) => {
+    if (c.ui.help) return c.patch({ help: false });
+    if (c.ui.stack.length > 1) return c.patch((u) => ({ stack: u.stack.slice(0, -1), help: false }));
+    c.exit();
+  },
   up: (c) => move(c, 'up'),
   down: (c) => move(c, 'down'),
   pageUp: (c) => move(c, 'pageUp'),
@@ -114,7 +118,7 @@ export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
     const now = c.ui.marks[c.key] ?? [];
     const next = now.includes(key) ? now.filter((k) => k !== key) : [...now, key];
     c.patch((u) => ({ marks: { ...u.marks, [c.key]: next } }));
-    c.status(next.length > 0 ? `${next.length} marked: the view's actions now act on all of them (Esc clears the marks)` : 'no rows marked', 'info');
+    c.status(markedText(c.view.kind, next.length), 'info');
   },
 };
 
@@ -122,7 +126,9 @@ export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
 function propose(c: KeyContext, binding: Binding, proposal: Proposal): void {
   if (proposal.requests) {
     const requests = proposal.requests;
-    c.patch({ confirm: { title: proposal.title, lines: proposal.lines ?? [], onYes: () => void runBatch(c, requests) } });
+    c.patch({
+      confirm: { title: proposal.title, lines: proposal.lines ?? [], onYes: () => void runBatch(c, requests), typeToConfirm: proposal.typeToConfirm },
+    });
     return;
   }
   if (binding.dangerous || proposal.confirm || proposal.typeToConfirm) {

@@ -6,6 +6,7 @@ import { runAction } from '../../store/run-action.js';
 import { viewSpec } from '../views/index.js';
 import type { KeyContext } from './context.js';
 import { runCommandLine } from './command-line.js';
+import { runBatch } from './marks.js';
 
 /** A key press's modifiers and special keys, as Ink reports them. */
 export type PressedKey = KeyPress['key'];
@@ -20,7 +21,14 @@ export function dialogKey(c: KeyContext, input: string, key: PressedKey): void {
       // The second confirmation: typed, so that a bounced or repeated key cannot pass it.
       c.patch({
         confirm: undefined,
-        prompt: { kind: 'confirm', label: `type ${typeToConfirm} to go ahead (Esc cancels): `, text: '', expected: typeToConfirm, request },
+        prompt: {
+          kind: 'confirm',
+          label: `type ${typeToConfirm} to go ahead (Esc cancels): `,
+          text: '',
+          expected: typeToConfirm,
+          request,
+          onConfirm: confirm.onYes,
+        },
       });
       return;
     }
@@ -32,6 +40,20 @@ export function dialogKey(c: KeyContext, input: string, key: PressedKey): void {
     c.status('cancelled: nothing was sent', 'info');
     confirm.onNo?.();
   }
+}
+
+/** Scales every marked service to the same count, after one confirmation that lists them. */
+function scaleMarked(c: KeyContext, ids: string[], replicas: number): void {
+  const services = ids.flatMap((id) => c.state.services.filter((s) => s.ID === id));
+  const requests = services.map((s) => ({ verb: 'scale', service: { id: s.ID, name: s.Spec.Name ?? s.ID }, replicas }) as const);
+  if (requests.length === 0) return;
+  c.patch({
+    confirm: {
+      title: `Scale ${requests.length} marked to ${replicas}?`,
+      lines: services.map((s) => `${s.Spec.Name}: ${replicasOf(s.Spec)} -> ${replicas}`),
+      onYes: () => void runBatch(c, requests),
+    },
+  });
 }
 
 /** A key while a prompt is open (command line, filter, search, scale, typed confirmation): edits it, submits it, or closes it. */
@@ -75,7 +97,8 @@ function submitPrompt(c: KeyContext): void {
   } else if (prompt.kind === 'confirm') {
     c.patch({ prompt: undefined });
     if (prompt.text !== prompt.expected) return c.status(`"${prompt.text}" is not ${prompt.expected}: nothing was sent`);
-    void runAction(c.actions, prompt.request!);
+    if (prompt.onConfirm) prompt.onConfirm();
+    else void runAction(c.actions, prompt.request!);
   } else if (prompt.kind === 'scale') {
     const replicas = parseReplicas(prompt.text);
     if (typeof replicas === 'string') {
@@ -84,6 +107,7 @@ function submitPrompt(c: KeyContext): void {
       return;
     }
     c.patch({ prompt: undefined });
+    if (prompt.targets) return scaleMarked(c, prompt.targets, replicas);
     const service = c.state.services.find((s) => s.ID === prompt.target);
     if (!service) return;
     const request = { verb: 'scale', service: { id: service.ID, name: service.Spec.Name ?? service.ID }, replicas } as const;

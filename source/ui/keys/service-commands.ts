@@ -23,6 +23,15 @@ function rollback(c: KeyContext, service: SwarmService): Proposal | void {
 /** Handlers of the services view's commands (and the tasks view's rollback). */
 export const SERVICE_COMMANDS = {
   'service.scale': (c) => {
+    const marked = markedOf(c, c.state.services, (s) => s.ID);
+    if (marked.length > 0) {
+      const refused = marked.map((s) => [s, scaleRefusal(s)] as const).find(([, r]) => r);
+      if (refused) return c.status(`${refused[1]} (${refused[0].Spec.Name} is marked: unmark it to scale the others)`);
+      const names = marked.map((s) => s.Spec.Name).join(', ');
+      return c.patch({
+        prompt: { kind: 'scale', label: `scale ${marked.length} marked (${names}) to: `, text: '', target: marked[0].ID, targets: marked.map((s) => s.ID) },
+      });
+    }
     const service = selectedService(c);
     if (!service) return;
     const refusal = scaleRefusal(service);

@@ -3,7 +3,8 @@ import { matchesConstraints, parseConstraint, type Constraint } from '../../swar
 import type { SwarmNode, SwarmService, SwarmTask } from '../../docker/types.js';
 import { inert } from '../sanitize.js';
 import { ago } from './format.js';
-import { countRestarts, CRASH_LOOP_RESTARTS, RESTART_WINDOW } from '../../store/sync/restarts.js';
+import { canonical } from '../../store/task-spec.js';
+import { countRestarts, CRASH_LOOP_RESTARTS, restartsText } from '../../store/sync/restarts.js';
 
 /** Lines shown above a service's tasks: its rollout, and why tasks are missing. */
 export interface Banner {
@@ -13,11 +14,31 @@ export interface Banner {
 
 const seconds = (ns: number | undefined) => (ns === undefined ? undefined : `${Math.round(ns / 1e9)}s`);
 
-/** The fields that make a task "of the current spec" for the tracker. */
-const specKey = (template: unknown) => {
-  const t = (template ?? {}) as { ContainerSpec?: { Image?: string; Env?: string[]; Args?: string[] }; ForceUpdate?: number };
-  return JSON.stringify([t.ContainerSpec?.Image, t.ContainerSpec?.Env ?? [], t.ContainerSpec?.Args ?? [], t.ForceUpdate ?? 0]);
-};
+/** A task is "of the current spec" for the tracker when its whole spec is the service's (not only its image, env, args or force). */
+const specKey = canonical;
+
+const targetOf = (n: SwarmNode) => ({
+  id: n.ID,
+  hostname: n.Description?.Hostname ?? '',
+  role: n.Spec.Role,
+  labels: n.Spec.Labels ?? {},
+  os: n.Description?.Platform?.OS,
+  arch: n.Description?.Platform?.Architecture,
+});
+
+/**
+ * Whether the updater is done with a task: its whole spec is the service's, or (as dockerd's
+ * IsTaskDirty) only its placement differs and its node satisfies the new constraints: dockerd
+ * leaves such a task running, with its old spec, and never replaces it.
+ */
+function isCurrent(template: unknown, task: SwarmTask, nodes: SwarmNode[] | undefined): boolean {
+  if (specKey(template) === specKey(task.Spec)) return true;
+  const t = (template ?? {}) as { Placement?: { Constraints?: string[] } };
+  if (!nodes || specKey({ ...t, Placement: undefined }) !== specKey({ ...(task.Spec ?? {}), Placement: undefined })) return false;
+  const node = nodes.find((n) => n.ID === task.NodeID);
+  const constraints = (t.Placement?.Constraints ?? []).map(parseConstraint).filter((c): c is Constraint => typeof c !== 'string');
+  return node !== undefined && matchesConstraints(targetOf(node), constraints);
+}
 
 const ROLLING = ['updating', 'paused', 'rollback_started', 'rollback_paused'];
 
@@ -25,7 +46,7 @@ const ROLLING = ['updating', 'paused', 'rollback_started', 'rollback_paused'];
  * The rollout tracker: for a service updating or rolling back, how many tasks run the new spec,
  * failures against the allowed ratio, the monitor window, and paused states with their reason.
  */
-export function rolloutLines(service: SwarmService, tasks: SwarmTask[], now: number): Banner | undefined {
+export function rolloutLines(service: SwarmService, tasks: SwarmTask[], now: number, nodes?: SwarmNode[]): Banner | undefined {
   const status = service.UpdateStatus;
   if (!status || !ROLLING.includes(status.State)) return undefined;
   const rollback = status.State.startsWith('rollback');
@@ -35,7 +56,7 @@ export function rolloutLines(service: SwarmService, tasks: SwarmTask[], now: num
   const target = specKey(service.Spec.TaskTemplate);
   const current = tasks.filter((t) => t.DesiredState === 'running');
   // On the new spec means running it: a task of the new spec still starting (or failing) is not there yet.
-  const updated = current.filter((t) => specKey(t.Spec) === target && t.Status.State === 'running');
+  const updated = current.filter((t) => isCurrent(service.Spec.TaskTemplate, t, nodes) && t.Status.State === 'running');
   const started = Date.parse(status.StartedAt ?? '') || 0;
   const failed = tasks.filter((t) => ['failed', 'rejected'].includes(t.Status.State) && specKey(t.Spec) === target && Date.parse(t.CreatedAt ?? '') >= started);
   const desired = service.ServiceStatus?.DesiredTasks ?? current.length;
@@ -54,7 +75,7 @@ export function rolloutLines(service: SwarmService, tasks: SwarmTask[], now: num
  * "Why isn't it running?": when fewer tasks run than are wanted, the reasons from the tasks (pending
  * ones and recent failures), grouped, with how many and the latest time, most frequent first.
  */
-export function whyNotRunning(service: SwarmService, tasks: SwarmTask[], now: number): Banner | undefined {
+export function whyNotRunning(service: SwarmService, tasks: SwarmTask[], now: number, nodes?: SwarmNode[]): Banner | undefined {
   const status = service.ServiceStatus;
   if (!status || status.RunningTasks >= status.DesiredTasks) return undefined;
   // During a rollout the updater stops a task before it starts its replacement (stop-first): that
@@ -78,17 +99,26 @@ export function whyNotRunning(service: SwarmService, tasks: SwarmTask[], now: nu
   if (sorted.length === 0) lines.push('  no task reports an error yet (starting, or waiting for a node)');
   for (const [reason, { count, latest }] of sorted.slice(0, 3)) lines.push(`  ${count}x ${inert(reason)} (latest ${ago(latest, now)})`);
   if (sorted.length > 3) lines.push(`  and ${sorted.length - 3} other reasons in the task history below`);
+  if (nodes && sorted.some(([reason]) => /constraint/i.test(reason))) lines.push(...unmatched(service, nodes).map((c) => `  ${inert(c)}: no node matches`));
   return { lines, color: 'yellow' };
 }
 
+/** The placement constraints of a service that no node satisfies (each on its own), as written. */
+export function unmatched(service: SwarmService, nodes: SwarmNode[]): string[] {
+  const expressions = (service.Spec.TaskTemplate as { Placement?: { Constraints?: string[] } } | undefined)?.Placement?.Constraints ?? [];
+  return expressions.filter((expression) => {
+    const parsed = parseConstraint(expression);
+    return typeof parsed !== 'string' && !nodes.some((n) => matchesConstraints(targetOf(n), [parsed]));
+  });
+}
+
 /** A crash loop, said whether or not a task happens to run this second: restarts in the window, and the last exit. */
-export function crashLoopLines(tasks: SwarmTask[], now: number): Banner | undefined {
-  const restarts = countRestarts(tasks, now);
+export function crashLoopLines(tasks: SwarmTask[], now: number, template?: unknown): Banner | undefined {
+  const restarts = countRestarts(tasks, now, template);
   if (!restarts || restarts.worstSlot < CRASH_LOOP_RESTARTS) return undefined;
-  const minutes = RESTART_WINDOW / 60_000;
   return {
     lines: [
-      `Crash loop: ${restarts.count} restarts in ${minutes}m; last exit ${ago(restarts.lastAt, now)}: ${inert(restarts.lastError ?? '')}`,
+      `Crash loop: ${restartsText(restarts)}; last exit ${ago(restarts.lastAt, now)}: ${inert(restarts.lastError ?? '')}`,
       '  l shows the logs of the last tasks; the restart policy keeps restarting it',
     ],
     color: 'red',
@@ -96,9 +126,9 @@ export function crashLoopLines(tasks: SwarmTask[], now: number): Banner | undefi
 }
 
 /** The banners over a service's tasks, rollout first; a crash loop replaces the why-block, which would come and go with it. */
-export function serviceBanners(service: SwarmService, tasks: SwarmTask[], now: number): Banner[] {
-  const loop = crashLoopLines(tasks, now);
-  return [rolloutLines(service, tasks, now), loop ?? whyNotRunning(service, tasks, now)].filter((b): b is Banner => b !== undefined);
+export function serviceBanners(service: SwarmService, tasks: SwarmTask[], now: number, nodes?: SwarmNode[]): Banner[] {
+  const loop = crashLoopLines(tasks, now, service.Spec.TaskTemplate);
+  return [rolloutLines(service, tasks, now, nodes), loop ?? whyNotRunning(service, tasks, now, nodes)].filter((b): b is Banner => b !== undefined);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ActionRecord } from '../../store/action-log.js';
 import { inert } from '../sanitize.js';
 import type { Column, Row } from '../components/table.js';
 import { ago, bytes, cpus, naturalCompare, title } from './format.js';
-import { CRASH_LOOP_RESTARTS, RESTART_WINDOW } from '../../store/sync/restarts.js';
+import { CRASH_LOOP_RESTARTS, restartsText } from '../../store/sync/restarts.js';
 
 /** A service's image without the digest pin. */
 export const imageOf = (spec: SwarmService['Spec'] | SwarmTask['Spec'] | undefined) =>
@@ -21,8 +21,11 @@ export const NODE_COLUMNS: Column[] = [
   { title: 'AVAILABILITY', priority: 2 },
   { title: 'MANAGER STATUS', priority: 3 },
   { title: 'ENGINE', priority: 7 },
-  { title: 'CPU', priority: 5, align: 'right' },
+  // Capacity, not use: what the node has (docker node inspect's Resources), as issue 25 names them.
+  { title: 'CPUS', priority: 5, align: 'right' },
   { title: 'MEMORY', priority: 5, align: 'right' },
+  // Placement constraints name them: shown when there is room (else Ctrl+W), and the filter matches them.
+  { title: 'LABELS', priority: 8 },
   { title: 'TASKS', priority: 4, align: 'right' },
 ];
 
@@ -48,6 +51,11 @@ export function nodeRow(node: SwarmNode, taskCount: number | undefined): Row {
       inert(node.Description?.Engine?.EngineVersion ?? ''),
       cpus(node.Description?.Resources?.NanoCPUs),
       bytes(node.Description?.Resources?.MemoryBytes),
+      inert(
+        Object.entries(node.Spec.Labels ?? {})
+          .map(([k, v]) => (v ? `${k}=${v}` : k))
+          .join(' '),
+      ),
       taskCount === undefined ? '' : String(taskCount),
     ],
     color: down ? 'red' : drained ? 'yellow' : undefined,
@@ -65,20 +73,29 @@ export const SERVICE_COLUMNS: Column[] = [
   { title: 'UPDATE', priority: 3 },
 ];
 
-/** Published ports, as `docker service ls` writes them. */
+/**
+ * Published ports: the routing mesh's as `docker service ls` writes them (*:PUBLISHED->TARGET); a
+ * host-mode port, which the CLI leaves out of that list (it is no mesh: only the nodes running a task
+ * listen on it), as `PUBLISHED->TARGET/tcp (host)`.
+ */
 export function ports(service: SwarmService): string {
-  const list = service.Endpoint?.Ports ?? service.Spec.EndpointSpec?.Ports ?? [];
-  return list
-    .filter((p) => p.PublishedPort)
-    .map((p) => `*:${p.PublishedPort}->${p.TargetPort}/${p.Protocol ?? 'tcp'}`)
-    .join(', ');
+  const list = (service.Endpoint?.Ports ?? service.Spec.EndpointSpec?.Ports ?? []) as {
+    PublishedPort?: number;
+    TargetPort?: number;
+    Protocol?: string;
+    PublishMode?: string;
+  }[];
+  const published = list.filter((p) => p.PublishedPort);
+  const mesh = published.filter((p) => p.PublishMode !== 'host').map((p) => `*:${p.PublishedPort}->${p.TargetPort}/${p.Protocol ?? 'tcp'}`);
+  const host = published.filter((p) => p.PublishMode === 'host').map((p) => `${p.PublishedPort}->${p.TargetPort}/${p.Protocol ?? 'tcp'} (host)`);
+  return [...mesh, ...host].join(', ');
 }
 
 /** running/desired, from ServiceStatus. */
 export function replicas(service: SwarmService): string {
   const status = service.ServiceStatus;
   if (!status) return '';
-  const restarts = service.Restarts ? ` (${service.Restarts.count} restart${service.Restarts.count === 1 ? '' : 's'} in ${RESTART_WINDOW / 60_000}m)` : '';
+  const restarts = service.Restarts ? ` (${restartsText(service.Restarts)})` : '';
   return `${status.RunningTasks}/${status.DesiredTasks}${onDownNodes(service.OnDownNodes)}${restarts}`;
 }
 

@@ -34,7 +34,7 @@ export const tasksView: ViewSpec = {
     if (view.scope?.kind !== 'service') return [];
     const service = state.services.find((s) => s.ID === view.scope!.id);
     if (!service || state.tasks.scope?.id !== service.ID) return [];
-    const lines = serviceBanners(service, state.tasks.items, now).flatMap((b) =>
+    const lines = serviceBanners(service, state.tasks.items, now, state.nodes).flatMap((b) =>
       b.lines.flatMap((l) => wrapWords(l, width)).map((text) => ({ text, color: b.color })),
     );
     return lines.slice(0, Math.max(0, Math.floor((bodyHeight - 1) / 2)));
