@@ -105,10 +105,11 @@ if (mode === 'keys') {
     scroll: { n: scroll.length, p50: pct(scroll, 50), p95: pct(scroll, 95) },
     views: { n: views.length, p50: pct(views, 50), p95: pct(views, 95) },
   });
-} else if (mode === 'flood') {
+} else if (mode === 'flood' || mode === 'flood-filter') {
   // The logs of a service writing 10,000 lines/s: how long until a key's effect is on screen
-  // (t toggles timestamps), and whether memory stays flat while the flood goes on.
-  for (const ch of ':logs noisy\r') {
+  // (t toggles timestamps), and whether memory stays flat while the flood goes on; with
+  // flood-filter, a regex filter on (a seventh of the lines match) while it follows.
+  for (const ch of `:logs noisy\r${mode === 'flood-filter' ? '/"level":"warn"|seq":\\d+0,\r' : ''}`) {
     stdin.write(ch);
     await sleep(5);
   }

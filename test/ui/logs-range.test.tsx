@@ -23,11 +23,11 @@ const logQueries = (p: RecordingProxy) =>
   p.paths.filter((path) => /^(?:\/v[\d.]+)?\/services\/\w+\/logs\?/.test(path)).map((path) => new URLSearchParams(path.split('?')[1]));
 
 async function start(): Promise<{ swarm: TestSwarm; proxy: RecordingProxy }> {
-  swarm = await startTestSwarm({ scenario: 'tutorial' });
+  const started = (swarm = await startTestSwarm({ scenario: 'tutorial' }));
   // An hour of history: 3,600 lines a task that a tail or since must not fetch.
-  swarm.advance(3_600_000);
-  proxy = await recordingProxy(swarm.sim.socketPath);
-  return { swarm, proxy };
+  started.advance(3_600_000);
+  const recording = (proxy = await recordingProxy(started.sim.socketPath!));
+  return { swarm: started, proxy: recording };
 }
 
 describe('since and tail', () => {

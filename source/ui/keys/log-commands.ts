@@ -67,7 +67,12 @@ function saveLogs(c: KeyContext, typed: string): string | void {
   const ui = c.currentUi();
   const state = c.store.getSnapshot();
   const shown = shownLogs(state, ui.logs);
-  const text = shown.lines.map(({ entry }) => `${lineHead(entry, state, ui.logs.timestamps)}${shownText(entry)}\n`).join('');
+  const out: string[] = [];
+  for (let i = 0; i < shown.size; i++) {
+    const { entry } = shown.line(i);
+    out.push(`${lineHead(entry, state, ui.logs.timestamps)}${shownText(entry)}\n`);
+  }
+  const text = out.join('');
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     writeFileSync(path, text, { mode: 0o600 });
@@ -76,7 +81,7 @@ function saveLogs(c: KeyContext, typed: string): string | void {
   } catch (error) {
     return `cannot save: ${(error as Error).message}`;
   }
-  c.status(`saved ${shown.lines.length} lines${ui.logs.search ? ` matching /${ui.logs.search}` : ''} to ${path}`, 'success');
+  c.status(`saved ${shown.size} lines${ui.logs.search ? ` matching /${ui.logs.search}` : ''} to ${path}`, 'success');
 }
 
 /** The logs view's commands (and `l` on a stack). */
@@ -97,7 +102,7 @@ export const LOG_COMMANDS: Record<
   'logs.follow': (c) => {
     const follow = !c.ui.logs.follow;
     const shown = shownLogs(c.state, c.ui.logs);
-    c.patch((u) => ({ logs: { ...u.logs, follow, anchor: follow ? undefined : shown.lines.at(-1)?.seq } }));
+    c.patch((u) => ({ logs: { ...u.logs, follow, anchor: follow ? undefined : shown.size > 0 ? shown.line(shown.size - 1).seq : undefined } }));
     // Following again after the stream ended or failed: it is opened again.
     if (follow && (c.state.logs.status === 'ended' || c.state.logs.status === 'error')) c.sync.followLogs();
   },

@@ -16,7 +16,9 @@ export interface ShownLine {
 
 /** What the logs view shows: the lines (filtered, or all), which of them match, and the counts for the title. */
 export interface ShownLogs {
-  lines: ShownLine[];
+  /** How many lines are shown, and the `i`th of them, oldest first. */
+  size: number;
+  line(i: number): ShownLine;
   /** Indexes into `lines` of the matching log lines, newest first. */
   matches: number[];
   /** Log lines held, and how many of them match the filter. */
@@ -80,9 +82,8 @@ export function taskEndNotes(state: ClusterState): LogEntry[] {
 }
 
 /** The lines and the notes, in time order, numbered. */
-function withNotes(state: ClusterState): ShownLine[] {
+function withNotes(state: ClusterState, notes: LogEntry[]): ShownLine[] {
   const { lines, dropped } = state.logs;
-  const notes = taskEndNotes(state);
   const out: ShownLine[] = [];
   let n = 0;
   for (let i = 0; i < lines.length; i++) {
@@ -104,18 +105,25 @@ export function shownLogs(state: ClusterState, view: Pick<LogView, 'search' | 'a
   const { lines } = state.logs;
   const tasks = state.tasks.items;
   if (last && last.lines === lines && last.tasks === tasks && last.search === view.search && last.all === view.all) return last.shown;
-  const numbered = withNotes(state);
   const compiled = view.search ? compileFilter(view.search) : undefined;
   const pattern = compiled instanceof RegExp ? compiled : undefined;
+  const { dropped } = state.logs;
+  const notes = taskEndNotes(state);
   let shown: ShownLogs;
-  if (!pattern) shown = { lines: numbered, matches: [], total: lines.length, matched: lines.length };
-  else {
+  if (!pattern && notes.length === 0) {
+    // The usual case while following a flood: nothing to build, each line numbered when drawn.
+    shown = { size: lines.length, line: (i) => ({ entry: lines[i], seq: dropped + i }), matches: [], total: lines.length, matched: lines.length };
+  } else if (!pattern) {
+    const numbered = withNotes(state, notes);
+    shown = { size: numbered.length, line: (i) => numbered[i], matches: [], total: lines.length, matched: lines.length };
+  } else {
+    const numbered = withNotes(state, notes);
     const hits = numbered.map((l) => !l.note && pattern.test(l.entry.text));
     const kept = view.all ? numbered : numbered.filter((l, i) => hits[i] || l.note);
     const keptHits = view.all ? hits : kept.map((l) => !l.note);
     const matches: number[] = [];
     for (let i = kept.length - 1; i >= 0; i--) if (keptHits[i]) matches.push(i);
-    shown = { lines: kept, matches, total: lines.length, matched: hits.filter(Boolean).length, pattern };
+    shown = { size: kept.length, line: (i) => kept[i], matches, total: lines.length, matched: hits.filter(Boolean).length, pattern };
   }
   last = { lines, tasks, search: view.search, all: view.all, shown };
   return shown;
@@ -123,18 +131,17 @@ export function shownLogs(state: ClusterState, view: Pick<LogView, 'search' | 'a
 
 /** The index of the bottom line shown: the newest while following, else the last at or before the anchor. */
 export function bottomIndex(shown: ShownLogs, view: Pick<LogView, 'follow' | 'anchor'>): number {
-  const { lines } = shown;
-  if (view.follow || view.anchor === undefined) return lines.length - 1;
+  if (view.follow || view.anchor === undefined) return shown.size - 1;
   let lo = 0;
-  let hi = lines.length - 1;
+  let hi = shown.size - 1;
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (lines[mid].seq <= view.anchor) {
+    if (shown.line(mid).seq <= view.anchor) {
       found = mid;
       lo = mid + 1;
     } else hi = mid - 1;
   }
   // The anchored line was dropped from the buffer: the oldest held.
-  return found < 0 ? Math.min(0, lines.length - 1) : found;
+  return found < 0 ? Math.min(0, shown.size - 1) : found;
 }

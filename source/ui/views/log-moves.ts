@@ -9,13 +9,13 @@ import type { Movement, ViewContext } from './types.js';
 export function moveInLogs(c: ViewContext, id: Movement): void {
   if (id === 'bottom') return c.patch((u) => ({ logs: { ...u.logs, follow: true, anchor: undefined } }));
   const shown = shownLogs(c.state, c.ui.logs);
-  const total = shown.lines.length;
+  const total = shown.size;
   if (total === 0) return;
   const page = Math.max(1, c.bodyHeight - 1);
   const at = bottomIndex(shown, c.ui.logs);
   const next = { up: at - 1, down: at + 1, pageUp: at - page, pageDown: at + page, top: c.bodyHeight - 1 }[id];
   const clamped = Math.max(0, Math.min(total - 1, next));
-  c.patch((u) => ({ logs: { ...u.logs, follow: false, anchor: shown.lines[clamped].seq } }));
+  c.patch((u) => ({ logs: { ...u.logs, follow: false, anchor: shown.line(clamped).seq } }));
 }
 
 /**
@@ -28,7 +28,7 @@ export function jumpToLogMatch(c: ViewContext, index: number): void {
   const shown = shownLogs(c.state, c.ui.logs);
   if (shown.matches.length === 0) return c.status(`no line matches /${search}`);
   const i = wrapIndex(index, shown.matches.length);
-  const line = shown.lines[shown.matches[i]];
+  const line = shown.line(shown.matches[i]);
   c.patch((u) => ({ logs: { ...u.logs, match: i, follow: false, anchor: line.seq } }));
   c.status(`match ${i + 1} of ${shown.matches.length} for /${search} (newest first)`, 'info');
 }

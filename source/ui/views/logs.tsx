@@ -43,10 +43,9 @@ interface LogRow {
 /** The log lines that fill the pane, newest at the bottom, after the filter, position, wrap and timestamps. */
 export function logRows(state: ClusterState, ui: UiState, width: number, height: number): LogRow[] {
   const shown = shownLogs(state, ui.logs);
-  const { lines } = shown;
   const rows: LogRow[] = [];
   for (let i = bottomIndex(shown, ui.logs); i >= 0 && rows.length < height; i--) {
-    const { entry, note } = lines[i];
+    const { entry, note } = shown.line(i);
     const head = lineHead(entry, state, ui.logs.timestamps);
     const text = shownText(entry);
     const color = lineColor(entry, state);
@@ -156,7 +155,7 @@ export const logsView: ViewSpec = {
       return { title: ` Logs of ${view.scope?.kind ?? ''} ${inert(view.scope?.name ?? '')} `, right: flags.join(', ') };
     },
     Body: LogsBody,
-    contentRows: ({ state, ui }) => Math.max(1, shownLogs(state, ui.logs).lines.length),
+    contentRows: ({ state, ui }) => Math.max(1, shownLogs(state, ui.logs).size),
     move: moveInLogs,
   },
   selected: (c) => c.view.scope,
