@@ -77,6 +77,9 @@ const KINDS: Record<string, ArrayKind> = {
   'EndpointSpec.Ports': keyed(portKey),
 };
 
+/** Mappings of names to values (labels, options): absent is the same as empty. Other mappings are structs, removed or kept whole. */
+export const mapLike = (shape: string) => /(^|\.)(Labels|Sysctls|DriverOpts|Options)$/.test(shape);
+
 /** How the array at this path (mapping keys only) is compared; ordered unless the table says otherwise. */
 export const arrayKind = (shape: string): ArrayKind => KINDS[shape] ?? { kind: 'ordered' };
 

@@ -1,5 +1,5 @@
 import type { Change } from './change-line.js';
-import { arrayKind, byKey, equal, isObject, keyLabel, type JsonObject } from './merge-shape.js';
+import { arrayKind, byKey, equal, isObject, keyLabel, mapLike, type JsonObject } from './merge-shape.js';
 
 /**
  * The three-way merge of an edit with a change made meanwhile: base (the spec read when the edit
@@ -28,15 +28,23 @@ const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
 
 /** Merges one value; conflicts are pushed to `out` and answered with theirs. */
-function mergeAt(shape: string, path: string, base: unknown, mine: unknown, theirs: unknown, out: Conflict[]): unknown {
+function mergeAt(shape: string, path: string, base: unknown, mine: unknown, theirs: unknown, out: Conflict[], entry = false): unknown {
   if (equal(mine, theirs)) return clone(mine);
   if (equal(base, mine)) return clone(theirs);
   if (equal(base, theirs)) return clone(mine);
   // Both changed it, differently: only containers of the same kind on both sides can still merge.
-  if (isObject(mine) && isObject(theirs) && (base === undefined || isObject(base))) return mergeObject(shape, path, base ?? {}, mine, theirs, out);
-  if (Array.isArray(mine) && Array.isArray(theirs) && (base === undefined || Array.isArray(base))) {
-    const merged = mergeArray(shape, path, base ?? [], mine, theirs, out);
-    if (merged) return merged;
+  // A set, a keyed list or a map of names that is absent is an empty one (dockerd leaves empty ones out):
+  // a side that removed the last constraint and a side that added one merge; a struct removed whole does not.
+  // (An entry of a keyed list shares the list's shape: an entry removed is removed, not empty.)
+  const loose = !entry && (arrayKind(shape).kind === 'keyed' || mapLike(shape));
+  const three = [base, mine, theirs];
+  if (three.every((v) => isObject(v) || (v === undefined && (loose || v === base))) && (isObject(mine) || isObject(theirs))) {
+    const merged = mergeObject(shape, path, (base ?? {}) as JsonObject, (mine ?? {}) as JsonObject, (theirs ?? {}) as JsonObject, out);
+    return Object.keys(merged).length === 0 && theirs === undefined ? undefined : merged;
+  }
+  if (three.every((v) => Array.isArray(v) || (v === undefined && (loose || v === base))) && (Array.isArray(mine) || Array.isArray(theirs))) {
+    const merged = mergeArray(shape, path, (base ?? []) as unknown[], (mine ?? []) as unknown[], (theirs ?? []) as unknown[], out);
+    if (merged) return merged.length === 0 && theirs === undefined ? undefined : merged;
   }
   out.push({ path, base, mine, theirs });
   return clone(theirs);
@@ -65,12 +73,12 @@ function mergeArray(shape: string, path: string, base: unknown[], mine: unknown[
   const result: unknown[] = [];
   const at = (key: string) => (kind.set ? path : `${path}[${keyLabel(key)}]`);
   for (const [key, entry] of t) {
-    const value = mergeAt(shape, at(key), b.get(key), m.get(key), entry, out);
+    const value = mergeAt(shape, at(key), b.get(key), m.get(key), entry, out, true);
     if (value !== undefined) result.push(value);
   }
   for (const [key, entry] of m) {
     if (t.has(key)) continue;
-    const value = mergeAt(shape, at(key), b.get(key), entry, undefined, out);
+    const value = mergeAt(shape, at(key), b.get(key), entry, undefined, out, true);
     if (value !== undefined) result.push(value);
   }
   return result;
@@ -94,7 +102,13 @@ export function specChanges(before: unknown, after: unknown): Change[] {
   return out;
 }
 
-function diffAt(shape: string, path: string, before: unknown, after: unknown, out: Change[]): void {
+function diffAt(shape: string, path: string, before: unknown, after: unknown, out: Change[], entry = false): void {
+  // As in the merge: an absent set, keyed list or map of names is an empty one (removing the last label is `- Labels.a`).
+  if (!entry && (arrayKind(shape).kind === 'keyed' || mapLike(shape))) {
+    const empty = (other: unknown) => (Array.isArray(other) ? [] : isObject(other) ? {} : undefined);
+    if (before === undefined) before = empty(after);
+    if (after === undefined) after = empty(before);
+  }
   if (equal(before, after)) return;
   if (isObject(before) && isObject(after)) {
     for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) diffAt(join(shape, key), join(path, key), before[key], after[key], out);
@@ -105,8 +119,8 @@ function diffAt(shape: string, path: string, before: unknown, after: unknown, ou
     const [b, a] = kind.kind === 'keyed' ? [byKey(before, kind.key), byKey(after, kind.key)] : [];
     if (kind.kind === 'keyed' && b && a) {
       const at = (key: string) => (kind.set ? path : `${path}[${keyLabel(key)}]`);
-      for (const [key, entry] of b) diffAt(shape, at(key), entry, a.get(key), out);
-      for (const [key, entry] of a) if (!b.has(key)) diffAt(shape, at(key), undefined, entry, out);
+      for (const [key, item] of b) diffAt(shape, at(key), item, a.get(key), out, true);
+      for (const [key, item] of a) if (!b.has(key)) diffAt(shape, at(key), undefined, item, out, true);
       return;
     }
   }

@@ -22,8 +22,9 @@ const PRESENT = 'yes';
 const SLOTS: Record<string, fc.Arbitrary<string | undefined>> = {
   image: fc.constantFrom('nginx:1', 'nginx:2', 'redis:7'),
   replicas: fc.constantFrom('0', '1', '2', '3'),
+  // No empty Args and no ReadOnly: false: dockerd leaves empty and false fields out of what it stores (omitempty).
   args: fc.option(
-    fc.array(fc.constantFrom('a', 'b', '--x'), { maxLength: 3 }).map((a) => JSON.stringify(a)),
+    fc.array(fc.constantFrom('a', 'b', '--x'), { minLength: 1, maxLength: 3 }).map((a) => JSON.stringify(a)),
     { nil: undefined },
   ),
 };
@@ -31,7 +32,7 @@ for (const l of LABELS) SLOTS[`label:${l}`] = fc.constantFrom(undefined, 'x', 'y
 for (const e of ENV) SLOTS[`env:${e}`] = fc.constantFrom(undefined, `${e}=1`, `${e}=2`, ...(e === 'FLAG' ? ['FLAG'] : []));
 for (const m of MOUNTS) {
   SLOTS[`mount:${m}:source`] = fc.constantFrom(undefined, 'v1', 'v2');
-  SLOTS[`mount:${m}:ro`] = fc.constantFrom(undefined, 'true', 'false');
+  SLOTS[`mount:${m}:ro`] = fc.constantFrom(undefined, 'true');
 }
 for (const c of CONSTRAINTS) SLOTS[`constraint:${c}`] = fc.constantFrom(undefined, PRESENT);
 for (const p of PORTS) SLOTS[`port:${p}:target`] = fc.constantFrom(undefined, '80', '81');
