@@ -6,6 +6,7 @@ import { load } from '../store/load.js';
 import { parseLogRange, type LogRange } from '../store/log-range.js';
 import type { Scope } from '../store/state.js';
 import { createStore, type Store } from '../store/store.js';
+import { sanitizeText } from '../ui/sanitize.js';
 import { CHROME_ROWS } from '../ui/screen.js';
 import { yogaReady } from '../ui/yoga.js';
 import { viewRows, viewSpec } from '../ui/views/index.js';
@@ -98,10 +99,11 @@ export async function runOnce(
     const env = { view, state: store.getSnapshot(), ui: onceUi(view), now: Date.now(), width, bodyHeight: height - CHROME_ROWS };
     await load(client, store, spec.needs(env, viewRows(env)), { tail: height });
     const text = stripAnsi(onceFrame(store.getSnapshot(), view, width, height, Boolean(flags.readOnly)));
+    // The frame's own colours are gone: whatever control is left came from the swarm, and goes through the console's sanitiser.
     return {
       frame: `${text
         .split('\n')
-        .map((l) => l.trimEnd())
+        .map((l) => sanitizeText(l).trimEnd())
         .join('\n')}\n`,
     };
   } catch (error) {

@@ -147,7 +147,7 @@ export const ACTION_COLUMNS: Column[] = [
 export function actionRow(record: ActionRecord, index: number): Row {
   return {
     key: `${index}`,
-    cells: [record.time.slice(0, 19).replace('T', ' '), inert(record.result), inert(record.target), inert(record.command), inert(record.endpoint)],
+    cells: [inert(record.time.slice(0, 19).replace('T', ' ')), inert(record.result), inert(record.target), inert(record.command), inert(record.endpoint)],
     color: record.result.startsWith('failed') ? 'red' : record.result.startsWith('refused') ? 'yellow' : undefined,
   };
 }
