@@ -144,6 +144,18 @@ export async function runDeploy(flags: DeployFlags, stack: string | undefined, o
   return follow(client, stack, say);
 }
 
+/**
+ * Whether a service runs what it wants: a replicated one its replicas, a global one a task on every
+ * eligible node (a global service running none is not converged), and no update under way.
+ */
+export function serviceConverged(s: SwarmService): boolean {
+  const state = s.UpdateStatus?.State;
+  const running = s.ServiceStatus?.RunningTasks ?? 0;
+  const desired = s.ServiceStatus?.DesiredTasks ?? 0;
+  const settled = state !== 'updating' && state !== 'rollback_started';
+  return settled && running === desired && (!s.Spec.Mode?.Global || desired > 0);
+}
+
 /** Follows the stack's services until each runs what it wants, or an update pauses or rolls back. */
 async function follow(client: SwarmClient, stack: string, say: (line: string) => void): Promise<number> {
   const until = Date.now() + FOLLOW_TIMEOUT;
@@ -154,10 +166,7 @@ async function follow(client: SwarmClient, stack: string, say: (line: string) =>
       const state = s.UpdateStatus?.State;
       const running = s.ServiceStatus?.RunningTasks ?? 0;
       const desired = s.ServiceStatus?.DesiredTasks ?? 0;
-      // A global service has converged when it runs a task on every eligible node, and none at all is not converged.
-      const global = Boolean(s.Spec.Mode?.Global);
-      const settled = state !== 'updating' && state !== 'rollback_started';
-      return { name: s.Spec.Name, running, desired, state, done: settled && running === desired && (!global || desired > 0) };
+      return { name: s.Spec.Name, running, desired, state, done: serviceConverged(s) };
     });
     const line = states.map((s) => `${s.name} ${s.running}/${s.desired}${s.state ? ` ${s.state}` : ''}`).join('  ');
     if (line !== last) say(line);

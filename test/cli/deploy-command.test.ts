@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { serviceConverged } from '../../source/commands/deploy.js';
+import type { SwarmService } from '../../source/docker/types.js';
 import { startSimulator, type Simulator } from '../../source/simulator/server.js';
 
 // `swarmdeck deploy` from the built CLI against a simulator on the wall clock, as a user runs it.
@@ -225,4 +227,24 @@ describe('swarmdeck deploy', () => {
     const log = readFileSync(join(dir, 'state', 'swarmdeck', 'actions.log'), 'utf8');
     expect(log).toContain(`interrupted after ${made} of 200 services (SIGINT)`);
   }, 60_000);
+});
+
+describe('when a stack has converged', () => {
+  const service = (mode: 'global' | 'replicated', running: number, desired: number, state?: string) =>
+    ({
+      ID: 'x',
+      Version: { Index: 1 },
+      Spec: { Name: 's', Mode: mode === 'global' ? { Global: {} } : { Replicated: { Replicas: desired } } },
+      ServiceStatus: { RunningTasks: running, DesiredTasks: desired },
+      UpdateStatus: state ? { State: state } : undefined,
+    }) as unknown as SwarmService;
+  test('a replicated service runs its replicas; a global one a task on every eligible node, and none is not converged', () => {
+    expect(serviceConverged(service('replicated', 2, 2))).toBe(true);
+    expect(serviceConverged(service('replicated', 0, 0))).toBe(true);
+    expect(serviceConverged(service('replicated', 1, 2))).toBe(false);
+    expect(serviceConverged(service('global', 3, 3))).toBe(true);
+    expect(serviceConverged(service('global', 2, 3))).toBe(false);
+    expect(serviceConverged(service('global', 0, 0))).toBe(false);
+    expect(serviceConverged(service('replicated', 2, 2, 'updating'))).toBe(false);
+  });
 });
