@@ -107,6 +107,7 @@ export function listImages(ctx: Context) {
   const since = pivot('since');
   const labels = filters.get('label') ?? [];
   const references = filters.get('reference') ?? [];
+  const matchesReference = (name: string) => references.some((pattern) => globMatch(pattern, name) || globMatch(pattern, name.replace(/[:@][^/]*$/, '')));
   const list = all.filter((image) => {
     const isDangling = image.tags.size === 0;
     if (dangling?.length && (dangling[0] === 'true' || dangling[0] === '1') !== isDangling) return false;
@@ -118,13 +119,11 @@ export function listImages(ctx: Context) {
       const value = image.labels?.[key];
       if (value === undefined || (rest.length > 0 && value !== rest.join('='))) return false;
     }
-    if (references.length > 0) {
-      const names = [...image.tags, ...image.digests];
-      const hit = references.some((pattern) => names.some((name) => globMatch(pattern, name) || globMatch(pattern, name.replace(/[:@].*$/, ''))));
-      if (!hit) return false;
-    }
+    if (references.length > 0 && ![...image.tags, ...image.digests].some(matchesReference)) return false;
     return true;
   });
+  // With a reference filter only the matching tags are listed, as dockerd lists them.
+  const shown = (names: string[]) => (references.length > 0 ? names.filter(matchesReference) : names);
   return list
     .sort((a, b) => b.created - a.created || b.added - a.added || a.id.localeCompare(b.id))
     .map((image) => ({
@@ -133,8 +132,8 @@ export function listImages(ctx: Context) {
       Id: image.id,
       Labels: image.labels,
       ParentId: '',
-      RepoDigests: image.digests.size > 0 ? repoDigests(image) : image.tags.size === 0 ? ['<none>@<none>'] : [],
-      RepoTags: image.tags.size > 0 ? repoTags(image) : ['<none>:<none>'],
+      RepoDigests: image.digests.size > 0 ? shown(repoDigests(image)) : image.tags.size === 0 ? ['<none>@<none>'] : [],
+      RepoTags: image.tags.size > 0 ? shown(repoTags(image)) : ['<none>:<none>'],
       SharedSize: -1,
       Size: image.size,
       VirtualSize: image.size,
