@@ -71,6 +71,11 @@ export async function readNodeConfig(path = configPath()): Promise<Map<string, s
   return map;
 }
 
+/** The node map a console uses: config.yaml's `nodes:`, with --node-host entries over them. */
+export async function nodeMap(pairs: readonly string[] = [], path = configPath()): Promise<Map<string, string>> {
+  return new Map([...(await readNodeConfig(path)), ...parseNodeHosts(pairs)]);
+}
+
 /** One entry of the simulator's GET /swarmdeck/engines. */
 interface DirectoryEntry {
   NodeID: string;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseHost } from '../../source/docker/connection.js';
-import { NodeReach, NodeUnreachable, parseNodeHosts, readNodeConfig, type NodeRef } from '../../source/docker/node-reach.js';
+import { nodeMap, NodeReach, NodeUnreachable, parseNodeHosts, readNodeConfig, type NodeRef } from '../../source/docker/node-reach.js';
 import { StatsSampler } from '../../source/docker/node-stats.js';
 import { startSimulator, type Simulator } from '../../source/simulator/server.js';
 
@@ -162,6 +162,7 @@ describe('resolution order and its failures', () => {
       ['worker1', 'ssh://ops@10.0.0.5'],
       ['abcdef123456', 'unix:///run/w2.sock'],
     ]);
+    expect((await nodeMap(['worker1=unix:///run/w1.sock'], file)).get('worker1')).toBe('unix:///run/w1.sock');
     writeFileSync(file, 'nodes:\n  worker1: 3\n');
     await expect(readNodeConfig(file)).rejects.toThrow('nodes.worker1: must be an engine URL');
   });
