@@ -233,7 +233,7 @@ export const BINDINGS: readonly Binding[] = [
     id: 'mark',
     keys: [' '],
     pane: 'services',
-    description: 'mark or unmark the row: r and Ctrl+D then act on every marked service (Esc clears)',
+    description: 'mark or unmark the row: s, r and Ctrl+D then act on every marked service (Esc clears)',
     hint: 'mark',
   },
   { id: 'node.promote', keys: ['P'], pane: 'nodes', description: 'promote to manager', mutates: true, hint: 'promote' },

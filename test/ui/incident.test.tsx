@@ -123,3 +123,40 @@ describe('what is shown', () => {
     expect(frame).not.toContain('node.role!=nothing: no node matches');
   });
 });
+
+describe('words', () => {
+  test('ordinals: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd', async () => {
+    const { ordinal } = await import('../../source/ui/present/format.js');
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 112].map(ordinal)).toEqual(['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '112th']);
+  });
+
+  test('removing a service with one running task says "its running task is stopped"', async () => {
+    c = await startConsole({ width: 200 });
+    await c.waitFor('flaskontesting');
+    await c.selectRow('redis');
+    await c.press(KEY.ctrlD);
+    const dialog = await c.waitFor('Remove service redis?');
+    expect(dialog).toContain('Its running task is stopped and the service is gone (docker service rm redis).');
+    await c.press('n');
+  });
+
+  test('the empty stacks view offers :deploy', async () => {
+    c = await startConsole({ width: 200, scenario: 'empty' });
+    await c.press('3');
+    await c.waitFor('no stacks: deploy one with :deploy FILE [STACK]', 10_000);
+  });
+
+  test('demoting the manager this console is connected through says so first, and where to go', async () => {
+    c = await startConsole({ width: 200 });
+    await c.waitFor('flaskontesting');
+    await c.press('1');
+    await c.waitFor('Nodes (5)');
+    const self = c.store.getSnapshot().nodes.find((n) => n.ID === c.store.getSnapshot().info?.Swarm?.NodeID)!;
+    const name = self.Description!.Hostname!;
+    await c.selectRow(name);
+    await c.press('D');
+    const dialog = await c.waitFor(`This console is connected through ${name}`, 10_000);
+    expect(dialog).toMatch(/-H ssh:\/\/core-0\d/);
+    await c.press('n');
+  });
+});

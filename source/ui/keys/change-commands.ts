@@ -46,7 +46,10 @@ export const CHANGE_COMMANDS = {
     return {
       request: { verb: 'remove', service: { id: service.ID, name } },
       title: `Remove service ${name}?`,
-      lines: [`Its ${running} running task${running === 1 ? '' : 's'} are stopped and the service is gone (docker service rm ${name}).`, 'There is no undo.'],
+      lines: [
+        `${running === 0 ? 'It has no running task; ' : running === 1 ? 'Its running task is stopped and ' : `Its ${running} running tasks are stopped and `}the service is gone (docker service rm ${name}).`,
+        'There is no undo.',
+      ],
       typeToConfirm: name,
     };
   },

@@ -2,8 +2,9 @@ import type { SwarmNode } from '../../docker/types.js';
 import type { CommandId } from '../../keymap/bindings.js';
 import { demoteRefusal, hostname, quorumRisk } from '../../store/checks.js';
 import { faultTolerance } from '../../swarm/quorum.js';
+import { ordinal } from '../present/format.js';
 import type { CommandHandler } from './commands.js';
-import { selectedNode } from './context.js';
+import { selectedNode, type KeyContext } from './context.js';
 import { drainPreview } from './drain-preview.js';
 import { batch, markedOf } from './marks.js';
 
@@ -21,7 +22,7 @@ export const NODE_COMMANDS = {
       // An even count tolerates no more lost managers than one fewer, and there is one more to lose.
       return {
         request,
-        title: `Promote ${hostname(node)} to a ${after}th manager?`,
+        title: `Promote ${hostname(node)} to a ${ordinal(after)} manager?`,
         lines: [
           `${after} managers tolerate ${faultTolerance(after)} lost, as ${after - 1} do: an even count adds no fault tolerance.`,
           `Promote one more as well (${after + 1} tolerate ${faultTolerance(after + 1)}), or keep ${after - 1}.`,
@@ -43,7 +44,7 @@ export const NODE_COMMANDS = {
       return {
         request,
         title: `Demoting ${hostname(node)} breaks raft quorum`,
-        lines: [risk, `Bring the unreachable managers back first. To demote anyway: y, then type ${hostname(node)}.`],
+        lines: [risk, `Bring the unreachable managers back first. To demote anyway: y, then type ${hostname(node)}.`, ...connectedThrough(c, node, 'demote')],
         typeToConfirm: hostname(node),
       };
     }
@@ -51,7 +52,10 @@ export const NODE_COMMANDS = {
     return {
       request,
       title: `Demote ${hostname(node)} to worker?`,
-      lines: [`It leaves the raft; ${remain} manager${remain === 1 ? '' : 's'} remain, which tolerate ${faultTolerance(remain)} lost.`],
+      lines: [
+        `It leaves the raft; ${remain} manager${remain === 1 ? ' remains, which tolerates' : 's remain, which tolerate'} ${faultTolerance(remain)} lost.`,
+        ...connectedThrough(c, node, 'demote'),
+      ],
     };
   },
   'node.drain': (c) => {
@@ -66,7 +70,12 @@ export const NODE_COMMANDS = {
     if (!node) return;
     if (node.Spec.Availability === 'drain') return c.status(`${hostname(node)} is already drained`);
     return drainPreview(c, node).then(
-      (lines) => ({ request: { verb: 'availability', node: ref(node), availability: 'drain' }, title: `Drain ${hostname(node)}?`, lines }) as const,
+      (lines) =>
+        ({
+          request: { verb: 'availability', node: ref(node), availability: 'drain' },
+          title: `Drain ${hostname(node)}?`,
+          lines: [...lines, ...connectedThrough(c, node, 'drain')],
+        }) as const,
     );
   },
   'node.pause': (c) => {
@@ -102,3 +111,18 @@ export const NODE_COMMANDS = {
     void c.sync.drill(target.Status.State === 'ready' ? 'node-down' : 'node-up', target.ID);
   },
 } satisfies Partial<Record<CommandId, CommandHandler>>;
+
+/**
+ * What a change to the manager this console talks to does to the console itself, said before it is
+ * made: a worker cannot list the swarm, so after a demotion the console needs another manager.
+ */
+function connectedThrough(c: KeyContext, node: SwarmNode, change: 'demote' | 'drain'): string[] {
+  if (!c.state.info?.Swarm?.NodeID || c.state.info.Swarm.NodeID !== node.ID) return [];
+  const others = c.state.nodes.filter((n) => n.ID !== node.ID && n.Spec.Role === 'manager').map((n) => hostname(n));
+  if (change === 'drain') return [`This console is connected through ${hostname(node)}: drained, it stays a manager, so the console keeps working.`];
+  const next = others.length > 0 ? `: start it again with -H on another manager (${others.map((h) => `-H ssh://${h}`).join(', ')})` : '';
+  return [
+    `This console is connected through ${hostname(node)}: once it is a worker it cannot list the swarm.`,
+    `The console moves to another manager given with -H, if any${next}.`,
+  ];
+}

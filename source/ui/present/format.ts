@@ -40,6 +40,13 @@ export function cpus(nano: number | undefined): string {
 }
 
 /** Capitalised, as the CLI shows states ("running" -> "Running"). */
+/** 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st... */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
+
 export const title = (s: string | undefined) => (s ? s[0].toUpperCase() + s.slice(1) : '');
 
 /** Splits text into lines of at most `width` columns at spaces (a word longer than that is cut). */

@@ -14,7 +14,7 @@ export const stacksView: ViewSpec = {
       title: `Stacks (${rows.length})`,
       columns: STACK_COLUMNS,
       rows,
-      empty: state.loaded.services ? 'no stacks: deploy one with `docker stack deploy`' : 'loading services...',
+      empty: state.loaded.services ? 'no stacks: deploy one with :deploy FILE [STACK] (its plan first), or docker stack deploy' : 'loading services...',
     };
   },
   open: (c) => (c.selectedKey ? { kind: 'services', scope: { kind: 'stack', id: c.selectedKey, name: c.selectedKey } } : undefined),
