@@ -21,7 +21,7 @@ export const NODE_COLUMNS: Column[] = [
   { title: 'AVAILABILITY', priority: 2 },
   { title: 'MANAGER STATUS', priority: 3 },
   { title: 'ENGINE', priority: 7 },
-  { title: 'CPU', priority: 5, align: 'right' },
+  { title: 'CPUS', priority: 5, align: 'right' },
   { title: 'MEMORY', priority: 5, align: 'right' },
   { title: 'TASKS', priority: 4, align: 'right' },
 ];
