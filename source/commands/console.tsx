@@ -37,7 +37,7 @@ async function connect(clients: SwarmClient[]): Promise<{ current: number } | { 
 }
 
 /** The console on the first of `endpoints` that answers as a manager; a terminal is required. Returns the exit code. */
-export async function runConsole(endpoints: Endpoint[], readOnly: boolean): Promise<number> {
+export async function runConsole(endpoints: Endpoint[], readOnly: boolean, nodeHosts: string[] = []): Promise<number> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write('swarmdeck: the console needs a terminal; for scripts use --once --view NAME\n');
     return 2;
@@ -51,17 +51,17 @@ export async function runConsole(endpoints: Endpoint[], readOnly: boolean): Prom
     process.stderr.write(`swarmdeck: ${connected.error.message}\n`);
     return 1;
   }
-  return runLive(clients, connected?.current ?? 0, readOnly);
+  return runLive(clients, connected?.current ?? 0, readOnly, nodeHosts);
 }
 
 /**
  * Runs the full-screen console until the user quits; the terminal is restored on every way out.
  * `clients` are the managers given (-H several times); `current` is the one that answered first.
  */
-export async function runLive(clients: SwarmClient[], current: number, readOnly: boolean): Promise<number> {
+export async function runLive(clients: SwarmClient[], current: number, readOnly: boolean, nodeHosts: string[] = []): Promise<number> {
   boundHeapGrowth();
   const store = createStore(clients[current].endpoint.label);
-  const sync = new Sync(clients, store, Date.now, current);
+  const sync = new Sync(clients, store, Date.now, current, nodeHosts);
   // The console opens with what is there after a moment: a slow manager shows it connecting and loading, not a blank screen.
   const started = sync.start();
   await Promise.race([started, wait(FIRST_DATA_WAIT_MS)]);

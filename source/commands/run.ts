@@ -113,7 +113,7 @@ export async function runApp(flags: AppFlags): Promise<number> {
     return fail(error instanceof ConfigError ? error.message : (error as Error).message);
   }
   try {
-    if (!frame) return await ui!.then(({ runConsole }) => runConsole(endpoints, Boolean(flags.readOnly)));
+    if (!frame) return await ui!.then(({ runConsole }) => runConsole(endpoints, Boolean(flags.readOnly), flags.nodeHost));
     const name = flags.view ?? 'services';
     const command = VIEWS.find((c) => c.name === name)!;
     const { runOnce } = await import('./once.js');

@@ -26,6 +26,8 @@ export interface Needs {
   contexts?: boolean;
   /** Services on screen whose task history is checked for restarts (when shown, then once a minute). */
   restarts?: string[];
+  /** Containers on screen whose CPU and memory are sampled from their nodes' engines (see StatsPoller). */
+  stats?: { nodeId: string; containerId: string }[];
 }
 
 const scopeKey = (scope: Scope | undefined) => (scope ? `${scope.kind}:${scope.id}` : '');
@@ -42,5 +44,6 @@ export function needsKey(needs: Needs): string {
     needs.actions ? 'actions' : '',
     needs.contexts ? 'contexts' : '',
     needs.restarts ? needs.restarts.join(',') : '',
+    needs.stats ? needs.stats.map((t) => t.containerId.slice(0, 12)).join(',') : '',
   ].join('|');
 }

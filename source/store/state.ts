@@ -2,6 +2,7 @@ import type { LogEntry } from '../docker/demux.js';
 import { mergeByTime } from './log-range.js';
 import { ACTION_LOG_SHOWN, type ActionRecord } from './action-log.js';
 import { hasQuorum, quorumOf } from '../swarm/quorum.js';
+import type { StatsFigures } from '../docker/node-engine.js';
 import type { EngineInfo, ResourceKind, ServiceRestarts, SwarmEvent, SwarmNode, SwarmObject, SwarmService, SwarmTask } from '../docker/types.js';
 
 /** Whose tasks, logs, services, events or inspect output are shown. */
@@ -67,6 +68,14 @@ export interface ClusterState {
   connectedSince?: number;
   /** Recent restarts of the services that have had any, by service id (folded into `services` as Restarts). */
   restarts: Map<string, ServiceRestarts>;
+  /** CPU and memory of the containers on screen (sampled from their nodes' engines), and why a node's are not known. */
+  stats: StatsState;
+}
+
+/** Containers' figures by container id; nodes whose engine cannot be reached, by node id, with why. */
+export interface StatsState {
+  figures: Map<string, StatsFigures>;
+  unreachable: Map<string, string>;
 }
 
 /** One message of the status line. */
@@ -101,7 +110,8 @@ export type Action =
   | { type: 'logs/reset'; scope?: Scope; status: LogBuffer['status'] }
   | { type: 'logs/append'; lines: LogEntry[]; limit: number }
   | { type: 'logs/status'; status: LogBuffer['status']; error?: string }
-  | { type: 'status'; text: string; kind: 'info' | 'success' | 'error'; at: number };
+  | { type: 'status'; text: string; kind: 'info' | 'success' | 'error'; at: number }
+  | { type: 'stats'; stats: StatsState };
 
 /** How far back the events timeline starts when the console connects, seconds. */
 export const EVENT_HISTORY_SECONDS = 3 * 60 * 60;
@@ -124,6 +134,7 @@ export function initialState(endpoint: string): ClusterState {
     actions: [],
     messages: [],
     restarts: new Map(),
+    stats: { figures: new Map(), unreachable: new Map() },
     resources: {},
     events: [],
     contexts: [],
@@ -215,6 +226,8 @@ function apply(state: ClusterState, action: Action): ClusterState {
     }
     case 'logs/status':
       return { ...state, logs: { ...state.logs, status: action.status, error: action.error } };
+    case 'stats':
+      return { ...state, stats: action.stats };
     case 'status': {
       const message = { text: action.text, kind: action.kind, at: action.at };
       const messages = state.messages.length >= MESSAGE_LIMIT ? state.messages.slice(1 - MESSAGE_LIMIT) : state.messages.slice();

@@ -14,6 +14,8 @@ import { Restarts } from './sync/restarts.js';
 import { LogFeed } from './sync/log-feed.js';
 import { NodeTasks } from './sync/node-tasks.js';
 import { Pollers } from './sync/pollers.js';
+import { StatsPoller } from './sync/stats.js';
+import type { NodeReach } from '../docker/node-reach.js';
 import type { Drill } from '../swarm/drills.js';
 
 export { INTERVALS } from './sync/pollers.js';
@@ -35,6 +37,7 @@ export class Sync {
   private logs: LogFeed;
   private health: Health;
   private restarts: Restarts;
+  private stats: StatsPoller;
   private shown: Needs = {};
   private shownKey = needsKey({});
 
@@ -47,6 +50,8 @@ export class Sync {
     readonly store: Store,
     now: () => number = Date.now,
     current = 0,
+    /** --node-host NODE=URL pairs (over config.yaml nodes:): where nodes' own engines answer. */
+    nodeHosts: string[] = [],
   ) {
     const core = (this.core = new SyncCore(Array.isArray(clients) ? clients : [clients], store, now, current));
     this.nodeTasks = new NodeTasks(core);
@@ -58,6 +63,10 @@ export class Sync {
     );
     this.events = new EventFeed(core, this.pollers, this.nodeTasks);
     this.logs = new LogFeed(core);
+    this.stats = new StatsPoller(core, async () => {
+      const { parseNodeHosts, readNodeConfig } = await import('../docker/node-reach.js');
+      return new Map([...(await readNodeConfig()), ...parseNodeHosts(nodeHosts)]);
+    });
     this.health = new Health(core, (since) => void this.leaderBack(since));
     this.connection = new Connection(core, {
       load: async () => {
@@ -86,6 +95,7 @@ export class Sync {
   /** Stops every stream and timer. */
   stop(): void {
     this.core.stopped = true;
+    this.stats.stop();
     this.events.close();
     this.logs.close();
     this.core.clearTimers();
@@ -107,6 +117,7 @@ export class Sync {
     if (needs.inspect && !sameScope(needs.inspect, before.inspect)) void this.loadInspect(needs.inspect);
     this.nodeTasks.show(needs.nodes?.ids ?? [], needs.nodes?.poll ?? false);
     this.restarts.show(needs.restarts ?? []);
+    if (needsKey({ stats: needs.stats }) !== needsKey({ stats: before.stats })) this.stats.show(needs.stats ?? []);
     if (needs.actions && !before.actions && log) this.store.dispatch({ type: 'actions/load', records: log.read() });
     if (needs.contexts && !before.contexts) this.store.dispatch({ type: 'contexts', items: this.contexts() });
   }
@@ -128,6 +139,11 @@ export class Sync {
       tail: tailOf(range),
       since: range?.since ? sinceSeconds(range.since, this.core.now()) : undefined,
     });
+  }
+
+  /** The nodes' own engines (node reach): made when first needed, shared by the stats and the shell. */
+  nodeReach(): Promise<NodeReach> {
+    return this.stats.nodeReach();
   }
 
   /** Follows the logs on screen again, from the range shown (after they ended or failed). */
@@ -201,6 +217,7 @@ export class Sync {
     // Another swarm: everything of the last one is forgotten, and the new managers connected to as at start-up.
     this.events.reset();
     this.restarts.reset();
+    this.stats.reset();
     this.logs.close();
     this.core.clearTimers();
     await this.connection.switchTo(clients);

@@ -46,14 +46,14 @@ const strip = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 /** Mounts the console on an endpoint (a simulator's or a real manager's), or on several managers as -H given several times. */
 export async function mountConsole(
   host: string | string[],
-  options: { width?: number; height?: number; readOnly?: boolean; view?: View; label?: string; now?: () => number } = {},
+  options: { width?: number; height?: number; readOnly?: boolean; view?: View; label?: string; now?: () => number; nodeHosts?: string[] } = {},
 ): Promise<MountedConsole> {
   const hosts = Array.isArray(host) ? host : [host];
   const clients = hosts.map((h) => new SwarmClient({ ...parseHost(h, {}, undefined), label: options.label ?? h }));
   const client = clients[0];
   const store = createStore(client.endpoint.label);
   const now = options.now ?? Date.now;
-  const sync = new Sync(clients, store, now);
+  const sync = new Sync(clients, store, now, 0, options.nodeHosts);
   await sync.start();
   const ui = render(
     <App
@@ -109,7 +109,7 @@ export async function mountConsole(
 
 /** Starts a simulator and the console on it, at a fixed size and on the simulator's clock. */
 export async function startConsole(
-  options: { width?: number; height?: number; readOnly?: boolean; view?: View; scenario?: string } = {},
+  options: { width?: number; height?: number; readOnly?: boolean; view?: View; scenario?: string; nodeHosts?: string[] } = {},
 ): Promise<TestConsole> {
   const swarm = await startTestSwarm({ scenario: options.scenario ?? 'tutorial' });
   const mounted = await mountConsole(swarm.sim.host, { ...options, label: 'simulated swarm (tutorial)', now: () => swarm.sim.swarm.now });

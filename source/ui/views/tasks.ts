@@ -1,8 +1,31 @@
 import { taskName, TASK_COLUMNS, taskRows } from '../present/rows.js';
 import { serviceBanners } from '../present/rollout.js';
 import { wrapWords } from '../present/format.js';
-import type { Scope } from '../../store/state.js';
+import type { ClusterState, Scope } from '../../store/state.js';
+import type { Column, Row } from '../components/table.js';
+import { windowStart } from '../components/table.js';
+import { sampleable, statsCells } from '../present/stats.js';
 import type { ViewContext, ViewSpec } from './types.js';
+
+/** The task columns with CPU and MEM (from the nodes' engines) before ERROR. */
+const COLUMNS: Column[] = [
+  ...TASK_COLUMNS.slice(0, -1),
+  { title: 'CPU', priority: 2, align: 'right' },
+  { title: 'MEM', priority: 2, align: 'right' },
+  ...TASK_COLUMNS.slice(-1),
+];
+
+/** The tasks of the scope on screen (none while another scope's are still listed). */
+const scopeTasks = (state: ClusterState, scope: Scope | undefined) => (scope && state.tasks.scope?.id === scope.id ? state.tasks.items : []);
+
+/** Why the CPU and MEM of some rows are `-`: the first node that cannot be reached, and how many more. */
+function unreachableNote(state: ClusterState, items: ClusterState['tasks']['items']): string {
+  if (state.stats.unreachable.size === 0) return '';
+  const nodes = [...new Set(items.map((t) => t.NodeID ?? ''))].filter((id) => state.stats.unreachable.has(id));
+  if (nodes.length === 0) return '';
+  const more = nodes.length > 1 ? ` (+${nodes.length - 1} more node${nodes.length > 2 ? 's' : ''})` : '';
+  return ` · CPU/MEM -: ${state.stats.unreachable.get(nodes[0])}${more}`;
+}
 
 /** The task under the cursor, as a scope. */
 function selectedTask(c: ViewContext): Scope | undefined {
@@ -20,12 +43,20 @@ export const tasksView: ViewSpec = {
     const services = new Map(state.services.map((s) => [s.ID, s]));
     const nodes = new Map(state.nodes.map((n) => [n.ID, n]));
     const scope = view.scope;
-    const items = scope && state.tasks.scope?.id === scope.id ? state.tasks.items : [];
+    const items = scopeTasks(state, scope);
     const current = items.filter((t) => t.DesiredState === 'running').length;
+    const byId = new Map(items.map((t) => [t.ID, t]));
+    const rows = taskRows(items, services, nodes, now).map((row): Row => {
+      const task = byId.get(row.key);
+      const cells = task ? statsCells(task, state.stats) : ['', ''];
+      return { ...row, cells: [...row.cells.slice(0, -1), ...cells, ...row.cells.slice(-1)] };
+    });
     return {
-      title: scope ? `Tasks of ${scope.kind} ${scope.name} (${current} current, ${items.length - current} in history)` : 'Tasks',
-      columns: TASK_COLUMNS,
-      rows: taskRows(items, services, nodes, now),
+      title: scope
+        ? `Tasks of ${scope.kind} ${scope.name} (${current} current, ${items.length - current} in history)${unreachableNote(state, items)}`
+        : 'Tasks',
+      columns: COLUMNS,
+      rows,
       empty: !scope ? 'select a service or node and press Enter' : state.tasks.loaded ? 'no tasks' : 'loading tasks...',
     };
   },
@@ -51,5 +82,14 @@ export const tasksView: ViewSpec = {
     return { kind: 'tasks', scope };
   },
   onceScope: { kinds: ['service', 'node'], missing: '--view tasks needs --service NAME or --node NAME' },
-  needs: ({ view }) => ({ tasks: view.scope }),
+  // CPU and MEM are sampled for the running tasks on screen only.
+  needs({ view, state, bodyHeight }, { rows, selectedIndex }) {
+    const start = windowStart(selectedIndex, rows.length, bodyHeight - 1);
+    const byId = new Map(scopeTasks(state, view.scope).map((t) => [t.ID, t]));
+    const stats = rows
+      .slice(start, start + bodyHeight - 1)
+      .map((r) => byId.get(r.key))
+      .flatMap((t) => (t && sampleable(t) ? [sampleable(t)!] : []));
+    return { tasks: view.scope, stats };
+  },
 };

@@ -1,0 +1,140 @@
+import type { StatsFigures } from '../../docker/node-engine.js';
+import type { NodeReach, NodeRef } from '../../docker/node-reach.js';
+import type { StatsSampler } from '../../docker/node-stats.js';
+import type { SwarmNode } from '../../docker/types.js';
+import type { SyncCore } from './core.js';
+
+/** How often the containers on screen are sampled, ms. */
+export const STATS_INTERVAL = 3000;
+
+/** Stats requests per node per sweep (the rest wait for the next sweep, oldest first). */
+export const STATS_BUDGET = { perNode: 20, concurrency: 2 };
+
+/** A container on screen and the node whose engine runs it. */
+export interface StatsTarget {
+  nodeId: string;
+  containerId: string;
+}
+
+/** A node as node reach names it, from the manager's node list. */
+export function nodeRef(node: SwarmNode): NodeRef {
+  return { id: node.ID, hostname: node.Description?.Hostname ?? node.ID, addr: node.Status.Addr };
+}
+
+/**
+ * Samples the CPU and memory of the containers on screen from their nodes' own engines (node reach),
+ * every STATS_INTERVAL, within a request budget per node. Each node is swept on its own: a node that
+ * does not answer costs its own timeout and back-off, and the others' figures arrive meanwhile.
+ * The reach (and its connections) is made when first needed, and kept for the shell too.
+ */
+export class StatsPoller {
+  private reach?: Promise<NodeReach>;
+  private readonly samplers = new Map<string, StatsSampler>();
+  private readonly busy = new Set<string>();
+  private targets: StatsTarget[] = [];
+  private timer?: NodeJS.Timeout;
+  private figures = new Map<string, StatsFigures>();
+  private unreachable = new Map<string, string>();
+
+  constructor(
+    private readonly core: SyncCore,
+    /** NODE -> URL (--node-host over config.yaml nodes:); read when the reach is first made. */
+    private readonly nodeHosts: () => Promise<Map<string, string>>,
+  ) {}
+
+  /** The node reach of this swarm, made when first asked for. */
+  nodeReach(): Promise<NodeReach> {
+    this.reach ??= (async () => {
+      const { NodeReach } = await import('../../docker/node-reach.js');
+      let map = new Map<string, string>();
+      try {
+        map = await this.nodeHosts();
+      } catch (error) {
+        this.core.status((error as Error).message, 'error');
+      }
+      return new NodeReach({ manager: this.core.client.endpoint, map });
+    })();
+    return this.reach;
+  }
+
+  /** Samples these containers from now on (none: sampling stops); figures of containers no longer shown are forgotten. */
+  show(targets: StatsTarget[]): void {
+    this.targets = targets;
+    const wanted = new Set(targets.map((t) => t.containerId));
+    const nodes = new Set(targets.map((t) => t.nodeId));
+    const figures = new Map([...this.figures].filter(([id]) => wanted.has(id)));
+    const unreachable = new Map([...this.unreachable].filter(([id]) => nodes.has(id)));
+    if (figures.size !== this.figures.size || unreachable.size !== this.unreachable.size) {
+      this.figures = figures;
+      this.unreachable = unreachable;
+      this.publish();
+    }
+    this.core.cancel(this.timer);
+    this.timer = undefined;
+    if (targets.length > 0) this.sweep();
+  }
+
+  /** One round: every node with containers on screen that is not still busy with the last round is sampled. */
+  private sweep(): void {
+    if (this.core.stopped) return;
+    const byNode = new Map<string, string[]>();
+    for (const t of this.targets) byNode.set(t.nodeId, [...(byNode.get(t.nodeId) ?? []), t.containerId]);
+    for (const [nodeId, containers] of byNode) {
+      if (this.busy.has(nodeId)) continue;
+      this.busy.add(nodeId);
+      void this.sampleNode(nodeId, containers).finally(() => this.busy.delete(nodeId));
+    }
+    this.timer = this.core.later(STATS_INTERVAL, () => this.sweep());
+  }
+
+  private async sampleNode(nodeId: string, containers: string[]): Promise<void> {
+    const node = this.core.store.getSnapshot().nodes.find((n) => n.ID === nodeId);
+    if (!node) return;
+    const reach = await this.nodeReach();
+    let sampler = this.samplers.get(nodeId);
+    if (!sampler) {
+      const { StatsSampler } = await import('../../docker/node-stats.js');
+      sampler = new StatsSampler(reach, STATS_BUDGET);
+      this.samplers.set(nodeId, sampler);
+    }
+    const ref = nodeRef(node);
+    const result = await sampler.sample(
+      containers.map((containerId) => ({ node: ref, containerId })),
+      { first: 'wait' },
+    );
+    if (this.core.stopped) return;
+    const why = result.unreachable.get(nodeId);
+    if (why) this.unreachable.set(nodeId, why);
+    else this.unreachable.delete(nodeId);
+    const shown = new Set(this.targets.map((t) => t.containerId));
+    for (const [id, figures] of result.figures) {
+      if (!shown.has(id)) continue;
+      const before = this.figures.get(id);
+      // A sample no later than the last (a paused clock, an engine that answers from cache) has no CPU of its own.
+      const cpuPercent = before && figures.at <= before.at ? before.cpuPercent : (figures.cpuPercent ?? before?.cpuPercent);
+      this.figures.set(id, { ...figures, cpuPercent });
+    }
+    this.publish();
+  }
+
+  private publish(): void {
+    this.core.store.dispatch({ type: 'stats', stats: { figures: new Map(this.figures), unreachable: new Map(this.unreachable) } });
+  }
+
+  /** Forgets the swarm's engines (another swarm: a context switch). */
+  reset(): void {
+    this.core.cancel(this.timer);
+    this.timer = undefined;
+    this.targets = [];
+    this.samplers.clear();
+    this.figures.clear();
+    this.unreachable.clear();
+    void this.reach?.then((r) => r.close());
+    this.reach = undefined;
+  }
+
+  /** Stops sampling and closes every node connection. */
+  stop(): void {
+    this.reset();
+  }
+}
