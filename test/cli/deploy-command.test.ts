@@ -174,7 +174,7 @@ describe('swarmdeck deploy', () => {
     const { code, stderr, stdout } = await deploy('-c', 'esc.yml', '--dry-run', 'esc');
     expect(code).toBe(2);
     expect(stderr + stdout).not.toMatch(/[\u001b\u202e]/);
-    expect(stderr).toContain('service esc_x^[[31mred<U+202E>:');
+    expect(stderr).toContain('service esc_x^[[31mred\\u202e:');
   });
 
   test('a step the Engine refuses half-way says what was done before it and that running again continues; running again does', async () => {

@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mountConsole } from '../helpers/console.js';
@@ -43,15 +45,20 @@ describe.skipIf(!hasTmux)('the terminal after a resize', () => {
     expect({ size: `${width}x${height}`, lines: got.slice(1) }).toEqual({ size: `${width}x${height}`, lines: want });
   }
 
+  // A temporary directory of its own: edit files other tests' consoles left in the shared one would be
+  // removed at start, and said so on the status line, which the oracle does not show.
+  const tmp = mkdtempSync(join(tmpdir(), 'swarmdeck-resize-'));
+
   beforeAll(async () => {
     swarm = await startTestSwarm({ scenario: 'tutorial' });
-    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `node ${cli} -H ${swarm.sim.host}; sleep 60`);
+    tmux('new-session', '-d', '-s', session, '-x', '120', '-y', '40', `TMPDIR=${tmp} node ${cli} -H ${swarm.sim.host}; sleep 60`);
     for (let i = 0; i < 300 && !screen().join('\n').includes('flaskontesting'); i++) await sleep(100);
   }, 60_000);
 
   afterAll(async () => {
     spawnSync('tmux', ['-L', server, 'kill-server']);
     await swarm?.close();
+    rmSync(tmp, { recursive: true, force: true });
   });
 
   test('shrinking 120x40 to 80x24 leaves nothing of the old frame and shifts nothing', async () => {

@@ -301,10 +301,12 @@ describe('bad input on the command line', () => {
     c = await startConsole();
     await c.waitFor('flaskontesting');
     const before = c.swarm.sim.swarm.index;
-    for (const text of ['tasks nosuch', 'logs nosuch', 'inspect nosuch', 'events nosuch']) {
+    // :logs reads services, tasks and stacks (no node logs in Swarm); the others take a node too.
+    const said = { tasks: 'no service or node', logs: 'no service, task or stack', inspect: 'no service or node', events: 'no service or node' };
+    for (const [verb, words] of Object.entries(said)) {
       c.store.dispatch({ type: 'status', text: 'cleared', kind: 'info', at: 0 });
-      await command(text);
-      await c.waitFor('no service or node named "nosuch"');
+      await command(`${verb} nosuch`);
+      await c.waitFor(`${words} named "nosuch"`);
       expect(c.frame()).toContain('Services (6)');
     }
     // With a node selected, :logs has nothing it can show.

@@ -1,11 +1,11 @@
 /** The agent on each node: a task's state machine (assigned, accepted, preparing, starting, running; stopping), one step per due time. */
 import { AGENT_DELAY, quantize, STOP_DELAY, type TaskRecord } from './records.js';
 import { isTerminal, type TaskState, taskStateRank } from './types.js';
-import type { Swarm } from './swarm.js';
+import type { SwarmState } from './state.js';
 import { oomAt } from './runtime.js';
 
 /** Moves a task to a state (with the agent's message and error), and wakes what must react: the agent, the orchestrator and updater when it runs or ends. */
-export function setState(swarm: Swarm, task: TaskRecord, state: TaskState, message: string, err?: string): void {
+export function setState(swarm: SwarmState, task: TaskRecord, state: TaskState, message: string, err?: string): void {
   task.state = state;
   task.message = message;
   task.err = err;
@@ -22,7 +22,7 @@ export function setState(swarm: Swarm, task: TaskRecord, state: TaskState, messa
 }
 
 /** Works out whether (and when) the agent has a next step for swarm task. */
-export function wake(swarm: Swarm, task: TaskRecord): void {
+export function wake(swarm: SwarmState, task: TaskRecord): void {
   task.nextAt = undefined;
   swarm.busyTasks.delete(task);
   if (isTerminal(task.state)) {
@@ -58,13 +58,13 @@ export function wake(swarm: Swarm, task: TaskRecord): void {
 export const CRASH_AFTER = 3000;
 
 /** A stopping task ends: shutdown (a running one exited 0). */
-export function finishStop(swarm: Swarm, task: TaskRecord): void {
+export function finishStop(swarm: SwarmState, task: TaskRecord): void {
   if (task.state === 'running') task.exitCode = 0;
   swarm.setState(task, 'shutdown', 'shutdown');
 }
 
 /** Runs every agent step that is due now; true when any task moved. */
-export function runAgents(swarm: Swarm): boolean {
+export function runAgents(swarm: SwarmState): boolean {
   let changed = false;
   for (const task of [...swarm.busyTasks]) {
     if (task.nextAt === undefined || task.nextAt > swarm.now) continue;

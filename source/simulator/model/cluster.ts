@@ -1,23 +1,10 @@
 /** The swarm's own object: its spec (raft, dispatcher, CA, autolock), join tokens and unlock key, and `swarm update`. */
 import { errors } from '../errors.js';
 import { clone } from './spec.js';
-import type { Swarm } from './swarm.js';
+import type { ClusterRecord } from './records.js';
+import type { SwarmState } from './state.js';
 
-/** The cluster settings `swarm init` takes and `/swarm` shows. */
-export interface ClusterRecord {
-  version: number;
-  updatedAt: number;
-  spec: Record<string, unknown>;
-  /** The CA digest half of both join tokens (changes only with a CA rotation, which the simulator does not do). */
-  caDigest: string;
-  workerSecret: string;
-  managerSecret: string;
-  /** SWMKEY-1-..., while autolock is on. */
-  unlockKey: string;
-  defaultAddrPool: string[];
-  subnetSize: number;
-  dataPathPort: number;
-}
+export type { ClusterRecord } from './records.js';
 
 /** The spec dockerd fills in at `swarm init` for what the request leaves out. */
 export function defaultClusterSpec(): Record<string, unknown> {
@@ -37,7 +24,7 @@ const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** A fresh cluster object, as `swarm init` makes one. */
-export function newCluster(swarm: Swarm): ClusterRecord {
+export function newCluster(swarm: SwarmState): ClusterRecord {
   const chars = (alphabet: string, n: number) => Array.from({ length: n }, () => alphabet[swarm.random.int(alphabet.length)]).join('');
   return {
     version: ++swarm.index,
@@ -83,7 +70,7 @@ export function mergeSpec(base: Record<string, unknown>, given: Record<string, u
 export const autolockOn = (spec: Record<string, unknown>) => (spec.EncryptionConfig as { AutoLockManagers?: boolean } | undefined)?.AutoLockManagers === true;
 
 /** A new unlock key: SWMKEY-1- and 43 characters of base64, as dockerd prints them. */
-export function newUnlockKey(swarm: Swarm): string {
+export function newUnlockKey(swarm: SwarmState): string {
   return `SWMKEY-1-${Array.from({ length: 43 }, () => BASE64[swarm.random.int(64)]).join('')}`;
 }
 
@@ -95,7 +82,7 @@ export interface ClusterUpdate {
 }
 
 /** POST /swarm/update: a new spec at the current version, tokens and unlock key rotated on request. */
-export function updateCluster(swarm: Swarm, version: number, spec: Record<string, unknown>, rotate: ClusterUpdate): void {
+export function updateCluster(swarm: SwarmState, version: number, spec: Record<string, unknown>, rotate: ClusterUpdate): void {
   swarm.requireLeader();
   const cluster = swarm.cluster;
   if (version !== cluster.version) throw errors.outOfSequence();

@@ -1,10 +1,10 @@
 /** Practice drills: a node down or back, quorum lost or regained, an image that fails to pull. */
 import { errors } from '../errors.js';
 import type { NodeRecord } from './records.js';
-import type { Swarm } from './swarm.js';
+import type { SwarmState } from './state.js';
 
 /** Fault drill: a node stops answering heartbeats. Its tasks are rescheduled elsewhere. */
-export function nodeDown(swarm: Swarm, ref: string): NodeRecord {
+export function nodeDown(swarm: SwarmState, ref: string): NodeRecord {
   const node = swarm.node(ref);
   if (node.id === swarm.selfId) {
     throw errors.badParameter(`node ${node.hostname} serves this API; take down another node`);
@@ -22,7 +22,7 @@ export function nodeDown(swarm: Swarm, ref: string): NodeRecord {
 }
 
 /** Fault drill: a node comes back. Tasks that were moved away are shut down on it. */
-export function nodeUp(swarm: Swarm, ref: string): NodeRecord {
+export function nodeUp(swarm: SwarmState, ref: string): NodeRecord {
   const node = swarm.node(ref);
   if (node.state === 'ready') return node;
   swarm.setNodeState(node, 'ready');
@@ -37,7 +37,7 @@ export function nodeUp(swarm: Swarm, ref: string): NodeRecord {
 }
 
 /** Fault drill: takes down managers other than this one until raft has no leader. */
-export function loseQuorum(swarm: Swarm): NodeRecord[] {
+export function loseQuorum(swarm: SwarmState): NodeRecord[] {
   const taken: NodeRecord[] = [];
   for (const m of swarm.managers()) {
     if (!swarm.hasLeader()) break;
@@ -50,19 +50,19 @@ export function loseQuorum(swarm: Swarm): NodeRecord[] {
 }
 
 /** Fault drill: brings every down manager back. */
-export function regainQuorum(swarm: Swarm): NodeRecord[] {
+export function regainQuorum(swarm: SwarmState): NodeRecord[] {
   const back = swarm.managers().filter((m) => m.state !== 'ready');
   for (const m of back) swarm.nodeUp(m.id);
   return back;
 }
 
 /** Fault drill: tasks of this image are rejected with "No such image" until fixed. */
-export function breakImage(swarm: Swarm, image: string): void {
+export function breakImage(swarm: SwarmState, image: string): void {
   swarm.brokenImages.add(image);
 }
 
 /** Ends a breakImage drill. */
-export function fixImage(swarm: Swarm, image: string): void {
+export function fixImage(swarm: SwarmState, image: string): void {
   swarm.brokenImages.delete(image);
   for (const service of swarm.services.values()) swarm.dirty.add(service);
 }
@@ -72,7 +72,7 @@ export function fixImage(swarm: Swarm, image: string): void {
  * so its restart policy restarts them, again and again; off, running containers stay up. Returns
  * the service's name.
  */
-export function crashLoop(swarm: Swarm, ref: string, on = true): string {
+export function crashLoop(swarm: SwarmState, ref: string, on = true): string {
   const service = swarm.service(ref);
   if (on) swarm.crashing.add(service.id);
   else swarm.crashing.delete(service.id);

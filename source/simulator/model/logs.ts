@@ -1,5 +1,5 @@
 import { hashString } from './random.js';
-import type { TaskRecord } from './swarm.js';
+import type { TaskRecord } from './records.js';
 
 /** One log line a task wrote. */
 export interface LogLine {

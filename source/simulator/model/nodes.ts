@@ -2,10 +2,10 @@
 import { errors } from '../errors.js';
 import { ENGINE_VERSION, type NodeInit, type NodeRecord } from './records.js';
 import { isTerminal, type NodeSpec } from './types.js';
-import type { Swarm } from './swarm.js';
+import type { SwarmState } from './state.js';
 
 /** Joins a node to the swarm (scenarios use swarm; the API has no join). */
-export function addNode(swarm: Swarm, init: NodeInit): NodeRecord {
+export function addNode(swarm: SwarmState, init: NodeInit): NodeRecord {
   const n = swarm.nodes.size + 1;
   const node: NodeRecord = {
     id: swarm.random.id(),
@@ -30,7 +30,7 @@ export function addNode(swarm: Swarm, init: NodeInit): NodeRecord {
 }
 
 /** POST /nodes/{id}/update: role, availability, labels and name, with the engine's guards. */
-export function updateNode(swarm: Swarm, ref: string, version: number, spec: Partial<NodeSpec>): void {
+export function updateNode(swarm: SwarmState, ref: string, version: number, spec: Partial<NodeSpec>): void {
   swarm.requireLeader();
   const node = swarm.node(ref);
   if (version !== node.version) throw errors.outOfSequence();
@@ -72,7 +72,7 @@ export function updateNode(swarm: Swarm, ref: string, version: number, spec: Par
 }
 
 /** DELETE /nodes/{id}: only workers that are down, unless forced. */
-export function removeNode(swarm: Swarm, ref: string, force: boolean): void {
+export function removeNode(swarm: SwarmState, ref: string, force: boolean): void {
   swarm.requireLeader();
   const node = swarm.node(ref);
   if (node.spec.Role === 'manager') throw errors.removeManager(node.id);
@@ -88,7 +88,7 @@ export function removeNode(swarm: Swarm, ref: string, force: boolean): void {
 }
 
 /** A node's engine left the swarm: down (a manager also unreachable), its tasks rescheduled; the API moves off it if it served it. */
-export function nodeLeft(swarm: Swarm, node: NodeRecord): void {
+export function nodeLeft(swarm: SwarmState, node: NodeRecord): void {
   if (node.state !== 'down') swarm.setNodeState(node, 'down', 'heartbeat failure');
   if (node.spec.Role === 'manager') {
     node.reachability = 'unreachable';
@@ -101,7 +101,7 @@ export function nodeLeft(swarm: Swarm, node: NodeRecord): void {
 }
 
 /** Sets a node's status (ready, down) and emits the engine's node update event. */
-export function setNodeState(swarm: Swarm, node: NodeRecord, state: NodeRecord['state'], message?: string): void {
+export function setNodeState(swarm: SwarmState, node: NodeRecord, state: NodeRecord['state'], message?: string): void {
   const old = node.state;
   node.state = state;
   node.message = message;
@@ -110,7 +110,7 @@ export function setNodeState(swarm: Swarm, node: NodeRecord, state: NodeRecord['
 }
 
 /** Nodes changed: the scheduler and every service look again. */
-export function nodeChanged(swarm: Swarm): void {
+export function nodeChanged(swarm: SwarmState): void {
   swarm.schedulerDirty = true;
   for (const service of swarm.services.values()) swarm.dirty.add(service);
 }

@@ -3,7 +3,7 @@ import { ApiError, errors } from '../errors.js';
 import { iso, type PlainObject, type ServiceRecord } from './records.js';
 import type { Random } from './random.js';
 import type { ServiceSpec } from './types.js';
-import type { Swarm } from './swarm.js';
+import type { SwarmState } from './state.js';
 
 /** The network drivers a 20.10 engine has built in. */
 export const NETWORK_DRIVERS = ['bridge', 'host', 'ipvlan', 'macvlan', 'null', 'overlay'];
@@ -56,7 +56,7 @@ export function checkNetworkRequest(request: Record<string, unknown>, taken: (na
 }
 
 /** POST /networks/create of a swarm-scoped (overlay) network, on a manager. */
-export function createSwarmNetwork(swarm: Swarm, request: Record<string, unknown>, checked = true): PlainObject {
+export function createSwarmNetwork(swarm: SwarmState, request: Record<string, unknown>, checked = true): PlainObject {
   if (checked) swarm.requireLeader();
   if (request.Ingress === true) {
     const ingress = [...swarm.networks.values()].find((n) => n.Ingress === true);
@@ -70,13 +70,13 @@ export function createSwarmNetwork(swarm: Swarm, request: Record<string, unknown
 }
 
 /** The services attached to a network, by its id. */
-export function servicesOnNetwork(swarm: Swarm, id: string): ServiceRecord[] {
+export function servicesOnNetwork(swarm: SwarmState, id: string): ServiceRecord[] {
   const targets = (spec: ServiceSpec) => [...(spec.TaskTemplate?.Networks ?? []), ...(spec.Networks ?? [])].map((n) => n.Target);
   return [...swarm.services.values()].filter((s) => targets(s.spec).includes(id));
 }
 
 /** DELETE /networks/{id} of a swarm network: refused while a service is attached. */
-export function removeSwarmNetwork(swarm: Swarm, network: PlainObject): void {
+export function removeSwarmNetwork(swarm: SwarmState, network: PlainObject): void {
   swarm.requireLeader();
   const users = servicesOnNetwork(swarm, network.ID);
   if (users.length > 0) throw errors.badParameter(rpc('FailedPrecondition', `network ${network.ID} is in use by service ${users[0].id}`));
@@ -88,7 +88,7 @@ export function removeSwarmNetwork(swarm: Swarm, network: PlainObject): void {
 }
 
 /** Resolves a service's network targets (id, name or id prefix) to ids, as dockerd stores them. */
-export function resolveNetworks(swarm: Swarm, spec: ServiceSpec): void {
+export function resolveNetworks(swarm: SwarmState, spec: ServiceSpec): void {
   const resolve = (list: { Target: string }[] | undefined) => {
     for (const attachment of list ?? []) {
       const found =
@@ -104,7 +104,7 @@ export function resolveNetworks(swarm: Swarm, spec: ServiceSpec): void {
 }
 
 type Kind = 'secret' | 'config';
-const storeOf = (swarm: Swarm, kind: Kind) => (kind === 'secret' ? swarm.secrets : swarm.configs);
+const storeOf = (swarm: SwarmState, kind: Kind) => (kind === 'secret' ? swarm.secrets : swarm.configs);
 const specOf = (o: PlainObject) => o.Spec as { Name: string; Labels?: Record<string, string>; Data?: string; Templating?: unknown; Driver?: unknown };
 
 /** Decodes standard base64 as Go does, naming the first bad byte. */
@@ -116,7 +116,7 @@ function base64Data(data: string): Buffer {
 }
 
 /** POST /secrets/create and /configs/create. */
-export function createObject(swarm: Swarm, kind: Kind, spec: Record<string, unknown>): PlainObject {
+export function createObject(swarm: SwarmState, kind: Kind, spec: Record<string, unknown>): PlainObject {
   const data = base64Data(typeof spec.Data === 'string' ? spec.Data : '');
   swarm.requireLeader();
   const name = typeof spec.Name === 'string' ? spec.Name : '';
@@ -157,7 +157,7 @@ export function objectJson(kind: Kind, object: PlainObject): PlainObject {
 }
 
 /** POST /secrets/{id}/update and /configs/{id}/update: only the labels may change. */
-export function updateObject(swarm: Swarm, kind: Kind, object: PlainObject, version: number, spec: Record<string, unknown>): void {
+export function updateObject(swarm: SwarmState, kind: Kind, object: PlainObject, version: number, spec: Record<string, unknown>): void {
   swarm.requireLeader();
   if (version !== (object.Version as { Index: number }).Index) throw errors.outOfSequence();
   const current = specOf(object);
@@ -178,7 +178,7 @@ function referencesIn(kind: Kind, spec: ServiceSpec): { id: string; name: string
 }
 
 /** Refuses a spec whose secret or config references name no such object (by ID, with its name), as dockerd does. */
-export function checkReferences(swarm: Swarm, spec: ServiceSpec): void {
+export function checkReferences(swarm: SwarmState, spec: ServiceSpec): void {
   for (const kind of ['secret', 'config'] as const) {
     for (const ref of referencesIn(kind, spec)) {
       const object = storeOf(swarm, kind).get(ref.id);
@@ -188,7 +188,7 @@ export function checkReferences(swarm: Swarm, spec: ServiceSpec): void {
 }
 
 /** DELETE /secrets/{id} and /configs/{id}: refused while a service uses it. */
-export function removeObject(swarm: Swarm, kind: Kind, object: PlainObject): void {
+export function removeObject(swarm: SwarmState, kind: Kind, object: PlainObject): void {
   swarm.requireLeader();
   const users = [...swarm.services.values()].filter((s) => referencesIn(kind, s.spec).some((r) => r.id === object.ID)).map((s) => s.spec.Name ?? s.id);
   const name = specOf(object).Name;

@@ -3,10 +3,10 @@ import { matchesConstraints } from '../../swarm/constraints.js';
 import { index, quantize, type ServiceRecord, slotKeyOf, type TaskRecord, toTarget } from './records.js';
 import { clone, effectiveRestartPolicy, isGlobal, nsToMs, replicasOf } from './spec.js';
 import { isTerminal, type TaskState } from './types.js';
-import type { Swarm } from './swarm.js';
+import type { SwarmState } from './state.js';
 
 /** Running and runnable tasks per slot (or per node for global services). */
-export function liveBySlot(swarm: Swarm, service: ServiceRecord): Map<string, TaskRecord[]> {
+export function liveBySlot(swarm: SwarmState, service: ServiceRecord): Map<string, TaskRecord[]> {
   const bySlot = new Map<string, TaskRecord[]>();
   for (const task of swarm.tasksOf(service.id)) {
     if (task.desired !== 'running') continue;
@@ -19,7 +19,7 @@ export function liveBySlot(swarm: Swarm, service: ServiceRecord): Map<string, Ta
 }
 
 /** Reconciles one service: ended tasks kept as history and replaced by restart policy, tasks on drained or lost nodes moved, slots filled or removed. True when anything changed. */
-export function orchestrate(swarm: Swarm, service: ServiceRecord): boolean {
+export function orchestrate(swarm: SwarmState, service: ServiceRecord): boolean {
   let changed = false;
   const live = swarm.liveBySlot(service);
   // Tasks that ended: keep them as history and decide, by restart policy, whether to replace them.
@@ -99,7 +99,7 @@ export function orchestrate(swarm: Swarm, service: ServiceRecord): boolean {
 }
 
 /** A new task for a slot (or pinned to a node, for global services), pending until the scheduler places it. */
-export function createTask(swarm: Swarm, service: ServiceRecord, slot: number | undefined, nodeId?: string): TaskRecord {
+export function createTask(swarm: SwarmState, service: ServiceRecord, slot: number | undefined, nodeId?: string): TaskRecord {
   const task: TaskRecord = {
     id: swarm.random.id(),
     createdAt: swarm.now,
@@ -124,7 +124,7 @@ export function createTask(swarm: Swarm, service: ServiceRecord, slot: number | 
 }
 
 /** Changes what a task should be (running, shutdown, remove) and wakes its agent. */
-export function setDesired(swarm: Swarm, task: TaskRecord, desired: TaskState): void {
+export function setDesired(swarm: SwarmState, task: TaskRecord, desired: TaskState): void {
   if (task.desired === desired) return;
   task.desired = desired;
   swarm.touch(task);

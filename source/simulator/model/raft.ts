@@ -2,26 +2,26 @@
 import { errors } from '../errors.js';
 import { hasQuorum } from '../../swarm/quorum.js';
 import type { NodeRecord } from './records.js';
-import type { Swarm } from './swarm.js';
+import type { SwarmState } from './state.js';
 
 /** The managers, in creation order. */
-export function managers(swarm: Swarm): NodeRecord[] {
+export function managers(swarm: SwarmState): NodeRecord[] {
   return [...swarm.nodes.values()].filter((n) => n.spec.Role === 'manager');
 }
 
 /** True while a majority of managers is reachable, so raft has a leader. */
-export function hasLeader(swarm: Swarm): boolean {
+export function hasLeader(swarm: SwarmState): boolean {
   const managers = swarm.managers();
   return hasQuorum(managers.filter((m) => m.reachability === 'reachable').length, managers.length);
 }
 
 /** Throws dockerd's "no leader" error when raft has lost quorum. */
-export function requireLeader(swarm: Swarm): void {
+export function requireLeader(swarm: SwarmState): void {
   if (!swarm.hasLeader()) throw errors.noLeader();
 }
 
 /** Keeps or elects a leader among the reachable managers (this API's node first), as raft would once quorum allows. */
-export function electLeader(swarm: Swarm): void {
+export function electLeader(swarm: SwarmState): void {
   const managers = swarm.managers();
   const current = managers.find((m) => m.leader && m.reachability === 'reachable');
   for (const m of managers) if (m !== current && m.leader) m.leader = false;
@@ -35,7 +35,7 @@ export function electLeader(swarm: Swarm): void {
 }
 
 /** Refuses a demotion of the last manager, or one that would leave too few reachable managers for quorum. */
-export function checkDemote(swarm: Swarm, node: NodeRecord): void {
+export function checkDemote(swarm: SwarmState, node: NodeRecord): void {
   const managers = swarm.managers();
   if (managers.length <= 1) throw errors.demoteLastManager();
   const remaining = managers.filter((m) => m !== node);

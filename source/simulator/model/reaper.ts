@@ -1,10 +1,10 @@
 /** Task history: 5 tasks kept per slot, removed tasks deleted once they stopped. */
 import { type ServiceRecord, slotKeyOf, type TaskRecord } from './records.js';
 import { isTerminal } from './types.js';
-import type { Swarm } from './swarm.js';
+import type { SwarmState } from './state.js';
 
 /** Keeps 5 tasks per slot (TaskHistoryRetentionLimit) and deletes removed tasks once stopped. */
-export function reap(swarm: Swarm, services: Iterable<ServiceRecord>): void {
+export function reap(swarm: SwarmState, services: Iterable<ServiceRecord>): void {
   const limit = 5;
   const ids = new Set<string>([...services].map((s) => s.id));
   for (const [serviceId, tasks] of swarm.tasksByService) {
@@ -31,7 +31,7 @@ export function reap(swarm: Swarm, services: Iterable<ServiceRecord>): void {
 }
 
 /** Forgets a task everywhere the model indexes it. */
-export function deleteTask(swarm: Swarm, task: TaskRecord): void {
+export function deleteTask(swarm: SwarmState, task: TaskRecord): void {
   swarm.tasks.delete(task.id);
   swarm.tasksByService.get(task.serviceId)?.delete(task);
   if (task.nodeId) swarm.tasksByNode.get(task.nodeId)?.delete(task);

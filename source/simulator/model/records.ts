@@ -154,3 +154,19 @@ export function toTarget(node: NodeRecord) {
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/** The cluster settings `swarm init` takes and `/swarm` shows. */
+export interface ClusterRecord {
+  version: number;
+  updatedAt: number;
+  spec: Record<string, unknown>;
+  /** The CA digest half of both join tokens (changes only with a CA rotation, which the simulator does not do). */
+  caDigest: string;
+  workerSecret: string;
+  managerSecret: string;
+  /** SWMKEY-1-..., while autolock is on. */
+  unlockKey: string;
+  defaultAddrPool: string[];
+  subnetSize: number;
+  dataPathPort: number;
+}

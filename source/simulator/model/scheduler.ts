@@ -3,10 +3,10 @@ import { type Constraint, matchesConstraints, parseConstraints } from '../../swa
 import { MinHeap } from './heap.js';
 import { index, type NodeRecord, type TaskRecord, toTarget } from './records.js';
 import { isTerminal, type ServiceSpec } from './types.js';
-import type { Swarm } from './swarm.js';
+import type { SwarmState } from './state.js';
 
 /** A spec's placement constraints, parsed (none when they do not parse: validation refused those already). */
-export function constraintsOf(swarm: Swarm, spec: ServiceSpec): Constraint[] {
+export function constraintsOf(swarm: SwarmState, spec: ServiceSpec): Constraint[] {
   try {
     return parseConstraints(spec.TaskTemplate?.Placement?.Constraints);
   } catch {
@@ -15,7 +15,7 @@ export function constraintsOf(swarm: Swarm, spec: ServiceSpec): Constraint[] {
 }
 
 /** Places pending tasks: spread over eligible nodes, fewest tasks of the service first. */
-export function schedule(swarm: Swarm): boolean {
+export function schedule(swarm: SwarmState): boolean {
   if (!swarm.schedulerDirty || swarm.pendingTasks.size === 0) {
     swarm.schedulerDirty = false;
     return false;

@@ -5,10 +5,10 @@ import { clone, effectiveUpdateConfig, isGlobal, replicasOf, templateKey } from 
 import { checkReferences, resolveNetworks } from './objects.js';
 import { storedServiceSpec } from './spec-store.js';
 import type { ServiceSpec } from './types.js';
-import type { Swarm } from './swarm.js';
+import type { SwarmState } from './state.js';
 
 /** POST /services/create. */
-export function createService(swarm: Swarm, spec: ServiceSpec): ServiceRecord {
+export function createService(swarm: SwarmState, spec: ServiceSpec): ServiceRecord {
   swarm.requireLeader();
   swarm.validateSpec(spec);
   const name = spec.Name || swarm.randomName();
@@ -37,7 +37,7 @@ export function createService(swarm: Swarm, spec: ServiceSpec): ServiceRecord {
 }
 
 /** Refuses a published ingress port another service already has, in dockerd's words. */
-export function checkIngressPorts(swarm: Swarm, ports: ServiceRecord['ports'], current?: ServiceRecord): void {
+export function checkIngressPorts(swarm: SwarmState, ports: ServiceRecord['ports'], current?: ServiceRecord): void {
   for (const port of ports) {
     if (port.PublishMode !== 'ingress' || !port.PublishedPort) continue;
     for (const other of swarm.services.values()) {
@@ -53,7 +53,7 @@ export function checkIngressPorts(swarm: Swarm, ports: ServiceRecord['ports'], c
 export const SIMULATOR_LIMITS = { replicasPerService: 100_000, replicasInSwarm: 500_000 };
 
 /** Refuses a replica count the simulator would take too long or too much memory to run, in words that say it is the simulator's limit. */
-export function checkCapacity(swarm: Swarm, spec: ServiceSpec, current?: ServiceRecord): void {
+export function checkCapacity(swarm: SwarmState, spec: ServiceSpec, current?: ServiceRecord): void {
   const wanted = replicasOf(spec);
   const { replicasPerService, replicasInSwarm } = SIMULATOR_LIMITS;
   if (wanted > replicasPerService) {
@@ -70,7 +70,7 @@ export function checkCapacity(swarm: Swarm, spec: ServiceSpec, current?: Service
  * The spec as dockerd stores it (spec-store.ts: the round trip through swarmkit's spec, with its
  * defaults), network names resolved to ids, and secret and config references checked.
  */
-export function normalizeSpec(swarm: Swarm, spec: ServiceSpec): ServiceSpec {
+export function normalizeSpec(swarm: SwarmState, spec: ServiceSpec): ServiceSpec {
   const stored = storedServiceSpec(spec);
   resolveNetworks(swarm, stored);
   checkReferences(swarm, stored);
@@ -78,14 +78,14 @@ export function normalizeSpec(swarm: Swarm, spec: ServiceSpec): ServiceSpec {
 }
 
 /** A name as dockerd makes one up for a service created without one. */
-export function randomName(swarm: Swarm): string {
+export function randomName(swarm: SwarmState): string {
   const left = ['brave', 'eager', 'quiet', 'vibrant', 'zen', 'focused', 'festive', 'nifty'];
   const right = ['turing', 'hopper', 'lovelace', 'knuth', 'ritchie', 'hamilton', 'curie', 'noether'];
   return `${left[swarm.random.int(left.length)]}_${right[swarm.random.int(right.length)]}`;
 }
 
 /** Published ports: those given, those already assigned kept, the others from 30000 on, as the routing mesh does. */
-export function assignPorts(swarm: Swarm, spec: ServiceSpec, old: ServiceRecord['ports']): ServiceRecord['ports'] {
+export function assignPorts(swarm: SwarmState, spec: ServiceSpec, old: ServiceRecord['ports']): ServiceRecord['ports'] {
   return (spec.EndpointSpec?.Ports ?? []).map((port) => {
     const protocol = port.Protocol ?? 'tcp';
     const mode = port.PublishMode ?? 'ingress';
@@ -108,7 +108,7 @@ export function assignPorts(swarm: Swarm, spec: ServiceSpec, old: ServiceRecord[
  * assigned, a virtual IP per network unless dnsrr); one with neither is left as it was, so that
  * ports published before an update that dropped the endpoint spec stay published (as on dockerd).
  */
-export function allocateEndpoint(swarm: Swarm, service: ServiceRecord): void {
+export function allocateEndpoint(swarm: SwarmState, service: ServiceRecord): void {
   const spec = service.spec;
   const networks = (spec.TaskTemplate?.Networks ?? []).map((n) => n.Target);
   if ((spec.EndpointSpec?.Ports ?? []).length === 0 && networks.length === 0) return;
@@ -117,7 +117,7 @@ export function allocateEndpoint(swarm: Swarm, service: ServiceRecord): void {
 }
 
 /** POST /services/{id}/update, or with rollback=previous a manual rollback. */
-export function updateService(swarm: Swarm, ref: string, version: number, spec: ServiceSpec | undefined, rollback: boolean): ServiceRecord {
+export function updateService(swarm: SwarmState, ref: string, version: number, spec: ServiceSpec | undefined, rollback: boolean): ServiceRecord {
   swarm.requireLeader();
   const service = swarm.service(ref);
   if (version !== service.version) throw errors.outOfSequence();
@@ -141,7 +141,7 @@ export function updateService(swarm: Swarm, ref: string, version: number, spec: 
 }
 
 /** Puts a new spec in place (update, rollback, auto-rollback): the previous one kept, events emitted, a rollout started when the task template changed. */
-export function applySpec(swarm: Swarm, service: ServiceRecord, next: ServiceSpec, kind: 'update' | 'rollback' | 'auto-rollback', reason?: string): void {
+export function applySpec(swarm: SwarmState, service: ServiceRecord, next: ServiceSpec, kind: 'update' | 'rollback' | 'auto-rollback', reason?: string): void {
   const old = service.spec;
   const oldState = service.updateStatus?.State;
   service.previousSpec = clone(old);
@@ -188,14 +188,14 @@ export function applySpec(swarm: Swarm, service: ServiceRecord, next: ServiceSpe
 }
 
 /** Emits the service update event that carries UpdateStatus.State, as the engine does. */
-export function emitUpdateState(swarm: Swarm, service: ServiceRecord, oldState: string | undefined): void {
+export function emitUpdateState(swarm: SwarmState, service: ServiceRecord, oldState: string | undefined): void {
   const attributes: Record<string, string> = { name: service.spec.Name ?? '', 'updatestate.new': service.updateStatus!.State };
   if (oldState) attributes['updatestate.old'] = oldState;
   swarm.emit('service', 'update', service.id, attributes);
 }
 
 /** DELETE /services/{id}: its tasks are shut down and then removed. */
-export function removeService(swarm: Swarm, ref: string): void {
+export function removeService(swarm: SwarmState, ref: string): void {
   swarm.requireLeader();
   const service = swarm.service(ref);
   swarm.services.delete(service.id);

@@ -2,10 +2,10 @@
 import { errors } from '../errors.js';
 import { parseConstraints } from '../../swarm/constraints.js';
 import type { ServiceSpec } from './types.js';
-import type { Swarm } from './swarm.js';
+import type { SwarmState } from './state.js';
 
 /** Refuses a spec dockerd refuses, with its words: no image, a bad name, bad replicas or mode, constraints or ports. */
-export function validateSpec(swarm: Swarm, spec: ServiceSpec): void {
+export function validateSpec(swarm: SwarmState, spec: ServiceSpec): void {
   if (!spec || typeof spec !== 'object') throw errors.invalidArgument('service spec must be an object');
   const image = spec.TaskTemplate?.ContainerSpec?.Image;
   if (typeof image !== 'string' || image === '') {

@@ -1,16 +1,5 @@
-import { findByRef } from './lookup.js';
 import type { Constraint } from '../../swarm/constraints.js';
-import { Random } from './random.js';
-import {
-  EVENT_LOG_LIMIT,
-  type NodeInit,
-  type NodeRecord,
-  type PlainObject,
-  type ServiceRecord,
-  type SwarmEvent,
-  type SwarmOptions,
-  type TaskRecord,
-} from './records.js';
+import { type NodeInit, type NodeRecord, type PlainObject, type ServiceRecord, type SwarmOptions, type TaskRecord } from './records.js';
 import type { NodeSpec, ServiceSpec, TaskState } from './types.js';
 import * as agent from './agent.js';
 import { newCluster, type ClusterRecord } from './cluster.js';
@@ -24,7 +13,7 @@ import * as scheduler from './scheduler.js';
 import * as services from './services.js';
 import * as specValidation from './spec-validation.js';
 import * as updater from './updater.js';
-import { newRuntimeState } from './runtime.js';
+import { SwarmState } from './state.js';
 
 export type { NodeInit, NodeRecord, PlainObject, ServiceRecord, SwarmEvent, SwarmOptions, TaskRecord } from './records.js';
 export { iso, toTarget } from './records.js';
@@ -34,48 +23,12 @@ export { iso, toTarget } from './records.js';
  * scheduler, agents and rolling updater that move them. It has no I/O and no timers of its own:
  * time moves only when advanceTo() is called, so tests control it exactly.
  */
-export class Swarm {
-  readonly nodes = new Map<string, NodeRecord>();
-  readonly services = new Map<string, ServiceRecord>();
-  readonly tasks = new Map<string, TaskRecord>();
-  readonly networks = new Map<string, PlainObject>();
-  readonly secrets = new Map<string, PlainObject>();
-  readonly configs = new Map<string, PlainObject>();
-  /** Images that fail on every node ("No such image"), set by a fault drill. */
-  readonly brokenImages = new Set<string>();
-  /** Services whose containers exit 1 a few seconds after they start (the crash-loop drill). */
-  readonly crashing = new Set<string>();
-  /** The runtime drills (memory leaks, CPU hogs) that runtime.ts reads with the clock. */
-  readonly runtime = newRuntimeState();
-  readonly clusterId: string;
-  readonly createdAt: number;
-  readonly events: SwarmEvent[] = [];
-  /** The node this manager API is served from. */
-  selfId = '';
-  now: number;
-  index = 10;
-  readonly random: Random;
-
-  readonly tasksByService = new Map<string, Set<TaskRecord>>();
-  readonly tasksByNode = new Map<string, Set<TaskRecord>>();
-  readonly busyTasks = new Set<TaskRecord>();
-  readonly pendingTasks = new Set<TaskRecord>();
-  readonly dirty = new Set<ServiceRecord>();
-  readonly listeners = new Set<(event: SwarmEvent) => void>();
-  schedulerDirty = false;
-  quiet = 0;
-  nextPort = 30000;
-  /** The next 10.0.N.0/24 subnet an overlay network gets. */
-  nextSubnet = 0;
-  eventNano = 0;
+export class Swarm extends SwarmState {
   /** The swarm's own object: spec, join tokens, unlock key. */
   readonly cluster: ClusterRecord;
 
   constructor(options: SwarmOptions) {
-    this.random = new Random(options.seed ?? 1);
-    this.now = options.now;
-    this.createdAt = options.now;
-    this.clusterId = this.random.id();
+    super(options);
     this.cluster = newCluster(this);
   }
 
@@ -146,78 +99,6 @@ export class Swarm {
       }
       if (!changed && this.dirty.size === 0) return;
     }
-  }
-
-  hasDueTimer(service: ServiceRecord): boolean {
-    for (const t of service.restartAt.values()) if (t <= this.now) return true;
-    const rollout = service.rollout;
-    if (rollout && !rollout.paused) {
-      for (const worker of rollout.workers) if (worker.until !== undefined && worker.until <= this.now) return true;
-      for (const t of rollout.watch.values()) if (t <= this.now) return true;
-    }
-    return false;
-  }
-
-  // ---- events and versions -------------------------------------------------------------------
-
-  /** Subscribes to events as they happen; returns the unsubscribe function. */
-  subscribe(listener: (event: SwarmEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  emit(type: SwarmEvent['Type'], action: string, id: string, attributes: Record<string, string>): void {
-    // timeNano must be unique and increasing, as the engine's are, so clients can resume with since.
-    this.eventNano = Math.max(this.eventNano + 1, this.now * 1_000_000);
-    const event: SwarmEvent = {
-      Type: type,
-      Action: action,
-      Actor: { ID: id, Attributes: attributes },
-      scope: 'swarm',
-      time: Math.floor(this.eventNano / 1e9),
-      timeNano: this.eventNano,
-    };
-    this.events.push(event);
-    if (this.events.length > EVENT_LOG_LIMIT) this.events.splice(0, this.events.length - EVENT_LOG_LIMIT);
-    for (const listener of this.listeners) listener(event);
-  }
-
-  touch(object: { version: number; updatedAt: number }): void {
-    object.version = ++this.index;
-    object.updatedAt = this.now;
-  }
-
-  // ---- lookups -------------------------------------------------------------------------------
-
-  /** Finds an object by full id, then exact name, then unique id prefix, as dockerd does. */
-  lookup<T extends { id: string }>(kind: string, map: Map<string, T>, ref: string, nameOf: (o: T) => string): T {
-    // The full id first without a scan: most refs are ids.
-    return map.get(ref) ?? findByRef(kind, map.values(), ref, (o) => o.id, nameOf);
-  }
-
-  /** A node by id, hostname or id prefix. */
-  node(ref: string): NodeRecord {
-    return this.lookup('node', this.nodes, ref, (n) => n.spec.Name || n.hostname);
-  }
-
-  /** A service by id, name or id prefix. */
-  service(ref: string): ServiceRecord {
-    return this.lookup('service', this.services, ref, (s) => s.spec.Name ?? '');
-  }
-
-  /** A task by id or id prefix. */
-  task(ref: string): TaskRecord {
-    return this.lookup('task', this.tasks, ref, () => '\0');
-  }
-
-  /** The tasks of one service. */
-  tasksOf(serviceId: string): Iterable<TaskRecord> {
-    return this.tasksByService.get(serviceId) ?? [];
-  }
-
-  /** The tasks placed on one node. */
-  tasksOn(nodeId: string): Iterable<TaskRecord> {
-    return this.tasksByNode.get(nodeId) ?? [];
   }
 
   // ---- quorum --------------------------------------------------------------------------------

@@ -2,10 +2,10 @@
 import { iso, type ServiceRecord, slotKeyOf, type TaskRecord, type Worker } from './records.js';
 import { nsToMs } from './spec.js';
 import { isTerminal } from './types.js';
-import type { Swarm } from './swarm.js';
+import type { SwarmState } from './state.js';
 
 /** Slots whose running task is out of date with the service's template. */
-export function outdatedSlots(swarm: Swarm, service: ServiceRecord): string[] {
+export function outdatedSlots(swarm: SwarmState, service: ServiceRecord): string[] {
   const out: string[] = [];
   for (const [slot, tasks] of swarm.liveBySlot(service)) {
     if (tasks.some((t) => t.key !== service.key && !isTerminal(t.state))) out.push(slot);
@@ -14,7 +14,7 @@ export function outdatedSlots(swarm: Swarm, service: ServiceRecord): string[] {
 }
 
 /** Advances a service's rollout: watched tasks checked, workers stopped, started and cooled down, new slots taken up to parallelism, completion reported. */
-export function stepRollout(swarm: Swarm, service: ServiceRecord): void {
+export function stepRollout(swarm: SwarmState, service: ServiceRecord): void {
   const rollout = service.rollout;
   if (!rollout || rollout.paused) return;
   const live = swarm.liveBySlot(service);
@@ -89,7 +89,7 @@ export function stepRollout(swarm: Swarm, service: ServiceRecord): void {
 }
 
 /** Counts a failed task against the rollout; returns true when the rollout stopped or reversed. */
-export function rolloutFailure(swarm: Swarm, service: ServiceRecord, task: TaskRecord): boolean {
+export function rolloutFailure(swarm: SwarmState, service: ServiceRecord, task: TaskRecord): boolean {
   const rollout = service.rollout!;
   rollout.failures++;
   const ratio = rollout.failures / Math.max(1, rollout.total);

@@ -26,7 +26,7 @@ export function openLogsCommand(c: KeyContext, args: string[]): void {
   let scope: Scope | undefined;
   if (named) {
     scope = findScope(c, named) ?? stackScope(c, named);
-    if (!scope || scope.kind === 'node') return c.status(`no service or stack named "${named}"`);
+    if (!scope || scope.kind === 'node') return c.status(`no service, task or stack named "${named}"`);
   } else {
     const selected = selectedScope(c) ?? c.view.scope;
     scope = selected && ['service', 'task', 'stack'].includes(selected.kind) ? selected : undefined;

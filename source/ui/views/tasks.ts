@@ -7,11 +7,14 @@ import { windowStart } from '../components/table.js';
 import { sampleable, statsCells } from '../present/stats.js';
 import type { ViewContext, ViewSpec } from './types.js';
 
-/** The task columns with CPU and MEM (from the nodes' engines) before ERROR. */
+/**
+ * The task columns with CPU and MEM (from the nodes' engines) before ERROR. They give way first on a
+ * narrow terminal: in an incident the state and the error say what is wrong, the use says how hot.
+ */
 const COLUMNS: Column[] = [
   ...TASK_COLUMNS.slice(0, -1),
-  { title: 'CPU', priority: 2, align: 'right' },
-  { title: 'MEM', priority: 2, align: 'right' },
+  { title: 'CPU', priority: 6, align: 'right' },
+  { title: 'MEM', priority: 6, align: 'right' },
   ...TASK_COLUMNS.slice(-1),
 ];
 
