@@ -137,6 +137,8 @@ await shoot('scale', ['j', 's', '9', '\r', (sim) => sim.advance(600)], (f) => /f
 await shoot('rollback', ['G', '\u000c'], (f) => f.includes('Roll back web'));
 await shoot('drain', [':nodes\r', 'j', 'r'], (f) => f.includes('Drain core-02?'));
 await shoot('stacks', ['3'], (f) => f.includes('getstartedlab'));
+// A stack's logs at once, filtered: every service's lines in time order, only those that match.
+await shoot('stack-logs-filtered', ['3', 'l', '/', 'tick \\d+7$', '\r'], (f) => /Logs of stack getstartedlab/.test(f) && /match/.test(f));
 await shoot('map', ['4'], (f) => /## flaskontesting/.test(f));
 await shoot('events', ['5'], (f) => f.includes('updatestate updating -> completed'));
 await shoot('inspect', ['g', 'i'], (f) => f.includes('REDIS_PASSWORD=******'), { width: 120, height: 40 });
