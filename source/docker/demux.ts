@@ -17,6 +17,12 @@ export const MAX_LINE = 64 * 1024;
 /** What a cut line ends with. */
 export const CUT_MARKER = ' [line cut at 64 KB]';
 
+/** The longest frame taken: dockerd writes log frames of at most 16 KB (plus time and details). */
+export const MAX_FRAME = 1024 * 1024;
+
+/** What the stream ends with when a frame header claims more than MAX_FRAME (not a log stream, or a broken one). */
+export const BAD_FRAME_MARKER = '[swarmdeck: the engine sent a log frame of an impossible length; the rest of this stream is dropped]';
+
 /**
  * Splits Docker's log stream into lines: multiplexed frames (8-byte headers) or, for TTY services,
  * raw text. Feed it chunks as they arrive; it keeps a partial frame between chunks.
@@ -31,6 +37,8 @@ export class LogDemuxer {
   private partial = '';
   /** A line still being written, per stream (frames without a newline yet). */
   private open: Partial<Record<LogEntry['stream'], LogEntry>> = {};
+  /** Set once a frame header was impossible: nothing after it can be framed, so it is dropped, not buffered. */
+  private broken = false;
 
   constructor(
     private readonly tty: boolean,
@@ -41,12 +49,20 @@ export class LogDemuxer {
   /** Parses a chunk; returns the complete lines in it. */
   push(chunk: Buffer): LogEntry[] {
     if (this.tty) return this.raw(chunk);
+    if (this.broken) return [];
     this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     const out: LogEntry[] = [];
     let at = 0;
     while (this.pending.length - at >= 8) {
       const stream = this.pending[at] === 2 ? 'stderr' : 'stdout';
       const length = this.pending.readUInt32BE(at + 4);
+      if (length > MAX_FRAME || this.pending[at] > 2) {
+        // A header no engine writes: waiting for 4 GB that never come would hold the buffer (and memory) forever.
+        this.broken = true;
+        this.pending = Buffer.alloc(0);
+        out.push({ stream: 'stderr', text: BAD_FRAME_MARKER });
+        return out;
+      }
       if (this.pending.length - at - 8 < length) break;
       const payload = this.pending.subarray(at + 8, at + 8 + length).toString('utf8');
       at += 8 + length;

@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { CUT_MARKER, LogDemuxer, MAX_LINE } from '../../source/docker/demux.js';
+import { BAD_FRAME_MARKER, CUT_MARKER, LogDemuxer, MAX_FRAME, MAX_LINE } from '../../source/docker/demux.js';
 
 /** One multiplexed frame as the engine writes it: stream byte, three zeros, length, payload. */
 const frame = (stream: 1 | 2, payload: string | Buffer) => {
@@ -57,4 +57,22 @@ test('a frame split across chunks waits for the rest, and a last line without ne
   expect(demuxer.push(bytes.subarray(0, 10)).map((l) => l.text)).toEqual([]);
   expect(demuxer.push(bytes.subarray(10)).map((l) => l.text)).toEqual(['one']);
   expect(demuxer.end()).toEqual([{ stream: 'stderr', text: 'two, no newline' }]);
+});
+
+test('a frame header claiming more than any engine sends ends the stream with a message, and nothing after it is buffered', () => {
+  const demuxer = new LogDemuxer(false, false, false);
+  const header = Buffer.alloc(8);
+  header[0] = 1;
+  header.writeUInt32BE(MAX_FRAME + 1, 4);
+  const lines = demuxer.push(Buffer.concat([frame(1, 'before\n'), header, Buffer.from('junk')]));
+  expect(lines.map((l) => l.text)).toEqual(['before', BAD_FRAME_MARKER]);
+  expect(demuxer.push(frame(1, 'after\n'))).toEqual([]);
+  expect(demuxer.push(Buffer.alloc(1024 * 1024))).toEqual([]);
+  expect(demuxer.end()).toEqual([]);
+});
+
+test('a stream byte that is not stdin, stdout or stderr is not a log stream: one message, then nothing', () => {
+  const demuxer = new LogDemuxer(false, false, false);
+  const lines = demuxer.push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html>'));
+  expect(lines.map((l) => l.text)).toEqual([BAD_FRAME_MARKER]);
 });
