@@ -10,6 +10,7 @@ import { parseHost } from '../../source/docker/connection.js';
 import { docker as dockerCli, hasDockerCli } from '../helpers/docker-cli.js';
 import type { Backend } from './backend.js';
 import { defineRealWorldContract } from './stack-real-world.js';
+import { removeStack as removeStackOf, stackGone, stackMade } from './stack-state.js';
 
 const corpus = join(import.meta.dirname, '../compose/corpus');
 
@@ -28,44 +29,9 @@ export function defineStackContract(label: string, open: () => Promise<Backend>)
     await applyPlan(client, plan, () => {});
     return plan;
   };
-  /** What a stack made, with its name taken out and ids replaced by names. */
-  async function made(stack: string) {
-    const networks = (await b.docker.listNetworks()) as any[];
-    const netName = new Map(networks.map((n) => [n.Id, n.Name]));
-    const scrub = (v: unknown) => JSON.parse(JSON.stringify(v).replaceAll(`${stack}_`, 'STACK_').replaceAll(`"${stack}"`, '"STACK"'));
-    const services = ((await b.docker.listServices({ filters: { label: [`com.docker.stack.namespace=${stack}`] } } as {})) as any[])
-      .map((s) => {
-        const spec = structuredClone(s.Spec);
-        for (const n of spec.TaskTemplate?.Networks ?? []) n.Target = netName.get(n.Target) ?? n.Target;
-        for (const r of spec.TaskTemplate?.ContainerSpec?.Secrets ?? []) delete r.SecretID;
-        for (const r of spec.TaskTemplate?.ContainerSpec?.Configs ?? []) delete r.ConfigID;
-        delete spec.TaskTemplate.ForceUpdate;
-        return scrub(spec);
-      })
-      .sort((x, y) => x.Name.localeCompare(y.Name));
-    const ofStack = (list: any[]) => list.filter((o) => (o.Labels ?? o.Spec?.Labels)?.['com.docker.stack.namespace'] === stack);
-    const nets = ofStack(networks)
-      .map((n) => scrub({ Name: n.Name, Driver: n.Driver, Labels: n.Labels, Attachable: n.Attachable, Internal: n.Internal, Scope: n.Scope }))
-      .sort((x, y) => x.Name.localeCompare(y.Name));
-    const secrets = ofStack((await b.docker.listSecrets()) as any[])
-      .map((s) => scrub(s.Spec))
-      .sort((x: any, y: any) => x.Name.localeCompare(y.Name));
-    const configs = ofStack((await b.docker.listConfigs()) as any[])
-      .map((s) => scrub(s.Spec))
-      .sort((x: any, y: any) => x.Name.localeCompare(y.Name));
-    return { services, networks: nets, secrets, configs };
-  }
-  const removeStack = (stack: string) => dockerCli(b.host, ['stack', 'rm', stack]);
-  /** Waits until a removed stack's networks are gone too (a real manager frees them once the tasks stop). */
-  async function gone(stack: string) {
-    for (let i = 0; i < 120; i++) {
-      const left = ((await b.docker.listNetworks({ filters: { label: [`com.docker.stack.namespace=${stack}`] } })) as any[]).length;
-      const services = ((await b.docker.listServices({ filters: { label: [`com.docker.stack.namespace=${stack}`] } } as {})) as any[]).length;
-      if (left === 0 && services === 0) return;
-      await b.tick(500);
-      if (left > 0 && i % 10 === 9) await removeStack(stack);
-    }
-  }
+  const made = (stack: string) => stackMade(b, stack, { withoutForceUpdate: true });
+  const removeStack = (stack: string) => removeStackOf(b, stack);
+  const gone = (stack: string) => stackGone(b, stack);
 
   describe.skipIf(!hasDockerCli)(`stack deploy from compose (${label})`, () => {
     beforeAll(async () => {

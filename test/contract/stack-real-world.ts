@@ -11,6 +11,7 @@ import { parseHost } from '../../source/docker/connection.js';
 import { docker as dockerCli, hasDockerCli } from '../helpers/docker-cli.js';
 import type { Backend } from './backend.js';
 import { REAL_WORLD_ENV, REAL_WORLD_FILES, realWorld } from './real-world-corpus.js';
+import { removeStack as removeStackOf, stackGone, stackMade, stackServices as stackServicesOf } from './stack-state.js';
 import { dockerFor } from './wire.js';
 
 /** An image reference as `docker tag` takes it: the repository, and the tag (latest when none is given). */
@@ -40,58 +41,10 @@ export function defineRealWorldContract(label: string, open: () => Promise<Backe
   let client: SwarmClient;
   const saved: Record<string, string | undefined> = {};
 
-  const stackServices = async (stack: string) => (await b.docker.listServices({ filters: { label: [`com.docker.stack.namespace=${stack}`] } } as {})) as any[];
-
-  /** What a stack made, with its name taken out and ids replaced by names: whole service, secret and config specs. */
-  async function made(stack: string) {
-    const networks = (await b.docker.listNetworks()) as any[];
-    const netName = new Map(networks.map((n) => [n.Id, n.Name]));
-    const scrub = (v: unknown) => JSON.parse(JSON.stringify(v).replaceAll(`${stack}_`, 'STACK_').replaceAll(`"${stack}"`, '"STACK"'));
-    const services = (await stackServices(stack))
-      .map((s) => {
-        const spec = structuredClone(s.Spec);
-        for (const n of spec.TaskTemplate?.Networks ?? []) n.Target = netName.get(n.Target) ?? n.Target;
-        for (const r of spec.TaskTemplate?.ContainerSpec?.Secrets ?? []) delete r.SecretID;
-        for (const r of spec.TaskTemplate?.ContainerSpec?.Configs ?? []) delete r.ConfigID;
-        return scrub(spec);
-      })
-      .sort((x, y) => x.Name.localeCompare(y.Name));
-    const ofStack = (list: any[]) => list.filter((o) => (o.Labels ?? o.Spec?.Labels)?.['com.docker.stack.namespace'] === stack);
-    const nets = ofStack(networks)
-      .map((n) =>
-        scrub({
-          Name: n.Name,
-          Driver: n.Driver,
-          Labels: n.Labels,
-          // The VXLAN id is the manager's to give, one per network.
-          Options: Object.fromEntries(Object.entries(n.Options ?? {}).filter(([k]) => k !== 'com.docker.network.driver.overlay.vxlanid_list')),
-          Attachable: n.Attachable,
-          Internal: n.Internal,
-          Scope: n.Scope,
-          IPAMDriver: n.IPAM?.Driver,
-        }),
-      )
-      .sort((x, y) => x.Name.localeCompare(y.Name));
-    const secrets = ofStack((await b.docker.listSecrets()) as any[])
-      .map((s) => scrub(s.Spec))
-      .sort((x: any, y: any) => x.Name.localeCompare(y.Name));
-    const configs = ofStack((await b.docker.listConfigs()) as any[])
-      .map((s) => scrub(s.Spec))
-      .sort((x: any, y: any) => x.Name.localeCompare(y.Name));
-    return { services, networks: nets, secrets, configs };
-  }
-
-  const removeStack = (stack: string) => dockerCli(b.host, ['stack', 'rm', stack]);
-  /** Waits until a removed stack's services and networks are gone (a real manager frees networks once the tasks stop). */
-  async function gone(stack: string) {
-    for (let i = 0; i < 240; i++) {
-      const left = ((await b.docker.listNetworks({ filters: { label: [`com.docker.stack.namespace=${stack}`] } })) as any[]).length;
-      const services = (await stackServices(stack)).length;
-      if (left === 0 && services === 0) return;
-      await b.tick(500);
-      if (i % 10 === 9) await removeStack(stack);
-    }
-  }
+  const stackServices = (stack: string) => stackServicesOf(b, stack);
+  const made = (stack: string) => stackMade(b, stack, { networkOptions: true });
+  const removeStack = (stack: string) => removeStackOf(b, stack);
+  const gone = (stack: string) => stackGone(b, stack, 240);
 
   /** Tags the test image as every image the corpus names, on every node of a real swarm. */
   async function tagImages() {

@@ -1,16 +1,25 @@
 import { Text } from 'ink';
 
-/** Text with every case-insensitive occurrence of `search` highlighted (logs and inspect search). */
-export function Highlighted({ text, search }: { text: string; search: string }) {
-  if (!search) return <Text>{text}</Text>;
+/** A pattern that finds `search` as typed, ignoring case (the inspect view's plain search). */
+function literal(search: string): RegExp {
+  return new RegExp(search.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+}
+
+/**
+ * Text with every match highlighted: of `pattern` (the logs filter, a regular expression) or of
+ * `search` taken literally, case-insensitive (inspect's search). Empty matches highlight nothing.
+ */
+export function Highlighted({ text, search, pattern }: { text: string; search?: string; pattern?: RegExp }) {
+  const find = pattern ?? (search ? literal(search) : undefined);
+  if (!find) return <Text>{text}</Text>;
+  const global = new RegExp(find.source, find.flags.includes('g') ? find.flags : `${find.flags}g`);
   const parts: { text: string; hit: boolean }[] = [];
-  const lower = text.toLowerCase();
-  const needle = search.toLowerCase();
   let at = 0;
-  for (let i = lower.indexOf(needle); i >= 0; i = lower.indexOf(needle, i + needle.length)) {
-    if (i > at) parts.push({ text: text.slice(at, i), hit: false });
-    parts.push({ text: text.slice(i, i + needle.length), hit: true });
-    at = i + needle.length;
+  for (const m of text.matchAll(global)) {
+    if (m[0].length === 0) continue;
+    if (m.index > at) parts.push({ text: text.slice(at, m.index), hit: false });
+    parts.push({ text: m[0], hit: true });
+    at = m.index + m[0].length;
   }
   parts.push({ text: text.slice(at), hit: false });
   return (

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describeRange, parseLogRange } from '../../store/log-range.js';
 import { STACK_LABEL } from '../../store/sync/log-feed.js';
+import type { CommandId } from '../../keymap/bindings.js';
 import type { Scope } from '../../store/state.js';
 import { lineHead } from '../views/logs.js';
 import { shownLogs, shownText } from '../views/log-lines.js';
@@ -84,21 +85,11 @@ function saveLogs(c: KeyContext, typed: string): string | void {
   c.status(`saved ${shown.size} lines${ui.logs.search ? ` matching /${ui.logs.search}` : ''} to ${path}`, 'success');
 }
 
+/** The ids of the logs view's commands, as the keymap names them. */
+type LogCommandId = Extract<CommandId, `logs.${string}` | 'stack.logs'>;
+
 /** The logs view's commands (and `l` on a stack). */
-export const LOG_COMMANDS: Record<
-  | 'logs.follow'
-  | 'logs.timestamps'
-  | 'logs.wrap'
-  | 'logs.search'
-  | 'logs.next'
-  | 'logs.previous'
-  | 'logs.all'
-  | 'logs.clear'
-  | 'logs.range'
-  | 'logs.save'
-  | 'stack.logs',
-  CommandHandler
-> = {
+export const LOG_COMMANDS: Record<LogCommandId, CommandHandler> = {
   'logs.follow': (c) => {
     const follow = !c.ui.logs.follow;
     const shown = shownLogs(c.state, c.ui.logs);

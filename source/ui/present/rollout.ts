@@ -17,6 +17,7 @@ const seconds = (ns: number | undefined) => (ns === undefined ? undefined : `${M
 /** A task is "of the current spec" for the tracker when its whole spec is the service's (not only its image, env, args or force). */
 const specKey = canonical;
 
+/** A node as placement constraints see it. */
 const targetOf = (n: SwarmNode) => ({
   id: n.ID,
   hostname: n.Description?.Hostname ?? '',
@@ -146,19 +147,7 @@ export function placesFor(service: SwarmService | undefined, nodes: SwarmNode[],
   const reserve = template?.Resources?.Reservations ?? {};
   const up = nodes.filter((n) => n.ID !== leaving && n.Status.State === 'ready' && n.Spec.Availability === 'active');
   if (up.length === 0) return { count: 0, problem: 'no other node is ready and active: they will stay pending' };
-  const allowed = up.filter((n) =>
-    matchesConstraints(
-      {
-        id: n.ID,
-        hostname: n.Description?.Hostname ?? '',
-        role: n.Spec.Role,
-        labels: n.Spec.Labels ?? {},
-        os: n.Description?.Platform?.OS,
-        arch: n.Description?.Platform?.Architecture,
-      },
-      constraints,
-    ),
-  );
+  const allowed = up.filter((n) => matchesConstraints(targetOf(n), constraints));
   if (allowed.length === 0) {
     return { count: 0, problem: `no other node satisfies ${(template?.Placement?.Constraints ?? []).join(', ')}: they will stay pending` };
   }

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { Highlighted } from '../components/highlighted.js';
 import type { LogEntry } from '../../docker/demux.js';
 import type { ClusterState } from '../../store/state.js';
 import { describeRange } from '../../store/log-range.js';
@@ -102,39 +103,11 @@ function LogsBody({ env }: { env: ViewEnv }) {
         <Text key={i} wrap="truncate">
           <Text color={row.color}>{row.prefix}</Text>
           <Text color={row.note ? theme.bad : row.stderr ? theme.warn : undefined} bold={row.note}>
-            <Matches text={row.text} pattern={pattern} />
+            <Highlighted text={row.text} pattern={pattern} />
           </Text>
         </Text>
       ))}
     </Box>
-  );
-}
-
-/** Text with the pattern's matches highlighted. */
-function Matches({ text, pattern }: { text: string; pattern?: RegExp }) {
-  if (!pattern) return <Text>{text}</Text>;
-  const global = new RegExp(pattern.source, `${pattern.flags}g`);
-  const parts: { text: string; hit: boolean }[] = [];
-  let at = 0;
-  for (const m of text.matchAll(global)) {
-    if (m[0].length === 0) continue;
-    if (m.index > at) parts.push({ text: text.slice(at, m.index), hit: false });
-    parts.push({ text: m[0], hit: true });
-    at = m.index + m[0].length;
-  }
-  parts.push({ text: text.slice(at), hit: false });
-  return (
-    <Text>
-      {parts.map((p, i) =>
-        p.hit ? (
-          <Text key={i} backgroundColor="yellow" color="black">
-            {p.text}
-          </Text>
-        ) : (
-          <Text key={i}>{p.text}</Text>
-        ),
-      )}
-    </Text>
   );
 }
 
