@@ -1,13 +1,11 @@
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseHost } from '../../source/docker/connection.js';
 import { NodeReach } from '../../source/docker/node-reach.js';
-import { freePort } from '../helpers/certs.js';
+import { startSshd, type TestSshd } from '../helpers/sshd.js';
 
 // Node reach over ssh, through a real sshd on 127.0.0.1 that this test starts: with the manager reached
 // as ssh://USER@manager, each node is reached as the same user at its Status.Addr. The ssh config maps
@@ -15,76 +13,29 @@ import { freePort } from '../helpers/certs.js';
 // each node's own shell would have it.
 const host = process.env.SWARMDECK_TEST_DOCKER_HOST;
 const nodesDir = host?.startsWith('unix://') ? dirname(dirname(host.slice(7))) : undefined;
-const run = promisify(execFile);
 
 describe.skipIf(!nodesDir || !existsSync('/usr/sbin/sshd'))('node reach over ssh, as the manager is reached', () => {
+  let sshd: TestSshd;
   let dir: string;
-  let server: ChildProcess | undefined;
   const saved = { PATH: process.env.PATH, SSH_AUTH_SOCK: process.env.SSH_AUTH_SOCK };
   let nodes: { ID: string; Description: { Hostname: string }; Status: { Addr: string } }[];
 
   beforeAll(async () => {
     nodes = (await new Docker({ socketPath: host!.slice(7) }).listNodes()) as typeof nodes;
-    dir = mkdtempSync(join(tmpdir(), 'swarmdeck-node-sshd-'));
-    const port = await freePort();
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host_key')]);
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'id_ed25519')]);
-    writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'id_ed25519.pub')));
-    mkdirSync('/run/sshd', { recursive: true });
-    writeFileSync(
-      join(dir, 'sshd_config'),
-      [
-        `Port ${port}`,
-        'ListenAddress 127.0.0.1',
-        `HostKey ${join(dir, 'host_key')}`,
-        `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-        `PidFile ${join(dir, 'sshd.pid')}`,
-        'StrictModes no',
-        'PermitRootLogin prohibit-password',
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
-        'UsePAM no',
-        'AcceptEnv DOCKER_HOST',
-      ].join('\n'),
-    );
-    const key = readFileSync(join(dir, 'host_key.pub'), 'utf8').split(' ').slice(0, 2).join(' ');
-    writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${key}\n`);
-    const stanza = (pattern: string, socket: string) =>
-      [
-        `Host ${pattern}`,
-        '  HostName 127.0.0.1',
-        `  Port ${port}`,
-        `  IdentityFile ${join(dir, 'id_ed25519')}`,
-        '  IdentitiesOnly yes',
-        '  IdentityAgent none',
-        `  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
-        '  StrictHostKeyChecking yes',
-        `  SetEnv DOCKER_HOST=unix://${socket}`,
-      ].join('\n');
-    writeFileSync(join(dir, 'ssh_config'), nodes.map((n) => stanza(n.Status.Addr, join(nodesDir!, n.Description.Hostname, 'docker.sock'))).join('\n') + '\n');
-    mkdirSync(join(dir, 'bin'));
-    writeFileSync(join(dir, 'bin', 'ssh'), `#!/bin/sh\nexec /usr/bin/ssh -F ${join(dir, 'ssh_config')} "$@"\n`, { mode: 0o755 });
+    sshd = await startSshd('node-sshd');
+    dir = sshd.dir;
+    // Each node's address reaches the sshd with DOCKER_HOST set to that node's own socket (realswarm's layout).
+    const bin = sshd.useConfig(nodes.map((n) => sshd.stanza(n.Status.Addr, `unix://${join(nodesDir!, n.Description.Hostname, 'docker.sock')}`)));
     // NodeReach runs the system ssh from PATH, as the docker CLI does.
-    process.env.PATH = `${join(dir, 'bin')}:${saved.PATH}`;
+    process.env.PATH = `${bin}:${saved.PATH}`;
     process.env.SSH_AUTH_SOCK = '';
-    server = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: 'ignore' });
-    const user = execFileSync('id', ['-un']).toString().trim();
-    for (let i = 0; i < 50; i++) {
-      const ok = await run('ssh', ['-o', 'BatchMode=yes', '-l', user, nodes[0].Status.Addr, 'true']).then(
-        () => true,
-        () => false,
-      );
-      if (ok) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await sshd.ready(['-l', sshd.user, nodes[0].Status.Addr]);
   }, 60_000);
 
   afterAll(() => {
     process.env.PATH = saved.PATH;
     process.env.SSH_AUTH_SOCK = saved.SSH_AUTH_SOCK;
-    // Only the sshd this test started, by its pid.
-    server?.kill();
-    rmSync(dir, { recursive: true, force: true });
+    sshd?.stop();
   });
 
   test('every node is reached over ssh at its address as the manager user, and answers as itself', async () => {
