@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { KEY, mountConsole, type MountedConsole } from '../helpers/console.js';
+import { removeServicesNamed } from '../helpers/docker-cli.js';
 import { recordingProxy, type RecordingProxy } from '../helpers/proxy.js';
 
 // Issue 26 on a real swarm (SWARMDECK_TEST_DOCKER_HOST): since and tail are dockerd's, asked as
@@ -46,13 +47,7 @@ describe.skipIf(!host)('logs on a real swarm', () => {
   afterAll(async () => {
     await c?.close();
     await proxy?.close();
-    for (const s of (await docker?.listServices().catch(() => [])) ?? []) {
-      if (s.Spec?.Name?.startsWith(STACK))
-        await docker
-          .getService(s.ID)
-          .remove()
-          .catch(() => {});
-    }
+    await removeServicesNamed(docker, STACK);
   });
 
   test('--tail and --since are asked of the manager, and dockerd answers with just that', async () => {

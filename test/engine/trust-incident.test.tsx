@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mountConsole, type MountedConsole } from '../helpers/console.js';
+import { removeServicesNamed } from '../helpers/docker-cli.js';
 
 // Issue 23 on a real swarm: what dockerd does in several steps (the simulator does it in one).
 // SWARMDECK_TEST_DOCKER_HOST is a manager; SWARMDECK_TEST_NODE_CTL the realswarm.sh that says each node's own engine.
@@ -31,13 +32,7 @@ describe.skipIf(!host || !ctl)('nothing on the screen lies during an incident, o
 
   afterAll(async () => {
     await c?.close();
-    for (const s of (await docker?.listServices().catch(() => [])) ?? []) {
-      if (s.Spec?.Name?.startsWith(PREFIX))
-        await docker
-          .getService(s.ID)
-          .remove()
-          .catch(() => {});
-    }
+    await removeServicesNamed(docker, PREFIX);
   });
 
   /** The replica count `docker service ls` shows for a service now (the listing with status, as the CLI asks). */

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { KEY, mountConsole, type MountedConsole } from '../helpers/console.js';
+import { removeServicesNamed } from '../helpers/docker-cli.js';
 
 // Issue 16's defects on a real swarm of three managers (CI brings one up apart from the main one,
 // SWARMDECK_TEST_QUORUM_HOST its first manager, SWARMDECK_TEST_QUORUM_CTL its realswarm.sh).
@@ -28,13 +29,7 @@ describe.skipIf(!host || !ctl)('what the screen says is true, on a real swarm of
 
   afterAll(async () => {
     await c?.close();
-    for (const s of (await docker?.listServices().catch(() => [])) ?? []) {
-      if (s.Spec?.Name?.startsWith(PREFIX))
-        await docker
-          .getService(s.ID)
-          .remove()
-          .catch(() => {});
-    }
+    await removeServicesNamed(docker, PREFIX);
   });
 
   test("a crash loop (sh -c 'sleep 3; exit 3') shows its restarts and is marked, whether or not its task runs this second", async () => {

@@ -20,3 +20,17 @@ export function docker(host: string, args: string[], timeout = 60_000): Promise<
     );
   });
 }
+
+/** Removes every service whose name starts with `prefix` (a test's own, after it), ignoring those already gone. */
+export async function removeServicesNamed(
+  docker: { listServices(): Promise<any[]>; getService(id: string): { remove(): Promise<unknown> } } | undefined,
+  prefix: string,
+): Promise<void> {
+  for (const s of (await docker?.listServices().catch(() => [])) ?? []) {
+    if (s.Spec?.Name?.startsWith(prefix))
+      await docker!
+        .getService(s.ID)
+        .remove()
+        .catch(() => {});
+  }
+}
