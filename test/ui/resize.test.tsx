@@ -96,6 +96,7 @@ describe.skipIf(!hasTmux)('the terminal after a resize', () => {
     tmux('send-keys', '-t', session, 'C-r');
     for (let i = 0; i < 50 && screen().join('\n').includes('GARBAGE'); i++) await sleep(100);
     expect(screen().join('\n')).not.toContain('GARBAGE');
-    expect(screen().join('\n')).toContain('reading everything again');
+    for (let i = 0; i < 100 && !screen().join('\n').includes('everything read again'); i++) await sleep(100);
+    expect(screen().join('\n')).toContain('redrawn; everything read again from the manager');
   });
 });

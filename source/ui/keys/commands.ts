@@ -81,7 +81,11 @@ export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
   repaint: (c) => {
     c.repaint();
     c.status('redrawn; reading everything again from the manager', 'info');
-    void c.sync.refresh();
+    // A reload counts as a reconnect, which hides what was said before it: the outcome is said after.
+    c.sync.refresh().then(
+      () => c.status('redrawn; everything read again from the manager', 'info'),
+      (error: Error) => c.status(`redrawn; reading again failed: ${error.message}`, 'error'),
+    );
   },
   'inspect.wrap': (c) => c.patch((u) => ({ inspect: { ...u.inspect, wrap: !u.inspect.wrap, scroll: 0 }, scrollX: 0 })),
   'scroll.left': (c) => c.patch((u) => ({ scrollX: Math.max(0, u.scrollX - SIDEWAYS) })),
