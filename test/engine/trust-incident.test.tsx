@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mountConsole, type MountedConsole } from '../helpers/console.js';
+import { KEY, mountConsole, type MountedConsole } from '../helpers/console.js';
 import { removeServicesNamed } from '../helpers/docker-cli.js';
 
 // Issue 23 on a real swarm: what dockerd does in several steps (the simulator does it in one).
@@ -102,4 +102,20 @@ describe.skipIf(!host || !ctl)('nothing on the screen lies during an incident, o
     const frame = await c.waitFor((f) => new RegExp(`${name}\\s+replicated\\s+1/1`).test(f) && !new RegExp(`${name}.*(restarts|crash)`).test(f), 60_000);
     expect(frame).not.toMatch(new RegExp(`${name}.*crash loop`));
   }, 240_000);
+
+  test("the why-block names the placement constraint no node matches, from dockerd's own scheduler message", async () => {
+    const name = `${PREFIX}-gpu`;
+    await docker.createService({
+      Name: name,
+      TaskTemplate: { ContainerSpec: { Image: IMAGE, Args: ['sleep', '100000'] }, Placement: { Constraints: ['node.labels.gpu==true', 'node.role!=nothing'] } },
+      Mode: { Replicated: { Replicas: 1 } },
+      EndpointSpec: { Mode: 'dnsrr' },
+    } as any);
+    await c.waitFor(new RegExp(`${name}\\s+replicated\\s+0/1`), 60_000);
+    await c.selectRow(name);
+    await c.press(KEY.enter);
+    const frame = await c.waitFor('node.labels.gpu==true: no node matches', 60_000);
+    expect(frame).not.toContain('node.role!=nothing: no node matches');
+    await c.press('q');
+  }, 120_000);
 });
