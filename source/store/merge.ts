@@ -111,7 +111,12 @@ function diffAt(shape: string, path: string, before: unknown, after: unknown, ou
   }
   if (equal(before, after)) return;
   if (isObject(before) && isObject(after)) {
-    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) diffAt(join(shape, key), join(path, key), before[key], after[key], out);
+    // Keys the new side adds come in name order: the same changes list the same way whatever order
+    // the YAML the user saved or the engine's answer had them in.
+    const added = Object.keys(after)
+      .filter((key) => !(key in before))
+      .sort();
+    for (const key of [...Object.keys(before), ...added]) diffAt(join(shape, key), join(path, key), before[key], after[key], out);
     return;
   }
   if (Array.isArray(before) && Array.isArray(after)) {

@@ -112,6 +112,7 @@ export function editMergeProperty(host: string, runs: number): Promise<void> {
         await client.removeService(id);
       }
     }),
-    { numRuns: runs },
+    // FC_SEED and FC_PATH replay a failure fast-check reported (its seed and path).
+    { numRuns: runs, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH, endOnFailure: true } : {}) },
   );
 }
