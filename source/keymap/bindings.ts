@@ -100,6 +100,7 @@ export type CommandId =
   | 'node.pause'
   | 'node.activate'
   | 'task.logs'
+  | 'task.shell'
   | 'logs.follow'
   | 'logs.timestamps'
   | 'logs.wrap'
@@ -251,6 +252,15 @@ export const BINDINGS: readonly Binding[] = [
     hint: 'apply',
   },
   { id: 'task.logs', keys: ['l'], pane: 'tasks', description: 'logs of the task', hint: 'logs' },
+  {
+    id: 'task.shell',
+    keys: ['s'],
+    pane: 'tasks',
+    description: "shell in the task's container on its node (bash, else sh; config.yaml shell: sets another); refused in --read-only",
+    // A shell can change anything: read-only mode refuses it as it refuses a change.
+    mutates: true,
+    hint: 'shell',
+  },
   { id: 'close', keys: ['q'], pane: 'logs', description: 'back, as a pager does (quits when nothing is under it)', hint: 'back' },
   { id: 'close', keys: ['q'], pane: 'inspect', description: 'back, as a pager does (quits when nothing is under it)', hint: 'back' },
   { id: 'logs.follow', keys: ['f'], pane: 'logs', description: 'follow on/off', hint: 'follow' },

@@ -102,6 +102,7 @@ export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
   'map.left': (c) => moveOnMap(c, -1),
   'map.right': (c) => moveOnMap(c, 1),
   'task.logs': open,
+  'task.shell': (c) => void import('./shell-flow.js').then(({ openShell }) => openShell(c)).catch((error: Error) => c.status(`shell: ${error.message}`)),
   ...LOG_COMMANDS,
   'drill.quorum': (c) => {
     // Without a leader the node list cannot be read (it shows the last one): the manager's error says it.
