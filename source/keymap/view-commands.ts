@@ -7,7 +7,7 @@ export interface ViewCommand {
   view: ViewKind;
   description: string;
   /** Takes the name of a service or node (else the selection). */
-  target?: 'service' | 'service or node' | 'object';
+  target?: 'service' | 'service or node' | 'node' | 'object';
   /** Opens its view on this object whatever is selected (`:swarm`). */
   scope?: 'swarm';
 }
@@ -19,6 +19,13 @@ export const VIEW_COMMANDS: readonly ViewCommand[] = [
   { name: 'stacks', aliases: ['stack'], view: 'stacks', description: "stacks (services by com.docker.stack.namespace); Enter lists a stack's services" },
   { name: 'tasks', aliases: ['ps'], view: 'tasks', description: 'tasks of a service or node, with history', target: 'service or node' },
   { name: 'logs', aliases: ['log'], view: 'logs', description: 'logs of a service, task or stack; --since 10m|2h|TIME, --tail N', target: 'service' },
+  {
+    name: 'containers',
+    aliases: ['co', 'container'],
+    view: 'containers',
+    description: "every container of a node's own engine, swarm or not, with state, CPU and MEM",
+    target: 'node',
+  },
   { name: 'map', aliases: [], view: 'map', description: 'cluster map: a column per node, tasks as blocks by service' },
   { name: 'networks', aliases: ['net', 'network'], view: 'networks', description: 'networks' },
   { name: 'configs', aliases: ['config'], view: 'configs', description: 'configs' },

@@ -126,7 +126,10 @@ if (host && sockets.length > 0) {
         execFileSync('tar', ['-C', dir, '-cf', join(dir, 'image.tar'), 'busybox']);
         for (const name of sockets) {
           const node = new Docker({ socketPath: join(nodesDir!, name, 'docker.sock') });
-          const stream = await node.importImage(createReadStream(join(dir, 'image.tar')) as never, { repo: 'local/noshell', tag: '1' } as never);
+          const stream = (await node.importImage(
+            createReadStream(join(dir, 'image.tar')) as never,
+            { repo: 'local/noshell', tag: '1' } as never,
+          )) as unknown as NodeJS.ReadableStream;
           await new Promise((resolve, reject) => node.modem.followProgress(stream, (error) => (error ? reject(error) : resolve(undefined))));
         }
       } finally {
