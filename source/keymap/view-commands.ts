@@ -19,13 +19,6 @@ export const VIEW_COMMANDS: readonly ViewCommand[] = [
   { name: 'stacks', aliases: ['stack'], view: 'stacks', description: "stacks (services by com.docker.stack.namespace); Enter lists a stack's services" },
   { name: 'tasks', aliases: ['ps'], view: 'tasks', description: 'tasks of a service or node, with history', target: 'service or node' },
   { name: 'logs', aliases: ['log'], view: 'logs', description: 'logs of a service, task or stack; --since 10m|2h|TIME, --tail N', target: 'service' },
-  {
-    name: 'containers',
-    aliases: ['co', 'container'],
-    view: 'containers',
-    description: "every container of a node's own engine, swarm or not, with state, CPU and MEM",
-    target: 'node',
-  },
   { name: 'map', aliases: [], view: 'map', description: 'cluster map: a column per node, tasks as blocks by service' },
   { name: 'networks', aliases: ['net', 'network'], view: 'networks', description: 'networks' },
   { name: 'configs', aliases: ['config'], view: 'configs', description: 'configs' },
@@ -36,6 +29,13 @@ export const VIEW_COMMANDS: readonly ViewCommand[] = [
   { name: 'ctx', aliases: ['context', 'contexts'], view: 'contexts', description: 'docker contexts; Enter switches to one' },
   { name: 'actions', aliases: ['history'], view: 'actions', description: 'the action log' },
   { name: 'messages', aliases: ['msg'], view: 'messages', description: "the status line's messages of this session" },
+  {
+    name: 'containers',
+    aliases: ['co', 'container'],
+    view: 'containers',
+    description: "every container of a node's own engine, swarm or not, with state, CPU and MEM",
+    target: 'node',
+  },
 ];
 
 /** The command a `:word` names, if any. */
