@@ -23,12 +23,6 @@ export const VIEW_COMMANDS: readonly ViewCommand[] = [
   { name: 'networks', aliases: ['net', 'network'], view: 'networks', description: 'networks' },
   { name: 'configs', aliases: ['config'], view: 'configs', description: 'configs' },
   { name: 'secrets', aliases: ['secret'], view: 'secrets', description: 'secrets (metadata only)' },
-  { name: 'events', aliases: ['ev'], view: 'events', description: 'events, live; of the selection when there is one', target: 'object' },
-  { name: 'inspect', aliases: ['describe'], view: 'inspect', description: 'YAML/JSON of the selection (or of NAME, or of the swarm)', target: 'object' },
-  { name: 'swarm', aliases: [], view: 'inspect', description: 'the swarm itself: join tokens (masked), raft and CA settings', scope: 'swarm' },
-  { name: 'ctx', aliases: ['context', 'contexts'], view: 'contexts', description: 'docker contexts; Enter switches to one' },
-  { name: 'actions', aliases: ['history'], view: 'actions', description: 'the action log' },
-  { name: 'messages', aliases: ['msg'], view: 'messages', description: "the status line's messages of this session" },
   {
     name: 'containers',
     aliases: ['co', 'container'],
@@ -36,6 +30,12 @@ export const VIEW_COMMANDS: readonly ViewCommand[] = [
     description: "every container of a node's own engine, swarm or not, with state, CPU and MEM",
     target: 'node',
   },
+  { name: 'events', aliases: ['ev'], view: 'events', description: 'events, live; of the selection when there is one', target: 'object' },
+  { name: 'inspect', aliases: ['describe'], view: 'inspect', description: 'YAML/JSON of the selection (or of NAME, or of the swarm)', target: 'object' },
+  { name: 'swarm', aliases: [], view: 'inspect', description: 'the swarm itself: join tokens (masked), raft and CA settings', scope: 'swarm' },
+  { name: 'ctx', aliases: ['context', 'contexts'], view: 'contexts', description: 'docker contexts; Enter switches to one' },
+  { name: 'actions', aliases: ['history'], view: 'actions', description: 'the action log' },
+  { name: 'messages', aliases: ['msg'], view: 'messages', description: "the status line's messages of this session" },
 ];
 
 /** The command a `:word` names, if any. */
