@@ -25,8 +25,21 @@ function record(c: KeyContext, entry: Omit<ActionRecord, 'time' | 'endpoint'>): 
   c.store.dispatch({ type: 'actions/append', record: full });
 }
 
+/** True while a shell is being opened or runs: a second `s` meanwhile would start another on the same terminal. */
+let busy = false;
+
 /** Opens a shell in the selected task's container; says why not when it cannot. */
 export async function openShell(c: KeyContext): Promise<void> {
+  if (busy) return c.status('a shell is already being opened', 'info');
+  busy = true;
+  try {
+    await open(c);
+  } finally {
+    busy = false;
+  }
+}
+
+async function open(c: KeyContext): Promise<void> {
   const task = selectedTask(c);
   if (!task) return c.status('select a task first: s opens a shell in its container');
   const services = new Map(c.state.services.map((s) => [s.ID, s]));
