@@ -25,6 +25,9 @@ function record(c: KeyContext, entry: Omit<ActionRecord, 'time' | 'endpoint'>): 
   c.store.dispatch({ type: 'actions/append', record: full });
 }
 
+/** The shell found in each image (by its reference), so that the second shell in a service's tasks costs no probe. */
+const shellOfImage = new Map<string, string[]>();
+
 /** True while a shell is being opened or runs: a second `s` meanwhile would start another on the same terminal. */
 let busy = false;
 
@@ -62,10 +65,14 @@ async function open(c: KeyContext): Promise<void> {
     return say(`node ${host} cannot be reached: ${(error as Error).message}`);
   }
   let cmd: string[];
+  // The probe is an exec of its own (a few hundred ms on a real node): its answer is kept per image.
+  const image = String((task.Spec as { ContainerSpec?: { Image?: string } } | undefined)?.ContainerSpec?.Image ?? '');
   try {
     const configured = await readShellConfig();
-    const chosen = configured ? { cmd: configured } : await chooseShell(engine, container);
+    const known = image ? shellOfImage.get(image) : undefined;
+    const chosen = configured ? { cmd: configured } : known ? { cmd: known } : await chooseShell(engine, container);
     if ('why' in chosen) return say(chosen.why);
+    if (!configured && image) shellOfImage.set(image, chosen.cmd);
     cmd = chosen.cmd;
   } catch (error) {
     return say((error as Error).message);
@@ -87,6 +94,7 @@ async function open(c: KeyContext): Promise<void> {
   } catch (error) {
     return say((error as Error).message);
   }
+  if (end.notFound) shellOfImage.delete(image);
   if (end.notFound) return say(`${cmd[0]} is not in the container: ${end.notFound}`);
   const code = end.exitCode;
   say(`the shell ended, exit ${code ?? 'unknown'}`, code === 0 ? 'success' : 'info');
