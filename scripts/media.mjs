@@ -142,6 +142,8 @@ await shoot('stack-logs-filtered', ['3', 'l', '/', 'tick \\d+7$', '\r'], (f) => 
 await shoot('map', ['4'], (f) => /## flaskontesting/.test(f));
 await shoot('events', ['5'], (f) => f.includes('updatestate updating -> completed'));
 await shoot('inspect', ['g', 'i'], (f) => f.includes('REDIS_PASSWORD=******'), { width: 120, height: 40 });
+await shoot('containers', [':containers core-03\r'], (f) => /Containers of node core-03 \(\d+, \d+ running\)/.test(f) && /running\s+\d+\.\d%/.test(f));
+await shoot('top', ['G', '\r', 't'], (f) => /Processes of web\.1\.\w+ on core-03 \(docker top, 1\)/.test(f));
 
 // A rehearsed incident, step by step: a node goes down, a bad image stalls a rollout, a rollback
 // saves it. The same keys work on the simulator for anyone who wants to practise.

@@ -5,6 +5,7 @@ import { boundHeapGrowth } from '../heap.js';
 import { createStore } from '../store/store.js';
 import { Sync } from '../store/sync.js';
 import { App } from '../ui/app.js';
+import type { HandOver } from '../ui/keys/context.js';
 import { FrameStdout, ScreenWriter } from '../ui/screen-writer.js';
 import { yogaReady } from '../ui/yoga.js';
 
@@ -83,9 +84,11 @@ export async function runLive(clients: SwarmClient[], current: number, readOnly:
   // Ink renders whole frames into FrameStdout; the screen writer sends the terminal only the cells
   // that changed (Ink's own incremental mode rewrites whole lines, and draws off by a row in 6.7+).
   const writer = new ScreenWriter(process.stdout);
-  const frames = new FrameStdout(process.stdout, (frame) => writer.frame(frame));
+  // While a shell has the terminal, frames are not drawn (the console draws itself whole when it comes back).
+  let handedOver = false;
+  const frames = new FrameStdout(process.stdout, (frame) => !handedOver && writer.frame(frame));
   // After a resize and on Ctrl+R the next frame is drawn whole.
-  frames.on('repaint', () => writer.reset());
+  frames.on('repaint', () => !handedOver && writer.reset());
   await yogaReady;
   // The editor gets the terminal as the console found it (main screen, cooked mode), then the console redraws in full.
   const suspend = (run: () => void) => {
@@ -105,7 +108,36 @@ export async function runLive(clients: SwarmClient[], current: number, readOnly:
       writer.reset();
     }
   };
-  const instance = render(<App store={store} sync={sync} readOnly={readOnly} suspend={suspend} />, {
+  // A shell in a container gets the terminal raw, on the main screen, for as long as it runs (the
+  // console keeps running: its keys are the shell's, its frames are held); then the console redraws in full.
+  const handOver: HandOver = async (run) => {
+    writer.flush();
+    handedOver = true;
+    process.stdout.write(LEAVE_ALT);
+    const inkReaders = process.stdin.listeners('readable') as ((...args: unknown[]) => void)[];
+    for (const reader of inkReaders) process.stdin.off('readable', reader);
+    process.stdin.resume();
+    const onResize = (listener: () => void) => {
+      process.stdout.on('resize', listener);
+      return () => void process.stdout.off('resize', listener);
+    };
+    try {
+      return await run({
+        input: process.stdin,
+        output: process.stdout,
+        size: () => ({ rows: process.stdout.rows || 24, cols: process.stdout.columns || 80 }),
+        onResize,
+      });
+    } finally {
+      // Not pause(): process.stdin stops reading from the terminal a tick after a pause, and Ink's
+      // 'readable' listener would never hear from it again. Taking the listener back stops the flow.
+      for (const reader of inkReaders) process.stdin.on('readable', reader);
+      process.stdout.write(ENTER_ALT);
+      handedOver = false;
+      frames.repaint();
+    }
+  };
+  const instance = render(<App store={store} sync={sync} readOnly={readOnly} suspend={suspend} handOver={handOver} />, {
     stdout: frames as unknown as NodeJS.WriteStream,
     stdin: process.stdin,
     debug: true,

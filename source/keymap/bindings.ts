@@ -16,7 +16,9 @@ export type ViewKind =
   | 'map'
   | 'inspect'
   | 'contexts'
-  | 'deploy';
+  | 'deploy'
+  | 'containers'
+  | 'processes';
 
 /** The panes a binding can belong to; 'global' works in every view; a dialog or prompt, while open, takes every key itself. */
 export type Pane = 'global' | ViewKind | Modal;
@@ -100,6 +102,9 @@ export type CommandId =
   | 'node.pause'
   | 'node.activate'
   | 'task.logs'
+  | 'task.shell'
+  | 'task.top'
+  | 'node.containers'
   | 'logs.follow'
   | 'logs.timestamps'
   | 'logs.wrap'
@@ -251,6 +256,23 @@ export const BINDINGS: readonly Binding[] = [
     hint: 'apply',
   },
   { id: 'task.logs', keys: ['l'], pane: 'tasks', description: 'logs of the task', hint: 'logs' },
+  {
+    id: 'task.shell',
+    keys: ['s'],
+    pane: 'tasks',
+    description: "shell in the task's container on its node (bash, else sh; config.yaml shell: sets another); refused in --read-only",
+    // A shell can change anything: read-only mode refuses it as it refuses a change.
+    mutates: true,
+    hint: 'shell',
+  },
+  { id: 'task.top', keys: ['t'], pane: 'tasks', description: "processes in the task's container (docker top, from its node's engine), live", hint: 'top' },
+  {
+    id: 'node.containers',
+    keys: ['C'],
+    pane: 'nodes',
+    description: "containers of the node's own engine, swarm or not, with state, CPU and MEM (:containers NODE)",
+    hint: 'containers',
+  },
   { id: 'close', keys: ['q'], pane: 'logs', description: 'back, as a pager does (quits when nothing is under it)', hint: 'back' },
   { id: 'close', keys: ['q'], pane: 'inspect', description: 'back, as a pager does (quits when nothing is under it)', hint: 'back' },
   { id: 'logs.follow', keys: ['f'], pane: 'logs', description: 'follow on/off', hint: 'follow' },

@@ -7,7 +7,7 @@ export interface ViewCommand {
   view: ViewKind;
   description: string;
   /** Takes the name of a service or node (else the selection). */
-  target?: 'service' | 'service or node' | 'object';
+  target?: 'service' | 'service or node' | 'node' | 'object';
   /** Opens its view on this object whatever is selected (`:swarm`). */
   scope?: 'swarm';
 }
@@ -23,6 +23,13 @@ export const VIEW_COMMANDS: readonly ViewCommand[] = [
   { name: 'networks', aliases: ['net', 'network'], view: 'networks', description: 'networks' },
   { name: 'configs', aliases: ['config'], view: 'configs', description: 'configs' },
   { name: 'secrets', aliases: ['secret'], view: 'secrets', description: 'secrets (metadata only)' },
+  {
+    name: 'containers',
+    aliases: ['co', 'container'],
+    view: 'containers',
+    description: "every container of a node's own engine, swarm or not, with state, CPU and MEM",
+    target: 'node',
+  },
   { name: 'events', aliases: ['ev'], view: 'events', description: 'events, live; of the selection when there is one', target: 'object' },
   { name: 'inspect', aliases: ['describe'], view: 'inspect', description: 'YAML/JSON of the selection (or of NAME, or of the swarm)', target: 'object' },
   { name: 'swarm', aliases: [], view: 'inspect', description: 'the swarm itself: join tokens (masked), raft and CA settings', scope: 'swarm' },

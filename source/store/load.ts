@@ -2,7 +2,7 @@ import type { SwarmClient } from '../docker/client.js';
 import { ActionLog } from './action-log.js';
 import { readObject } from './inspect.js';
 import { sinceSeconds, tailOf } from './log-range.js';
-import type { Needs } from './needs.js';
+import type { EngineNeed, Needs } from './needs.js';
 import { foldNodeTasks } from './sync/node-fold.js';
 import { EVENT_HISTORY_SECONDS } from './state.js';
 import type { Store } from './store.js';
@@ -11,6 +11,8 @@ import type { Store } from './store.js';
 export interface LoadOptions {
   tail: number;
   log?: ActionLog;
+  /** --node-host NODE=URL pairs, for what a view needs of a node's own engine. */
+  nodeHosts?: string[];
 }
 
 /**
@@ -52,6 +54,7 @@ export async function load(client: SwarmClient, store: Store, needs: Needs, opti
     work.push(readObject(client, scope).then((object) => store.dispatch({ type: 'inspect', scope, object })));
   }
   if (needs.actions) store.dispatch({ type: 'actions/load', records: (options.log ?? new ActionLog()).read() });
+  if (needs.engine) work.push(loadEngineNeed(client, store, needs.engine, options.nodeHosts));
   await Promise.all(work);
   if (needs.logs) await loadLogs(client, store, needs, options.tail);
 }
@@ -82,4 +85,19 @@ async function loadLogs(client: SwarmClient, store: Store, needs: Needs, tail: n
       .catch(reject);
   });
   store.dispatch({ type: 'logs/status', status: 'ended' });
+}
+
+/** What a view needs of a node's own engine, read once through a node reach made for it (and closed after). */
+async function loadEngineNeed(client: SwarmClient, store: Store, need: EngineNeed, nodeHosts: string[] = []): Promise<void> {
+  const [{ NodeReach, nodeMap }, { NodeViewReader }, { readEngineNeed }] = await Promise.all([
+    import('../docker/node-reach.js'),
+    import('../docker/node-views.js'),
+    import('./sync/engine-views.js'),
+  ]);
+  const reach = new NodeReach({ manager: client.endpoint, map: await nodeMap(nodeHosts) });
+  try {
+    store.dispatch({ type: 'engine', engine: await readEngineNeed(new NodeViewReader(reach), need, store.getSnapshot().nodes) });
+  } finally {
+    reach.close();
+  }
 }

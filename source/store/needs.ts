@@ -28,7 +28,19 @@ export interface Needs {
   restarts?: string[];
   /** Containers on screen whose CPU and memory are sampled from their nodes' engines (see StatsPoller). */
   stats?: { nodeId: string; containerId: string }[];
+  /** What the view shows of one node's own engine: its containers, a container's processes (docker top), its disk use (system df). */
+  engine?: EngineNeed;
 }
+
+/** One read of a node's own engine a view needs (see EngineViews). */
+export interface EngineNeed {
+  what: 'containers' | 'processes' | 'disk';
+  nodeId: string;
+  containerId?: string;
+}
+
+/** The key of an engine need: the store keeps the answer under it, so a view never shows another one's. */
+export const engineKey = (need: EngineNeed | undefined) => (need ? `${need.what}:${need.nodeId}:${need.containerId ?? ''}` : '');
 
 const scopeKey = (scope: Scope | undefined) => (scope ? `${scope.kind}:${scope.id}` : '');
 
@@ -45,5 +57,6 @@ export function needsKey(needs: Needs): string {
     needs.contexts ? 'contexts' : '',
     needs.restarts ? needs.restarts.join(',') : '',
     needs.stats ? needs.stats.map((t) => t.containerId.slice(0, 12)).join(',') : '',
+    engineKey(needs.engine),
   ].join('|');
 }

@@ -3,6 +3,7 @@ import { mergeByTime } from './log-range.js';
 import { ACTION_LOG_SHOWN, type ActionRecord } from './action-log.js';
 import { hasQuorum, quorumOf } from '../swarm/quorum.js';
 import type { StatsFigures } from '../docker/node-engine.js';
+import type { ContainerRow, DiskUseLine, ProcessList } from '../docker/node-views.js';
 import type { EngineInfo, ResourceKind, ServiceRestarts, SwarmEvent, SwarmNode, SwarmObject, SwarmService, SwarmTask } from '../docker/types.js';
 
 /** Whose tasks, logs, services, events or inspect output are shown. */
@@ -70,6 +71,18 @@ export interface ClusterState {
   restarts: Map<string, ServiceRestarts>;
   /** CPU and memory of the containers on screen (sampled from their nodes' engines), and why a node's are not known. */
   stats: StatsState;
+  /** What the view on screen shows of one node's own engine (see Needs.engine), as last read. */
+  engine: EngineState;
+}
+
+/** The answer to an engine need, under its key (engineKey); the error when the node could not be read. */
+export interface EngineState {
+  key?: string;
+  containers?: ContainerRow[];
+  processes?: ProcessList;
+  disk?: DiskUseLine[];
+  error?: string;
+  at?: number;
 }
 
 /** Containers' figures by container id; nodes whose engine cannot be reached, by node id, with why. */
@@ -111,7 +124,8 @@ export type Action =
   | { type: 'logs/append'; lines: LogEntry[]; limit: number }
   | { type: 'logs/status'; status: LogBuffer['status']; error?: string }
   | { type: 'status'; text: string; kind: 'info' | 'success' | 'error'; at: number }
-  | { type: 'stats'; stats: StatsState };
+  | { type: 'stats'; stats: StatsState }
+  | { type: 'engine'; engine: EngineState };
 
 /** How far back the events timeline starts when the console connects, seconds. */
 export const EVENT_HISTORY_SECONDS = 3 * 60 * 60;
@@ -135,6 +149,7 @@ export function initialState(endpoint: string): ClusterState {
     messages: [],
     restarts: new Map(),
     stats: { figures: new Map(), unreachable: new Map() },
+    engine: {},
     resources: {},
     events: [],
     contexts: [],
@@ -228,6 +243,8 @@ function apply(state: ClusterState, action: Action): ClusterState {
       return { ...state, logs: { ...state.logs, status: action.status, error: action.error } };
     case 'stats':
       return { ...state, stats: action.stats };
+    case 'engine':
+      return { ...state, engine: action.engine };
     case 'status': {
       const message = { text: action.text, kind: action.kind, at: action.at };
       const messages = state.messages.length >= MESSAGE_LIMIT ? state.messages.slice(1 - MESSAGE_LIMIT) : state.messages.slice();

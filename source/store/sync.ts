@@ -15,6 +15,7 @@ import { LogFeed } from './sync/log-feed.js';
 import { NodeTasks } from './sync/node-tasks.js';
 import { Pollers } from './sync/pollers.js';
 import { StatsPoller } from './sync/stats.js';
+import { EngineViews } from './sync/engine-views.js';
 import type { NodeReach } from '../docker/node-reach.js';
 import type { Drill } from '../swarm/drills.js';
 
@@ -38,6 +39,7 @@ export class Sync {
   private health: Health;
   private restarts: Restarts;
   private stats: StatsPoller;
+  private engineViews: EngineViews;
   private shown: Needs = {};
   private shownKey = needsKey({});
 
@@ -67,6 +69,7 @@ export class Sync {
       const { parseNodeHosts, readNodeConfig } = await import('../docker/node-reach.js');
       return new Map([...(await readNodeConfig()), ...parseNodeHosts(nodeHosts)]);
     });
+    this.engineViews = new EngineViews(core, () => this.stats.nodeReach());
     this.health = new Health(core, (since) => void this.leaderBack(since));
     this.connection = new Connection(core, {
       load: async () => {
@@ -96,6 +99,7 @@ export class Sync {
   stop(): void {
     this.core.stopped = true;
     this.stats.stop();
+    this.engineViews.stop();
     this.events.close();
     this.logs.close();
     this.core.clearTimers();
@@ -118,6 +122,7 @@ export class Sync {
     this.nodeTasks.show(needs.nodes?.ids ?? [], needs.nodes?.poll ?? false);
     this.restarts.show(needs.restarts ?? []);
     if (needsKey({ stats: needs.stats }) !== needsKey({ stats: before.stats })) this.stats.show(needs.stats ?? []);
+    this.engineViews.show(needs.engine);
     if (needs.actions && !before.actions && log) this.store.dispatch({ type: 'actions/load', records: log.read() });
     if (needs.contexts && !before.contexts) this.store.dispatch({ type: 'contexts', items: this.contexts() });
   }
@@ -218,6 +223,7 @@ export class Sync {
     this.events.reset();
     this.restarts.reset();
     this.stats.reset();
+    this.engineViews.stop();
     this.logs.close();
     this.core.clearTimers();
     await this.connection.switchTo(clients);

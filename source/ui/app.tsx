@@ -8,7 +8,7 @@ import type { Store } from '../store/store.js';
 import type { Sync } from '../store/sync.js';
 import { CHROME_ROWS, Screen } from './screen.js';
 import { handleKey } from './keys/commands.js';
-import { keyContext } from './keys/context.js';
+import { keyContext, type HandOver } from './keys/context.js';
 import type { PressedKey } from './keys/prompt.js';
 import { withoutEscapeSequences } from './escape-input.js';
 import { currentView, initialUi, viewKey, type UiState, type View } from './ui-state.js';
@@ -44,6 +44,8 @@ export interface AppProps {
   actionLog?: ActionLog;
   /** Runs a program that takes the terminal (the editor): the console steps aside and comes back. Default: just run it (tests). */
   suspend?: (run: () => void) => void;
+  /** Hands the terminal to a shell in a container while the console steps aside (the live console only). */
+  handOver?: HandOver;
 }
 
 function useTerminalSize(width?: number, height?: number) {
@@ -61,7 +63,7 @@ function useTerminalSize(width?: number, height?: number) {
 }
 
 /** The console: state from the store, keys through the keymap, actions through the store's actions. */
-export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHeight, now = Date.now, initialView, actionLog, suspend }: AppProps) {
+export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHeight, now = Date.now, initialView, actionLog, suspend, handOver }: AppProps) {
   const log = useMemo(() => actionLog ?? new ActionLog(), [actionLog]);
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const { exit } = useApp();
@@ -122,6 +124,7 @@ export function App({ store, sync, readOnly, width: fixedWidth, height: fixedHei
       readOnly,
       brokenImages: brokenImages.current,
       suspend: suspend ?? ((run) => run()),
+      handOver,
       // The live console's stdout (FrameStdout) redraws whole; a test's renders every frame whole anyway.
       repaint: () => (stdout as { repaint?: () => void } | undefined)?.repaint?.(),
       exit,

@@ -13,6 +13,8 @@ export interface View {
   scope?: Scope;
   /** A logs view's range: since and tail, asked of the manager as they are. */
   range?: LogRange;
+  /** The container a processes view shows (docker top), on its node. */
+  container?: { nodeId: string; id: string; name: string };
 }
 
 /** A prompt on the status line. */

@@ -167,6 +167,12 @@ export class SimShell {
         if (args[0] !== 'size') return fail(`stty: only "stty size" is simulated\n`);
         return size ? ok(`${size.rows} ${size.cols}\n`) : fail(`stty: standard input: Not a tty\n`);
       }
+      case 'command': {
+        // The builtin, as scripts ask whether a program is there: `command -v NAME` prints its path.
+        if (args[0] !== '-v' || args.length < 2) return fail(`sh: command: only "command -v NAME" is simulated\n`, 2);
+        const found = args.slice(1).filter((n) => (SHELL_COMMANDS as readonly string[]).includes(n) && n !== 'exit');
+        return { stdout: found.map((n) => `/bin/${n}\n`).join(''), stderr: '', status: found.length === args.length - 1 ? 0 : 1 };
+      }
       case 'sh':
         // A nested shell is the same shell here; `sh -c CMD` runs CMD.
         if (args[0] === '-c' && args[1] !== undefined) return this.run(args[1]);

@@ -13,6 +13,7 @@ import { SERVICE_COMMANDS } from './service-commands.js';
 import { CHANGE_COMMANDS } from './change-commands.js';
 import { markedText, runBatch } from './marks.js';
 import { LOG_COMMANDS } from './log-commands.js';
+import { ENGINE_COMMANDS } from './shell-commands.js';
 
 /** A change a command proposes: the action, and what its confirmation says (dangerous commands confirm first). */
 export interface Proposal {
@@ -106,6 +107,7 @@ export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
   'map.left': (c) => moveOnMap(c, -1),
   'map.right': (c) => moveOnMap(c, 1),
   'task.logs': open,
+  ...ENGINE_COMMANDS,
   ...LOG_COMMANDS,
   'drill.quorum': (c) => {
     // Without a leader the node list cannot be read (it shows the last one): the manager's error says it.

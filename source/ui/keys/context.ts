@@ -1,3 +1,4 @@
+import type { ShellTerminal } from '../../docker/exec-shell.js';
 import type { SwarmNode, SwarmService } from '../../docker/types.js';
 import type { ActionContext } from '../../store/run-action.js';
 import type { Scope } from '../../store/state.js';
@@ -23,6 +24,8 @@ export interface KeyContext extends ViewContext {
   brokenImages: Set<string>;
   /** Runs a program that takes the terminal (the editor) while the console steps aside. */
   suspend(run: () => void): void;
+  /** Hands the terminal (raw) to something that runs a while (a shell in a container), then draws the console again whole; none in tests without a terminal. */
+  handOver?: HandOver;
   /** Draws the next frame whole, from nothing (Ctrl+R). */
   repaint(): void;
   exit(): void;
@@ -41,9 +44,13 @@ export interface KeyHost {
   readOnly: boolean;
   brokenImages: Set<string>;
   suspend(run: () => void): void;
+  handOver?: HandOver;
   repaint(): void;
   exit(): void;
 }
+
+/** Gives the terminal to `run` until it is done; the console steps aside meanwhile and comes back intact. */
+export type HandOver = <T>(run: (terminal: ShellTerminal) => Promise<T>) => Promise<T>;
 
 /** Builds the context of one key press from the latest UI state and store snapshot. */
 export function keyContext(host: KeyHost): KeyContext {
@@ -64,6 +71,7 @@ export function keyContext(host: KeyHost): KeyContext {
     actions: host.actions,
     brokenImages: host.brokenImages,
     suspend: host.suspend,
+    handOver: host.handOver,
     repaint: host.repaint,
     currentUi: host.ui,
     patch(change) {

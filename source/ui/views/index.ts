@@ -1,6 +1,7 @@
 import type { ViewKind } from '../../keymap/bindings.js';
 import { actionsView } from './actions.js';
 import { configsView } from './configs.js';
+import { containersView } from './containers.js';
 import { contextsView } from './contexts.js';
 import { deployView } from './deploy.js';
 import { eventsView } from './events.js';
@@ -10,6 +11,7 @@ import { mapView } from './map.js';
 import { messagesView } from './messages.js';
 import { networksView } from './networks.js';
 import { nodesView } from './nodes.js';
+import { processesView } from './processes.js';
 import { secretsView } from './secrets.js';
 import { servicesView } from './services.js';
 import { filterRows } from './shared.js';
@@ -35,6 +37,8 @@ export const VIEWS = {
   actions: actionsView,
   messages: messagesView,
   deploy: deployView,
+  containers: containersView,
+  processes: processesView,
 } satisfies Record<ViewKind, ViewSpec>;
 
 /** The spec of a view kind. */

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { SWARM_SCOPE, type ClusterState } from '../../store/state.js';
 import { Highlighted } from '../components/highlighted.js';
+import { diskComment } from '../present/disk.js';
 import { inspectLines } from '../present/yaml.js';
 import { inert, truncate } from '../sanitize.js';
 import { theme } from '../theme.js';
@@ -16,7 +17,10 @@ export function inspectText(state: ClusterState, ui: UiState): { lines: string[]
   if (!inspect || inspect.scope.kind !== view.scope?.kind || inspect.scope.id !== view.scope?.id) return { lines: [], note: 'loading...' };
   if (inspect.error) return { lines: [], note: `cannot inspect ${inspect.scope.kind} ${inspect.scope.name}: ${inspect.error}` };
   if (inspect.object === undefined) return { lines: [], note: 'loading...' };
-  return { lines: inspectLines(inspect.object, ui.inspect.format, ui.inspect.reveal).map(inert) };
+  const lines = inspectLines(inspect.object, ui.inspect.format, ui.inspect.reveal).map(inert);
+  // A node's disk use leads its YAML, as comments (JSON has none: it stays the object alone).
+  if (view.scope?.kind === 'node' && ui.inspect.format === 'yaml') return { lines: [...diskComment(state, view.scope).map(inert), ...lines] };
+  return { lines };
 }
 
 /** The lines as drawn at `width`: wrapped (w), continuation lines indented, or each as it is (then scrolled sideways). */
@@ -108,5 +112,5 @@ export const inspectView: ViewSpec = {
     c.patch((u) => ({ prompt: undefined, inspect: { ...u.inspect, search: text, match: 0 } }));
     jumpToInspectMatch(c, 0, text);
   },
-  needs: ({ view }) => ({ inspect: view.scope }),
+  needs: ({ view }) => ({ inspect: view.scope, engine: view.scope?.kind === 'node' ? { what: 'disk', nodeId: view.scope.id } : undefined }),
 };

@@ -191,7 +191,9 @@ function run(ctx: Context, record: ExecRecord, session: Session): void {
   record.stop = () => finish(0);
   const [program, ...args] = record.cmd;
   const name = program.replace(/^\/(usr\/)?bin\//, '');
-  const known = (SHELL_COMMANDS as readonly string[]).includes(name) && name !== 'exit';
+  // Distroless and scratch images have no shell and none of its programs.
+  const image = String(record.task.spec.ContainerSpec?.Image ?? '');
+  const known = (SHELL_COMMANDS as readonly string[]).includes(name) && name !== 'exit' && !/distroless|(^|\/)scratch(:|@|$)/.test(image);
   if (!known) {
     // As runc says it for a program the image does not have (bash in busybox images among them).
     out(1, `OCI runtime exec failed: exec failed: unable to start container process: exec: "${program}": executable file not found in $PATH: unknown\r\n`);
