@@ -71,7 +71,9 @@ export function defineSpecsContract(label: string, open: () => Promise<Backend>)
       const spec = service.Spec ?? {};
       const ports = (spec.EndpointSpec?.Ports ?? []).length > 0;
       const vips = spec.EndpointSpec?.Mode !== 'dnsrr' && (ports || (spec.TaskTemplate?.Networks ?? []).length > 0);
-      const allocated = (!ports || (service.Endpoint?.Ports ?? []).length > 0) && (!vips || (service.Endpoint?.VirtualIPs ?? []).length > 0);
+      // Both ways: what the spec publishes is allocated, and what an update dropped is released
+      // (dockerd's allocator does each a moment after the update is stored).
+      const allocated = ports === (service.Endpoint?.Ports ?? []).length > 0 && vips === (service.Endpoint?.VirtualIPs ?? []).length > 0;
       if (allocated || i >= 40) return service;
       await b.tick(250);
     }

@@ -105,13 +105,17 @@ export function assignPorts(swarm: SwarmState, spec: ServiceSpec, old: ServiceRe
 /**
  * The allocator's pass over a created or updated service, as a 20.10 manager makes it: a service
  * with published ports or attached networks gets its endpoint (the endpoint spec copied, ports
- * assigned, a virtual IP per network unless dnsrr); one with neither is left as it was, so that
- * ports published before an update that dropped the endpoint spec stay published (as on dockerd).
+ * assigned, a virtual IP per network unless dnsrr); one with neither has none, so an update that
+ * dropped the endpoint spec releases what was published (dockerd's Endpoint is then `{Spec: {}}`).
  */
 export function allocateEndpoint(swarm: SwarmState, service: ServiceRecord): void {
   const spec = service.spec;
   const networks = (spec.TaskTemplate?.Networks ?? []).map((n) => n.Target);
-  if ((spec.EndpointSpec?.Ports ?? []).length === 0 && networks.length === 0) return;
+  if ((spec.EndpointSpec?.Ports ?? []).length === 0 && networks.length === 0) {
+    service.ports = [];
+    service.endpoint = undefined;
+    return;
+  }
   service.ports = swarm.assignPorts(spec, service.ports);
   service.endpoint = { spec: clone(spec.EndpointSpec ?? {}) as Record<string, unknown>, networks: spec.EndpointSpec?.Mode === 'dnsrr' ? [] : networks };
 }
