@@ -7,7 +7,8 @@ import type { EngineInfo, ResourceKind, ServiceRestarts, SwarmEvent, SwarmNode, 
 
 /** Whose tasks, logs, services, events or inspect output are shown. */
 export interface Scope {
-  kind: 'service' | 'node' | 'task' | 'stack' | 'network' | 'config' | 'secret' | 'swarm' | 'action';
+  /** `plan`: an object a `:deploy` plan on screen would create (id `kind:name`), not yet in the swarm. */
+  kind: 'service' | 'node' | 'task' | 'stack' | 'network' | 'config' | 'secret' | 'swarm' | 'action' | 'plan';
   id: string;
   /** The name shown on screen. */
   name: string;

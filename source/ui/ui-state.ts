@@ -102,8 +102,10 @@ export interface DeployView {
   stack: string;
   file: string;
   plan: Plan;
-  /** Entry keys (kind:name) whose changed fields are shown under them. */
+  /** Entry keys (kind:name) whose changed fields (or, for a create, every field sent) are shown under them. */
   open: string[];
+  /** Made in read-only mode: shown to be read, never applied. */
+  readOnly?: boolean;
 }
 
 /** A view's key, for per-view selection and filters. */
