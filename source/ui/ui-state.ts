@@ -44,6 +44,8 @@ export interface Confirm {
   onNo?: () => void;
   /** A second confirmation, by typing this name, before the command runs (actions that break quorum). */
   typeToConfirm?: string;
+  /** What y and n do, when y sends nothing (`y or Enter: edit again    n or Esc: drop your edit`); else "go ahead" and "cancel". */
+  keys?: { yes: string; no: string };
 }
 
 /** Logs pane toggles, filter and position. */
