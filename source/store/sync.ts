@@ -92,7 +92,10 @@ export class Sync {
   private async otherManagers(): Promise<{ clients: SwarmClient[]; hostnames: string[] }> {
     const state = this.store.getSnapshot();
     const self = state.info?.Swarm?.NodeID;
-    const managers = state.nodes.filter((n) => n.Spec.Role === 'manager' && n.ID !== self && n.Status.State === 'ready');
+    // (Not only those listed as ready: a demoted leader's last list can say Unknown for all.) Ready ones first.
+    const managers = state.nodes
+      .filter((n) => n.Spec.Role === 'manager' && n.ID !== self)
+      .sort((a, b) => Number(b.Status.State === 'ready') - Number(a.Status.State === 'ready'));
     const hostnames = managers.map((n) => n.Description?.Hostname ?? n.ID);
     const reach = await this.stats.nodeReach();
     const clients: SwarmClient[] = [];
