@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import AjvModule from 'ajv';
 import { isMap, LineCounter, parseDocument } from 'yaml';
+import { yamlErrorText } from './yaml-error.js';
 import { MAX_COMPOSE_BYTES, readBounded } from './bounds.js';
 import { ComposeError } from './load-error.js';
 import { COMPOSE_SCHEMA } from './schema.js';
@@ -111,12 +112,8 @@ const validate = () => (validator ??= new Ajv({ strict: false, coerceTypes: true
 function parseFile(path: string, env: Record<string, string | undefined>): ComposeFile {
   const text = readBounded(path, MAX_COMPOSE_BYTES, 'compose file').toString('utf8');
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { merge: true, prettyErrors: true, lineCounter, customTags: (tags) => [LEGACY_OCTAL, ...tags] });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const at = e.linePos?.[0];
-    throw new ComposeError(`${path}${at ? `:${at.line}:${at.col}` : ''}: ${e.message.split('\n')[0]}`);
-  }
+  const doc = parseDocument(text, { merge: true, prettyErrors: false, lineCounter, customTags: (tags) => [LEGACY_OCTAL, ...tags] });
+  if (doc.errors.length > 0) throw new ComposeError(yamlErrorText(path, text, doc, doc.errors[0], lineCounter));
   if (!isMap(doc.contents)) throw new ComposeError(`${path}: a compose file is a mapping with services:, networks:, ...`);
   const file = interpolateAll(doc.toJS(), env, path) as ComposeFile;
   const check = validate();

@@ -4,11 +4,13 @@ import { ACTION_LOG_SHOWN, type ActionRecord } from './action-log.js';
 import { hasQuorum, quorumOf } from '../swarm/quorum.js';
 import type { StatsFigures } from '../docker/node-engine.js';
 import type { ContainerRow, DiskUseLine, ProcessList } from '../docker/node-views.js';
+import { noteEvents, noteListing, type PendingChange, type TimelineEvent } from './spec-changes.js';
 import type { EngineInfo, ResourceKind, ServiceRestarts, SwarmEvent, SwarmNode, SwarmObject, SwarmService, SwarmTask } from '../docker/types.js';
 
 /** Whose tasks, logs, services, events or inspect output are shown. */
 export interface Scope {
-  kind: 'service' | 'node' | 'task' | 'stack' | 'network' | 'config' | 'secret' | 'swarm' | 'action';
+  /** `plan`: an object a `:deploy` plan on screen would create (id `kind:name`), not yet in the swarm. */
+  kind: 'service' | 'node' | 'task' | 'stack' | 'network' | 'config' | 'secret' | 'swarm' | 'action' | 'plan';
   id: string;
   /** The name shown on screen. */
   name: string;
@@ -54,7 +56,9 @@ export interface ClusterState {
   /** Networks, configs and secrets: loaded when their view opens, kept current by events. */
   resources: Partial<Record<ResourceKind, SwarmObject[]>>;
   /** Swarm events as they arrived (and the last minutes' before connecting), newest last, bounded. */
-  events: SwarmEvent[];
+  events: TimelineEvent[];
+  /** Spec changes a listing showed whose update events have not come yet (see spec-changes.ts). */
+  pendingSpecChanges: PendingChange[];
   /** The docker contexts on this machine, read when the contexts view opens. */
   contexts: { name: string; host: string; current: boolean }[];
   /** The object the inspect view shows, read fresh when it opens. */
@@ -152,6 +156,7 @@ export function initialState(endpoint: string): ClusterState {
     engine: {},
     resources: {},
     events: [],
+    pendingSpecChanges: [],
     contexts: [],
   };
 }
@@ -179,8 +184,8 @@ function apply(state: ClusterState, action: Action): ClusterState {
     case 'resource':
       return { ...state, resources: { ...state.resources, [action.kind]: action.items } };
     case 'events': {
-      const events = state.events.concat(action.events);
-      return { ...state, events: events.length > EVENT_LIMIT ? events.slice(-EVENT_LIMIT) : events };
+      const { events, pendingSpecChanges } = noteEvents(state, action.events);
+      return { ...state, events: events.length > EVENT_LIMIT ? events.slice(-EVENT_LIMIT) : events, pendingSpecChanges };
     }
     case 'inspect':
       return { ...state, inspect: { scope: action.scope, object: action.object, error: action.error } };
@@ -198,6 +203,7 @@ function apply(state: ClusterState, action: Action): ClusterState {
     case 'nodes':
       return {
         ...state,
+        ...noteListing(state, 'node', state.nodes, action.nodes),
         nodes: action.nodes,
         loaded: { ...state.loaded, nodes: true },
         connection: { status: 'connected', lastOk: action.at },
@@ -208,11 +214,13 @@ function apply(state: ClusterState, action: Action): ClusterState {
       // (Reachability can change with no new version: compared as read, not by version.)
       const moved = (n: SwarmNode) => fresh.has(n.ID) && JSON.stringify(fresh.get(n.ID)) !== JSON.stringify(n);
       if (!state.loaded.nodes || !state.nodes.some(moved)) return state;
-      return { ...state, nodes: state.nodes.map((n) => fresh.get(n.ID) ?? n) };
+      const nodes = state.nodes.map((n) => fresh.get(n.ID) ?? n);
+      return { ...state, ...noteListing(state, 'node', state.nodes, nodes), nodes };
     }
     case 'services':
       return {
         ...state,
+        ...noteListing(state, 'service', state.services, action.services),
         services: withRestarts(action.services, state.restarts),
         loaded: { ...state.loaded, services: true },
         connection: { status: 'connected', lastOk: action.at },

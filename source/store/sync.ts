@@ -17,10 +17,15 @@ import { Pollers } from './sync/pollers.js';
 import { StatsPoller } from './sync/stats.js';
 import { EngineViews } from './sync/engine-views.js';
 import type { NodeReach } from '../docker/node-reach.js';
+import type { SwarmNode } from '../docker/types.js';
 import type { Drill } from '../swarm/drills.js';
 
 export { INTERVALS } from './sync/pollers.js';
 export { LOG_FLUSH_MS, LOG_LIMIT, type LogOptions } from './sync/log-feed.js';
+
+/** A node's address: Status.Addr, or for a manager that reports 0.0.0.0 there (dockerd does), its raft address's host. */
+const nodeAddr = (node: SwarmNode) =>
+  node.Status.Addr && node.Status.Addr !== '0.0.0.0' ? node.Status.Addr : node.ManagerStatus?.Addr?.replace(/:\d+$/, '') || node.Status.Addr;
 
 const sameRange = (a?: LogRange, b?: LogRange) => a?.since === b?.since && a?.tail === b?.tail;
 
@@ -82,7 +87,27 @@ export class Sync {
       closeEvents: () => this.events.close(),
       closeLogs: () => this.logs.close(),
       watch: (on) => (on ? this.health.start() : this.health.stop()),
+      otherManagers: () => this.otherManagers(),
     });
+  }
+
+  /** The swarm's other managers (the last node list's), each reached as node reach reaches its node; for when the one in use is demoted. */
+  private async otherManagers(): Promise<{ clients: SwarmClient[]; hostnames: string[] }> {
+    const state = this.store.getSnapshot();
+    const self = state.info?.Swarm?.NodeID;
+    // (Not only those listed as ready: a demoted leader's last list can say Unknown for all.) Ready ones first.
+    const managers = state.nodes
+      .filter((n) => n.Spec.Role === 'manager' && n.ID !== self)
+      .sort((a, b) => Number(b.Status.State === 'ready') - Number(a.Status.State === 'ready'));
+    const hostnames = managers.map((n) => n.Description?.Hostname ?? n.ID);
+    const reach = await this.stats.nodeReach();
+    const clients: SwarmClient[] = [];
+    for (const node of managers) {
+      const resolved = await reach.resolve({ id: node.ID, hostname: node.Description?.Hostname ?? node.ID, addr: nodeAddr(node) });
+      // (An endpoint that needs a header to name its node is the simulator's shared socket: its manager API follows the leader anyway.)
+      if (resolved.endpoint && !resolved.endpoint.headers) clients.push(new SwarmClient(resolved.endpoint));
+    }
+    return { clients, hostnames };
   }
 
   /** The client of the manager in use. */

@@ -46,6 +46,8 @@ export interface Confirm {
   onNo?: () => void;
   /** A second confirmation, by typing this name, before the command runs (actions that break quorum). */
   typeToConfirm?: string;
+  /** What y and n do, when y sends nothing (`y or Enter: edit again    n or Esc: drop your edit`); else "go ahead" and "cancel". */
+  keys?: { yes: string; no: string };
 }
 
 /** Logs pane toggles, filter and position. */
@@ -104,8 +106,10 @@ export interface DeployView {
   stack: string;
   file: string;
   plan: Plan;
-  /** Entry keys (kind:name) whose changed fields are shown under them. */
+  /** Entry keys (kind:name) whose changed fields (or, for a create, every field sent) are shown under them. */
   open: string[];
+  /** Made in read-only mode: shown to be read, never applied. */
+  readOnly?: boolean;
 }
 
 /** A view's key, for per-view selection and filters. */

@@ -39,3 +39,38 @@ test('extension fields (x-*) are allowed and anchors from them are used', () => 
   const path = file('x-env: &env\n  LOG: debug\nservices:\n  web:\n    image: nginx\n    environment: *env\n');
   expect(convertStack(loadCompose([path], {}), 's').services[0].TaskTemplate.ContainerSpec.Env).toEqual(['LOG=debug']);
 });
+
+// A YAML mistake names where the problem starts (the parser often notices it later), in one sentence, as file:line:col.
+test.each([
+  ['a tab as indentation: the tab', 'services:\n  web:\n    image: nginx\n\tports:\n      - "80:80"\n', '4:1: Tabs are not allowed as indentation'],
+  [
+    'a key indented too little: the key',
+    'services:\n  web:\n    image: nginx\n   ports:\n      - "80:80"\n',
+    '4:4: All mapping items must start at the same column',
+  ],
+  [
+    'a key indented too far: the key',
+    'services:\n  web:\n    image: nginx\n    environment:\n      A: "1"\n     B: "2"\n',
+    '6:6: All mapping items must start at the same column',
+  ],
+  [
+    'a quote never closed: the opening quote',
+    'services:\n  web:\n    image: "nginx\n    ports: []\n',
+    '3:12: Missing closing "quote (noticed at line 5, column 1)',
+  ],
+  [
+    'a flow list never closed: its [',
+    'services:\n  web:\n    image: nginx\n    ports: [80,\n      81\n    environment: {}\n',
+    '4:12: Flow sequence in block collection must be sufficiently indented and end with a ] (noticed at line 6, column 5)',
+  ],
+  ['a key given twice: the second one', 'services:\n  web:\n    image: nginx\n    image: redis\n', '4:5: Map keys must be unique'],
+])('YAML: %s', (_what, text, expected) => {
+  const path = file(text);
+  let message = '';
+  try {
+    loadCompose([path]);
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  expect(message).toBe(`${path}:${expected}`);
+});

@@ -99,6 +99,9 @@ describe('e edits the spec in $EDITOR', () => {
     await editWeb();
     const dialog = await c.waitFor('The edit of web is not a valid spec');
     expect(dialog).toMatch(/line \d+, column \d+/);
+    // Nothing was sent, and y sends nothing either: the keys say what they do.
+    expect(dialog).toContain('y or Enter: open the editor again    n or Esc: drop the edit');
+    expect(dialog).not.toContain('go ahead');
     const kept = /kept in (\S+\.yaml)/.exec(dialog)![1];
     await c.press('y');
     await c.waitFor('The edit of web is not a valid spec');
@@ -164,6 +167,8 @@ describe('e edits the spec in $EDITOR', () => {
     await editScaledMeanwhile();
     const refused = await c.waitFor('web changed while you edited it, in the same places: nothing was sent');
     expect(refused).toContain('Mode.Replicated.Replicas: yours 4, theirs 5 (was 3)');
+    expect(refused).toContain('y or Enter: edit again    n or Esc: drop your edit');
+    expect(refused).not.toContain('go ahead');
     const file = editFile();
     const index = c.swarm.sim.swarm.index;
     await c.press('n');

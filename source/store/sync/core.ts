@@ -4,6 +4,9 @@ import type { Store } from '../store.js';
 /** The daemon's words when raft has no leader, and when a request waited out raft's deadline (the seconds before it says so). */
 export const NO_LEADER = /does not have a leader|DeadlineExceeded/;
 
+/** The daemon's words (503) once the node is no longer a manager (demoted, or out of the swarm), and checkManager's for a worker. */
+export const NOT_A_MANAGER = /not a swarm manager|is a swarm worker, not a manager|is not part of a swarm/;
+
 /**
  * What the parts of the sync share: the managers' clients and the one in use, the store, the
  * clock, and the two ways a request can fail (the manager is gone: reconnect; it answers with an
@@ -62,7 +65,8 @@ export class SyncCore {
       await work();
     } catch (error) {
       const e = error as DockerError;
-      if (e.status === undefined) this.onLost(e);
+      // A manager that is no longer one (demoted) cannot list the swarm again: it is lost as one that is gone is.
+      if (e.status === undefined || NOT_A_MANAGER.test(e.message)) this.onLost(e);
       else if (NO_LEADER.test(e.message)) this.leaderLost(e.message);
       else {
         // The manager answers, but with another error: the header shows it, and the status line

@@ -1,6 +1,6 @@
 import type { DockerError } from '../../docker/client.js';
 import type { EngineInfo } from '../../docker/types.js';
-import { NO_LEADER, type SyncCore } from './core.js';
+import { NO_LEADER, NOT_A_MANAGER, type SyncCore } from './core.js';
 import { INTERVALS } from './pollers.js';
 
 /** What the header says while /info goes unanswered. */
@@ -78,7 +78,8 @@ export class Health {
     } catch (error) {
       const e = error as DockerError;
       if (core.stopped || client !== core.client) return;
-      if (e.status === undefined) return core.onLost(e);
+      // A manager demoted meanwhile (through this console or not) answers 503 here within seconds; its event stream goes quiet.
+      if (e.status === undefined || NOT_A_MANAGER.test(e.message)) return core.onLost(e);
       if (NO_LEADER.test(e.message)) core.leaderLost(e.message);
     } finally {
       clearTimeout(timeout);

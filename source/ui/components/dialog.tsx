@@ -22,7 +22,9 @@ export function ConfirmBox({ confirm, width, height }: { confirm: Confirm; width
         ))}
         <Text color={theme.dim} wrap="truncate">
           {truncate(
-            confirm.typeToConfirm ? `y: go on, then type ${inert(confirm.typeToConfirm)}    n or Esc: cancel` : 'y or Enter: go ahead    n or Esc: cancel',
+            confirm.typeToConfirm
+              ? `y: go on, then type ${inert(confirm.typeToConfirm)}    n or Esc: cancel`
+              : `y or Enter: ${confirm.keys?.yes ?? 'go ahead'}    n or Esc: ${confirm.keys?.no ?? 'cancel'}`,
             inner - 2,
           )}
         </Text>

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { dataStale, managerQuorum, type ClusterState } from '../../store/state.js';
-import { humanDuration } from '../present/format.js';
+import { humanDuration, truncateFigures } from '../present/format.js';
 import { crashLooping, onDownNodes } from '../present/rows.js';
 import { inert, truncate } from '../sanitize.js';
 import { theme } from '../theme.js';
@@ -22,6 +22,20 @@ function connectionText(state: ClusterState, quorum: ReturnType<typeof managerQu
   if (connection.status === 'connecting') return { text: '- connecting...', color: theme.warn };
   const retry = connection.retryAt ? Math.max(0, Math.ceil((connection.retryAt - now) / 1000)) : 0;
   return { text: `x disconnected (retry in ${retry}s): ${connection.error ?? 'unreachable'}`, color: theme.bad };
+}
+
+/** Which of the header's figures a narrow terminal keeps longest: tasks, nodes, managers, services, engine. */
+const KEPT = [2, 1, 3, 0, 4];
+
+/** The header's figures that fit in `width`, each whole: a narrow terminal drops the least telling ones, never half of `tasks 22/24`. */
+function wholeFigures(figures: string[], width: number): string {
+  const shown = figures.map(() => true);
+  const line = () => figures.filter((_, i) => shown[i]).join('  |  ');
+  for (const drop of [...KEPT.keys()].sort((a, b) => KEPT[b] - KEPT[a])) {
+    if (line().length <= width || shown.filter(Boolean).length === 1) break;
+    shown[drop] = false;
+  }
+  return truncateFigures(line(), width);
 }
 
 /** Two rows: the endpoint and the connection; the swarm's figures (managers, nodes, services, tasks, engine). */
@@ -53,13 +67,14 @@ export function Header({ state, width, now, readOnly }: { state: ClusterState; w
   const quorumLost = quorum.lost;
   // Figures the console can no longer vouch for carry their age first, where no width cuts it off.
   const stale = dataStale(state) && state.connection.lastOk !== undefined ? `data from ${age(now - state.connection.lastOk!)} ago: ` : '';
-  const facts = [
+  const figures = [
     `managers ${managers.length}${leader && !noLeader ? ` (leader ${inert(leader)}${quorumLost ? ', without quorum' : ''})` : ' (no leader)'}`,
     `nodes ${ready}/${nodes.length} ready`,
     `services ${services.length}${looping > 0 ? ` (${looping} crash-looping)` : ''}`,
     `tasks ${running}/${desired}${onDownNodes({ tasks: stranded, nodes: [...downNodes] })}`,
     `engine ${inert(info?.ServerVersion ?? '?')}`,
-  ].join('  |  ');
+  ];
+  const facts = wholeFigures(figures, Math.max(0, width - (readOnly ? 11 : 0) - stale.length));
   return (
     <Box flexDirection="column" height={2}>
       <Text wrap="truncate">
@@ -71,7 +86,7 @@ export function Header({ state, width, now, readOnly }: { state: ClusterState; w
       <Text wrap="truncate">
         {readOnly ? <Text color={theme.warn}>{'READ-ONLY  '}</Text> : null}
         {stale ? <Text color={theme.warn}>{truncate(stale, width - (readOnly ? 11 : 0))}</Text> : null}
-        <Text color={theme.dim}>{truncate(facts, Math.max(0, width - (readOnly ? 11 : 0) - stale.length))}</Text>
+        <Text color={theme.dim}>{facts}</Text>
       </Text>
     </Box>
   );

@@ -1,6 +1,6 @@
 import { Text } from 'ink';
 import type { StatusMessage } from '../../store/state.js';
-import { humanDuration } from '../present/format.js';
+import { humanDuration, truncateFigures } from '../present/format.js';
 import { inert, truncate } from '../sanitize.js';
 import { theme } from '../theme.js';
 import type { Prompt } from '../ui-state.js';
@@ -32,9 +32,9 @@ export function TitleBar({ title, width, right }: { title: string; width: number
   return (
     <Text wrap="truncate">
       <Text bold inverse color={theme.accent}>
-        {truncate(title, width)}
+        {truncateFigures(title, width)}
       </Text>
-      <Text color={theme.dim}>{truncate(`${' '.repeat(space)}${right}`, Math.max(0, width - title.length))}</Text>
+      <Text color={theme.dim}>{truncateFigures(`${' '.repeat(space)}${right}`, Math.max(0, width - title.length))}</Text>
     </Text>
   );
 }

@@ -11,7 +11,7 @@ export function runCommandLine(c: KeyContext, text: string): void {
   if (name === 'q' || name === 'quit' || name === 'q!') return c.exit();
   if (name === 'help') return c.patch({ help: true });
   if (name === 'deploy') {
-    if (c.readOnly) return c.status('read-only mode: this would change the swarm, so nothing was sent');
+    // In read-only mode too: the plan is read and shown (as deploy --read-only --dry-run prints it); y, its apply key, is refused.
     // Loaded when first used: the compose reader and its YAML library stay out of start-up.
     void import('./deploy-flow.js').then(({ deployFromConsole }) => deployFromConsole(c, args));
     return;

@@ -94,6 +94,7 @@ export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
   inspect: (c) => push(c, { kind: 'inspect', scope: selectedScope(c) ?? SWARM_SCOPE }),
   events: (c) => {
     const scope = selectedScope(c);
+    if (scope?.kind === 'plan') return c.status(`${scope.name} is not created yet: it has no events`, 'info');
     push(c, { kind: 'events', scope: scope && scope.kind !== 'swarm' ? scope : undefined });
   },
   'inspect.format': (c) => c.patch((u) => ({ inspect: { ...u.inspect, format: u.inspect.format === 'yaml' ? 'json' : 'yaml', scroll: 0 } })),

@@ -24,14 +24,15 @@ export async function deployFromConsole(c: KeyContext, args: string[]): Promise<
   }
   const work = plan.entries.filter((e) => e.action === 'create' || e.action === 'update');
   if (work.length === 0) return c.status(`stack ${stack} is up to date with ${file}: nothing was sent`, 'info');
-  // The plan as a view: a row per object, Enter opens a service's changed fields, y applies exactly it.
-  c.patch((u) => ({ deploy: { stack, file, plan, open: [] }, stack: [...u.stack, { kind: 'deploy' as const }], help: false }));
+  // The plan as a view: a row per object, Enter opens a row's changed (or, for a create, sent) fields, y applies exactly it.
+  c.patch((u) => ({ deploy: { stack, file, plan, open: [], readOnly: c.readOnly }, stack: [...u.stack, { kind: 'deploy' as const }], help: false }));
 }
 
 /** y in the plan view: the plan shown is the plan applied; then the stack's services show the rollout. */
 export function applyShownPlan(c: KeyContext): void {
   const deploy = c.ui.deploy;
   if (!deploy) return c.status('no plan to apply: :deploy FILE [STACK] makes one');
+  if (deploy.readOnly || c.readOnly) return c.status('read-only mode: this plan is shown to be read; nothing was sent');
   const { stack, file, plan } = deploy;
   void runAction(c.actions, { verb: 'deploy', stack, files: [file], plan }).then((done) => {
     if (done) c.goTo({ kind: 'services', scope: { kind: 'stack', id: stack, name: stack } });

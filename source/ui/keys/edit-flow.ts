@@ -93,7 +93,9 @@ function edit(c: KeyContext, draft: Draft): void {
     c.patch({
       confirm: {
         title: `The edit of ${draft.name} is not a valid spec`,
-        lines: [inert(parsed.error.slice(0, 200)), `Your text is kept in ${draft.file}.`, 'y opens the editor on it again; n drops it. Nothing was sent.'],
+        lines: [inert(parsed.error.slice(0, 200)), `Your text is kept in ${draft.file}. Nothing was sent.`],
+        // y sends nothing here: the keys say what they do, not "go ahead".
+        keys: { yes: 'open the editor again', no: 'drop the edit' },
         onYes: () => edit(c, draft),
         onNo: () => removeEditFile(draft.dir),
       },
@@ -147,13 +149,14 @@ async function apply(c: KeyContext, draft: Draft, spec: JsonObject): Promise<voi
         title: `${draft.name} changed while you edited it, in the same places: nothing was sent`,
         lines: [
           // First: a short screen cuts the end of the list, never what y and n do.
-          'y edits again, from the spec as it is now with your other changes; n drops your edit.',
+          'y edits again, from the spec as it is now with your other changes.',
           'Both changed:',
           ...conflicts.slice(0, MAX_LINES).map(conflictLine),
           ...(conflicts.length > MAX_LINES ? [`... and ${conflicts.length - MAX_LINES} more`] : []),
           'Changed meanwhile:',
           ...summary(theirs),
         ],
+        keys: { yes: 'edit again', no: 'drop your edit' },
         onYes: () => editAgain(c, draft, conflicts, partial, now),
         onNo: () => removeEditFile(draft.dir),
       },

@@ -120,9 +120,9 @@ function connectedThrough(c: KeyContext, node: SwarmNode, change: 'demote' | 'dr
   if (!c.state.info?.Swarm?.NodeID || c.state.info.Swarm.NodeID !== node.ID) return [];
   const others = c.state.nodes.filter((n) => n.ID !== node.ID && n.Spec.Role === 'manager').map((n) => hostname(n));
   if (change === 'drain') return [`This console is connected through ${hostname(node)}: drained, it stays a manager, so the console keeps working.`];
-  const next = others.length > 0 ? `: start it again with -H on another manager (${others.map((h) => `-H ssh://${h}`).join(', ')})` : '';
   return [
     `This console is connected through ${hostname(node)}: once it is a worker it cannot list the swarm.`,
-    `The console moves to another manager given with -H, if any${next}.`,
+    'The console then moves to another manager by itself (given with -H, or reached as nodes are).',
+    ...(others.length > 0 ? [`If none answers, start it again with ${others.map((h) => `-H ssh://${h}`).join(' or ')}.`] : []),
   ];
 }

@@ -49,6 +49,29 @@ export function ordinal(n: number): string {
 
 export const title = (s: string | undefined) => (s ? s[0].toUpperCase() + s.slice(1) : '');
 
+/**
+ * Text cut to `width` columns (a ~ marks the cut), never inside a figure: a word with a digit in it
+ * (3/5, 22/22, 12.5%, "(5") is shown whole or left out, so that no count reads as another.
+ */
+export function truncateFigures(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (text.length <= width) return text;
+  let end = width - 1;
+  const start = text.lastIndexOf(' ', end - 1) + 1;
+  const next = text.indexOf(' ', start);
+  const stop = next < 0 ? text.length : next;
+  if (stop > end && /\d/.test(text.slice(start, stop))) end = start;
+  return `${text.slice(0, end).trimEnd()}~`;
+}
+
+/** A name cut in its middle (`payments_g~primary_api`) to `width` columns: its start and end tell names apart. */
+export function shortenMiddle(name: string, width: number): string {
+  if (name.length <= width) return name;
+  if (width < 3) return name.slice(0, Math.max(0, width));
+  const head = Math.ceil((width - 1) / 2);
+  return `${name.slice(0, head)}~${name.slice(name.length - (width - 1 - head))}`;
+}
+
 /** Splits text into lines of at most `width` columns at spaces (a word longer than that is cut). */
 export function wrapWords(text: string, width: number): string[] {
   // A leading indent is kept, on every line the text wraps to.

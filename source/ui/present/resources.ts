@@ -1,4 +1,6 @@
-import type { SwarmEvent, SwarmObject, SwarmService } from '../../docker/types.js';
+import type { SwarmObject, SwarmService } from '../../docker/types.js';
+import type { TimelineEvent } from '../../store/spec-changes.js';
+import { eventChange } from './event-change.js';
 import type { Column, Row } from '../components/table.js';
 import { inert } from '../sanitize.js';
 import { ago, naturalCompare } from './format.js';
@@ -131,20 +133,8 @@ export const EVENT_COLUMNS: Column[] = [
   { title: 'CHANGE', priority: 2, flex: true },
 ];
 
-/** What an event changed, from its attributes ("replicas 2 -> 4", "availability active -> drain"). */
-export function eventChange(event: SwarmEvent): string {
-  const attributes = event.Actor.Attributes ?? {};
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(attributes)) {
-    if (!key.endsWith('.new')) continue;
-    const field = key.slice(0, -4);
-    parts.push(`${field} ${attributes[`${field}.old`] ?? ''} -> ${value}`.replace(/  +/g, ' '));
-  }
-  return parts.join(', ');
-}
-
 /** Events as rows, newest first; `scopeId` keeps the events of one object only. */
-export function eventRows(events: SwarmEvent[], scopeId?: string): Row[] {
+export function eventRows(events: TimelineEvent[], scopeId?: string): Row[] {
   const rows: Row[] = [];
   for (let i = events.length - 1; i >= 0; i--) {
     const event = events[i];

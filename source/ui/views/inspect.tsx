@@ -4,6 +4,7 @@ import { Highlighted } from '../components/highlighted.js';
 import { diskComment } from '../present/disk.js';
 import { inspectLines } from '../present/yaml.js';
 import { inert, truncate } from '../sanitize.js';
+import { plannedEntry, plannedObject } from './deploy.js';
 import { theme } from '../theme.js';
 import type { UiState } from '../ui-state.js';
 import { wrapIndex } from './shared.js';
@@ -13,6 +14,12 @@ import type { ViewContext, ViewEnv, ViewSpec } from './types.js';
 export function inspectText(state: ClusterState, ui: UiState): { lines: string[]; note?: string } {
   const inspect = state.inspect;
   const view = ui.stack[ui.stack.length - 1];
+  if (view.scope?.kind === 'plan') {
+    // An object a plan would create: what would be sent, from the plan on screen (the swarm has no such object yet).
+    const entry = plannedEntry(ui.deploy, view.scope);
+    if (!entry) return { lines: [], note: `cannot inspect ${view.scope.name}: that plan is no longer shown` };
+    return { lines: inspectLines(plannedObject(entry), ui.inspect.format, ui.inspect.reveal).map(inert) };
+  }
   // What was inspected before is not shown as this object while it loads.
   if (!inspect || inspect.scope.kind !== view.scope?.kind || inspect.scope.id !== view.scope?.id) return { lines: [], note: 'loading...' };
   if (inspect.error) return { lines: [], note: `cannot inspect ${inspect.scope.kind} ${inspect.scope.name}: ${inspect.error}` };
@@ -85,7 +92,13 @@ export const inspectView: ViewSpec = {
   kind: 'inspect',
   pane: {
     title({ view, ui }) {
-      const title = view.scope?.kind === 'swarm' ? ' Inspect the swarm ' : ` Inspect ${view.scope?.kind ?? ''} ${inert(view.scope?.name ?? '')} `;
+      const scope = view.scope;
+      const title =
+        scope?.kind === 'swarm'
+          ? ' Inspect the swarm '
+          : scope?.kind === 'plan'
+            ? ` Inspect ${inert(scope.name)}, to be created: the spec :deploy would send `
+            : ` Inspect ${scope?.kind ?? ''} ${inert(scope?.name ?? '')} `;
       const right = [
         ui.inspect.format,
         ui.inspect.reveal ? 'secrets revealed' : 'secrets masked',
@@ -112,5 +125,9 @@ export const inspectView: ViewSpec = {
     c.patch((u) => ({ prompt: undefined, inspect: { ...u.inspect, search: text, match: 0 } }));
     jumpToInspectMatch(c, 0, text);
   },
-  needs: ({ view }) => ({ inspect: view.scope, engine: view.scope?.kind === 'node' ? { what: 'disk', nodeId: view.scope.id } : undefined }),
+  // A plan's object is not read from the manager: the plan on screen holds it.
+  needs: ({ view }) => ({
+    inspect: view.scope?.kind === 'plan' ? undefined : view.scope,
+    engine: view.scope?.kind === 'node' ? { what: 'disk', nodeId: view.scope.id } : undefined,
+  }),
 };

@@ -1,6 +1,6 @@
 import { taskName, TASK_COLUMNS, taskRows } from '../present/rows.js';
 import { serviceBanners } from '../present/rollout.js';
-import { wrapWords } from '../present/format.js';
+import { shortenMiddle, wrapWords } from '../present/format.js';
 import type { ClusterState, Scope } from '../../store/state.js';
 import type { Column, Row } from '../components/table.js';
 import { windowStart } from '../components/table.js';
@@ -17,6 +17,13 @@ const COLUMNS: Column[] = [
   { title: 'MEM', priority: 6, align: 'right' },
   ...TASK_COLUMNS.slice(-1),
 ];
+
+/**
+ * The same while a task on screen has an error: ERROR, why a task failed, is the column read first
+ * during an incident, so on a narrow terminal (80 columns) it outlives IMAGE, NODE, CPU and MEM, and
+ * is kept at least 30 columns wide (`No such image: redis:latest`). Without errors IMAGE goes last.
+ */
+const FAILING_COLUMNS: Column[] = [...COLUMNS.slice(0, -1), { ...COLUMNS.at(-1)!, priority: 1, min: 30 }];
 
 /** The tasks of the scope on screen (none while another scope's are still listed). */
 const scopeTasks = (state: ClusterState, scope: Scope | undefined) => (scope && state.tasks.scope?.id === scope.id ? state.tasks.items : []);
@@ -42,7 +49,7 @@ function selectedTask(c: ViewContext): Scope | undefined {
 export const tasksView: ViewSpec = {
   kind: 'tasks',
   clock: true,
-  list({ view, state, now }) {
+  list({ view, state, now, width }) {
     const services = new Map(state.services.map((s) => [s.ID, s]));
     const nodes = new Map(state.nodes.map((n) => [n.ID, n]));
     const scope = view.scope;
@@ -54,11 +61,12 @@ export const tasksView: ViewSpec = {
       const cells = task ? statsCells(task, state.stats) : ['', ''];
       return { ...row, cells: [...row.cells.slice(0, -1), ...cells, ...row.cells.slice(-1)] };
     });
+    // A long name gives way in its middle, the counts after it never do (the title bar has a space either side).
+    const counts = ` (${current} current, ${items.length - current} in history)`;
+    const name = scope ? shortenMiddle(scope.name, Math.max(8, width - 2 - `Tasks of ${scope.kind} `.length - counts.length)) : '';
     return {
-      title: scope
-        ? `Tasks of ${scope.kind} ${scope.name} (${current} current, ${items.length - current} in history)${unreachableNote(state, items)}`
-        : 'Tasks',
-      columns: COLUMNS,
+      title: scope ? `Tasks of ${scope.kind} ${name}${counts}${unreachableNote(state, items)}` : 'Tasks',
+      columns: rows.some((r) => r.cells.at(-1)) ? FAILING_COLUMNS : COLUMNS,
       rows,
       empty: !scope ? 'select a service or node and press Enter' : state.tasks.loaded ? 'no tasks' : 'loading tasks...',
     };
