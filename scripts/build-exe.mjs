@@ -7,7 +7,7 @@
 // dependencies use top-level await, which CommonJS cannot have: yoga-layout (its WebAssembly is
 // compiled asynchronously; here it is compiled when the console starts, see source/ui/yoga.ts) and
 // Ink's optional devtools hook (dropped).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync, chmodSync, statSync } from 'node:fs';
 import { build } from 'esbuild';
 import { inkFixes } from './ink-fixes.mjs';
@@ -78,7 +78,10 @@ const exe = `${root}dist/swarmdeck-linux-x64`;
 mkdirSync(`${root}dist`, { recursive: true });
 copyFileSync(process.execPath, exe);
 chmodSync(exe, 0o755);
-execFileSync(
+// postject's LIEF warns about every .note section of Debian's node binary that it has no name
+// offset for ("Can't find string offset for section name '.note...'"): the notes are left as they
+// are and the executable runs, so those lines are not shown; anything else postject says is.
+const injected = spawnSync(
   process.execPath,
   [
     `${root}node_modules/postject/dist/cli.js`,
@@ -88,8 +91,10 @@ execFileSync(
     '--sentinel-fuse',
     'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2',
   ],
-  {
-    stdio: 'inherit',
-  },
+  { encoding: 'utf8' },
 );
+const said = `${injected.stdout}${injected.stderr}`.split('\n').filter((line) => line.trim() !== '');
+const shown = injected.status === 0 ? said.filter((line) => !/^warning: Can't find string offset for section name '\.note[.\w]*'$/.test(line)) : said;
+if (shown.length > 0) console.log(shown.join('\n'));
+if (injected.status !== 0) throw new Error(`postject failed (exit ${injected.status})`);
 console.log(`build-exe: ${exe} (${Math.round(statSync(exe).size / 1e6)} MB)`);
