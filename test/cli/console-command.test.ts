@@ -74,7 +74,7 @@ describe('--once', () => {
     const { code, stderr } = await run(['--once', '--view', 'bogus'], { DOCKER_HOST: sim.host });
     expect(code).toBe(2);
     expect(stderr).toContain(
-      '--view must be one of nodes, services, stacks, tasks, logs, map, networks, configs, secrets, events, inspect, swarm, actions, messages, not "bogus"',
+      '--view must be one of nodes, services, stacks, tasks, logs, map, networks, configs, secrets, containers, events, inspect, swarm, actions, messages, not "bogus"',
     );
   });
 
