@@ -142,6 +142,15 @@ describe('top and df', () => {
     expect(df.Images.some((i: any) => i.RepoTags[0] === 'busybox:1' && i.Containers >= 1)).toBe(true);
     expect(df).toMatchObject({ Volumes: [], BuildCache: null, BuilderSize: 0 });
   });
+
+  test('a container keeps the name it was made with after its service is removed', async () => {
+    const { host, id, task } = await createService('named', {});
+    const name = `/named.1.${task.id}`;
+    expect((await on(host, 'GET', `/containers/${id}/json`)).json().Name).toBe(name);
+    await swarm.docker.getService(task.serviceId).remove();
+    // Not advanced: the container is still there, stopping; dockerd does not rename it meanwhile.
+    expect((await on(host, 'GET', `/containers/${id}/json`)).json().Name).toBe(name);
+  });
 });
 
 describe('exec', () => {

@@ -106,6 +106,7 @@ export function createTask(swarm: SwarmState, service: ServiceRecord, slot: numb
     updatedAt: swarm.now,
     version: ++swarm.index,
     serviceId: service.id,
+    serviceName: service.spec.Name,
     slot,
     spec: clone(service.spec.TaskTemplate ?? {}),
     key: service.key,

@@ -49,6 +49,8 @@ export interface TaskRecord {
   updatedAt: number;
   version: number;
   serviceId: string;
+  /** The service's name when the task was made: its container's name keeps it (dockerd names a container once). */
+  serviceName?: string;
   slot?: number;
   nodeId?: string;
   spec: TaskTemplate;

@@ -16,7 +16,8 @@ function containerTasks(ctx: Context): TaskRecord[] {
 
 function names(ctx: Context, task: TaskRecord) {
   const service = ctx.engine.swarm!.services.get(task.serviceId);
-  const serviceName = service?.spec.Name ?? task.serviceId;
+  // A container is named once, when made: a service renamed or removed since does not rename it.
+  const serviceName = task.serviceName ?? service?.spec.Name ?? task.serviceId;
   const taskName = `${serviceName}.${task.slot ?? task.nodeId}.${task.id}`;
   return { service, serviceName, taskName };
 }
