@@ -143,6 +143,19 @@ describe('top and df', () => {
     expect(df).toMatchObject({ Volumes: [], BuildCache: null, BuilderSize: 0 });
   });
 
+  test('the container list filters by name (a pattern in the name), label and id, and refuses an unknown filter', async () => {
+    const a = await createService('filtered-a', {});
+    const b = await createService('filtered-b', {});
+    const list = async (filters: object, host = a.host) =>
+      (await on(host, 'GET', `/containers/json?filters=${encodeURIComponent(JSON.stringify(filters))}`)).json();
+    expect((await list({ name: ['filtered-a'] })).map((c: any) => c.Id)).toEqual([a.id]);
+    expect((await list({ name: ['^/filtered-b\\.1\\.'] }, b.host)).map((c: any) => c.Id)).toEqual([b.id]);
+    expect((await list({ label: [`com.docker.swarm.service.name=filtered-b`] }, b.host)).map((c: any) => c.Id)).toEqual([b.id]);
+    expect((await list({ id: [a.id.slice(0, 12)] })).map((c: any) => c.Id)).toEqual([a.id]);
+    expect(await list({ name: ['no-such-service'] })).toEqual([]);
+    expect(await list({ bogus: ['x'] })).toEqual({ message: "Invalid filter 'bogus'" });
+  });
+
   test('a container keeps the name it was made with after its service is removed', async () => {
     const { host, id, task } = await createService('named', {});
     const name = `/named.1.${task.id}`;

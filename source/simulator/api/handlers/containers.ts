@@ -1,6 +1,7 @@
 import { errors } from '../../errors.js';
 import { isTerminal } from '../../model/types.js';
 import type { TaskRecord } from '../../model/swarm.js';
+import { exactMatch, type Filters, labelMatch, parseFilters, prefixMatch } from '../filters.js';
 import { bool, type Context } from '../http.js';
 import { nodeOf } from '../membership.js';
 import { imageId } from './images.js';
@@ -66,13 +67,57 @@ function summary(ctx: Context, task: TaskRecord) {
   };
 }
 
-/** GET /containers/json[?all=1]. */
+/** The filters dockerd's container list accepts (the rest of them match every container of a task here). */
+const CONTAINER_FILTERS = [
+  'ancestor',
+  'before',
+  'expose',
+  'exited',
+  'health',
+  'id',
+  'isolation',
+  'is-task',
+  'label',
+  'name',
+  'network',
+  'publish',
+  'since',
+  'status',
+  'volume',
+];
+
+/** dockerd's `name` filter: each value is a regular expression searched in the name (with its slash); one that does not compile matches nothing. */
+function nameMatch(filters: Filters, name: string): boolean {
+  const values = filters.get('name');
+  if (!values || values.length === 0) return true;
+  return values.some((v) => {
+    try {
+      return v === name || new RegExp(v).test(name);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** GET /containers/json[?all=1][&filters=...]: a filter asking for stopped ones (status, exited) lists them without all=1, as dockerd does. */
 export function listContainers(ctx: Context) {
-  const all = bool(ctx.query, 'all');
+  const filters = parseFilters(ctx.query.get('filters'), CONTAINER_FILTERS);
+  const all = bool(ctx.query, 'all') || filters.has('exited') || (filters.get('status') ?? []).some((s) => s !== 'running');
   return containerTasks(ctx)
     .filter((t) => all || !isTerminal(t.state))
     .sort((a, b) => b.createdAt - a.createdAt)
-    .map((t) => summary(ctx, t));
+    .map((t) => ({ t, c: summary(ctx, t) }))
+    .filter(
+      ({ t, c }) =>
+        prefixMatch(filters, 'id', c.Id) &&
+        nameMatch(filters, c.Names[0]) &&
+        labelMatch(filters, 'label', c.Labels) &&
+        exactMatch(filters, 'status', c.State) &&
+        exactMatch(filters, 'ancestor', c.Image, c.Image.split('@')[0]) &&
+        exactMatch(filters, 'is-task', 'true') &&
+        (!filters.has('exited') || (c.State === 'exited' && exactMatch(filters, 'exited', String(t.exitCode ?? 0)))),
+    )
+    .map(({ c }) => c);
 }
 
 /** The task whose container a reference names on this engine (id, unique id prefix, or name), as dockerd looks containers up; else 404. */
