@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { LEAK_TO_LIMIT, usageAt } from '../../source/simulator/model/runtime.js';
 import { startTestSwarm, type TestSwarm } from '../helpers/swarm.js';
@@ -167,6 +168,25 @@ describe('top and df', () => {
 });
 
 describe('exec', () => {
+  test("a hijacked exec's output comes after its 101 on the wire, not in the same read: a client that reads the 101 through a buffer (docker-py) would lose it", async () => {
+    const { host, id } = await createService('hijacked', {});
+    const created = await on(host, 'POST', `/containers/${id}/exec`, JSON.stringify({ AttachStdout: true, Cmd: ['echo', 'hello'] }));
+    const body = JSON.stringify({ Detach: false, Tty: false });
+    const reads: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(swarm.sim.socketPath!);
+      socket.on('error', reject);
+      socket.on('data', (chunk) => reads.push(chunk.toString('latin1')));
+      socket.on('end', () => resolve());
+      socket.write(
+        `POST /exec/${created.json().Id}/start HTTP/1.1\r\nHost: docker\r\nX-Swarmdeck-Engine: ${host}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      );
+    });
+    expect(reads[0]).toMatch(/^HTTP\/1\.1 101 UPGRADED\r\n[\s\S]*\r\n\r\n$/);
+    expect(reads.slice(1).join('')).toContain('hello');
+  });
+
   /** Creates and starts an exec (no hijack), returning the demultiplexed output and the exit code. */
   async function exec(host: string, id: string, cmd: string[]) {
     const created = await on(host, 'POST', `/containers/${id}/exec`, JSON.stringify({ AttachStdout: true, AttachStderr: true, Cmd: cmd }));

@@ -32,6 +32,8 @@ interface ExecRecord {
   exitCode: number | null;
   pid: number;
   size?: { rows: number; cols: number };
+  /** Settles when a started session runs (its output follows the 101 a moment later). */
+  ready?: Promise<void>;
   /** Ends the session (its connection closed). */
   stop?: () => void;
 }
@@ -105,12 +107,13 @@ export function inspectExec(ctx: Context) {
 }
 
 /** POST /exec/{id}/resize?h=&w=: the window of a running exec's TTY. */
-export function resizeExec(ctx: Context) {
+export async function resizeExec(ctx: Context) {
   const record = execOf(ctx.engine, ctx.params[0]);
   const rows = Number(ctx.query.get('h') ?? '');
   const cols = Number(ctx.query.get('w') ?? '');
   if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 0 || cols < 0) throw errors.badParameter('strconv.Atoi: parsing "": invalid syntax');
   // dockerd waits a while for the session and then says this.
+  if (!record.running && record.ready) await record.ready;
   if (!record.running) throw new ApiError(500, 'timeout waiting for exec session ready');
   record.size = { rows, cols };
   return EMPTY();
@@ -295,6 +298,9 @@ function readUpgradeBody(req: IncomingMessage, socket: Duplex, head: Buffer): Pr
   });
 }
 
+/** How long after the 101 a hijacked exec's output starts, ms. */
+const EXEC_START_MS = 20;
+
 /** The hijacked POST /exec/{id}/start: 101 UPGRADED, then the session on the raw connection. */
 export async function startExecUpgraded(ctx: Context, socket: Duplex, head: Buffer): Promise<void> {
   const { body, rest } = await readUpgradeBody(ctx.req, socket, head);
@@ -305,7 +311,16 @@ export async function startExecUpgraded(ctx: Context, socket: Duplex, head: Buff
     .map(([k, v]) => `${k}: ${v}\r\n`)
     .join('');
   // dockerd 20.10 names the stream raw whether or not it is multiplexed (API 1.42 added the multiplexed type).
-  socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n${headers}\r\n`);
+  record.started = true;
+  // The output follows the 101 a moment later, as a real exec's does (runc starts the process first):
+  // a client that reads the 101 through a buffer (docker-py's http.client) loses bytes that came with it.
+  record.ready = new Promise<void>((resolve) =>
+    socket.write(`HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n${headers}\r\n`, () =>
+      setTimeout(resolve, EXEC_START_MS),
+    ),
+  );
+  await record.ready;
+  if (socket.destroyed) return;
   if (body.Detach) {
     record.stdin = false;
     run(ctx, record, { write: () => {}, full: () => false, end: () => socket.end(), closed: () => {}, drained: () => {} });
