@@ -97,7 +97,11 @@ export async function runOnce(
     const { onceFrame, onceUi } = await frame;
     await yogaReady;
     const env = { view, state: store.getSnapshot(), ui: onceUi(view), now: Date.now(), width, bodyHeight: height - CHROME_ROWS };
-    await load(client, store, spec.needs(env, viewRows(env)), { tail: height, nodeHosts: flags.nodeHost });
+    const needs = () => {
+      const now = { ...env, state: store.getSnapshot() };
+      return spec.needs(now, viewRows(now));
+    };
+    await load(client, store, needs(), { tail: height, nodeHosts: flags.nodeHost, again: needs });
     const text = stripAnsi(onceFrame(store.getSnapshot(), view, width, height, Boolean(flags.readOnly)));
     // The frame's own colours are gone: whatever control is left came from the swarm, and goes through the console's sanitiser.
     return {

@@ -47,6 +47,8 @@ export interface StatsFigures {
   pids: number;
   /** When the engine took the sample (ms since the epoch). */
   at: number;
+  /** When the console got it, by its own clock (a node's clock may be off): how fresh the figure is. */
+  seen?: number;
 }
 
 /** `docker stats` figures from one stats JSON, with the CLI's own arithmetic; `previous` stands in for precpu_stats when the sample has none (one-shot). */

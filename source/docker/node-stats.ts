@@ -23,7 +23,7 @@ export interface SampleResult {
 
 /** Budget and pacing of a sweep. */
 export interface SampleBudget {
-  /** At most this many stats requests per node per sweep (default 20). */
+  /** At most this many stats requests per node per sweep (default 20; a sweep's own `perNode` overrides it). */
   perNode?: number;
   /** At most this many in flight per node (default 2). */
   concurrency?: number;
@@ -44,8 +44,8 @@ export class StatsSampler {
   ) {}
 
   /** One sweep over `targets` (deferred ones from the last sweep first); nodes are asked in parallel, each within its budget. */
-  async sample(targets: SampleTarget[], options: { first?: 'wait' | 'skip' } = {}): Promise<SampleResult> {
-    const perNode = this.budget.perNode ?? 20;
+  async sample(targets: SampleTarget[], options: { first?: 'wait' | 'skip'; perNode?: number } = {}): Promise<SampleResult> {
+    const perNode = options.perNode ?? this.budget.perNode ?? 20;
     const concurrency = this.budget.concurrency ?? 2;
     const wanted = new Set(targets.map((t) => t.containerId));
     const ordered = [...this.backlog.filter((t) => wanted.has(t.containerId)), ...targets];

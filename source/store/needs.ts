@@ -14,6 +14,8 @@ export interface Needs {
   logs?: { scope: Scope; follow: boolean; range?: LogRange };
   /** The running tasks of these nodes (counts per node, the map's blocks); `poll` keeps them current. */
   nodes?: { ids: string[]; poll: boolean };
+  /** Every running task of the swarm (`:top`), polled while shown. */
+  running?: boolean;
   /** A networks, configs or secrets listing, kept current by its events. */
   resource?: ResourceKind;
   /** One object, read fresh when shown. */
@@ -28,6 +30,8 @@ export interface Needs {
   restarts?: string[];
   /** Containers on screen whose CPU and memory are sampled from their nodes' engines (see StatsPoller). */
   stats?: { nodeId: string; containerId: string }[];
+  /** Stats requests per node per sweep, for a view that samples more than it shows (`:top`); else STATS_BUDGET's. */
+  statsPerNode?: number;
   /** What the view shows of one node's own engine: its containers, a container's processes (docker top), its disk use (system df). */
   engine?: EngineNeed;
 }
@@ -42,6 +46,19 @@ export interface EngineNeed {
 /** The key of an engine need: the store keeps the answer under it, so a view never shows another one's. */
 export const engineKey = (need: EngineNeed | undefined) => (need ? `${need.what}:${need.nodeId}:${need.containerId ?? ''}` : '');
 
+const statsKeys = new WeakMap<object, string>();
+
+/** The key of the containers sampled: kept per list, since `:top` samples every running container (50,000 at 1,000 nodes) and asks on every frame. */
+function statsKey(stats: Needs['stats']): string {
+  if (!stats) return '';
+  let key = statsKeys.get(stats);
+  if (key === undefined) {
+    key = stats.map((t) => t.containerId.slice(0, 12)).join(',');
+    statsKeys.set(stats, key);
+  }
+  return key;
+}
+
 const scopeKey = (scope: Scope | undefined) => (scope ? `${scope.kind}:${scope.id}` : '');
 
 /** A string that changes when, and only when, what is needed changes: effects and Sync compare it. */
@@ -50,13 +67,14 @@ export function needsKey(needs: Needs): string {
     scopeKey(needs.tasks),
     scopeKey(needs.logs?.scope) + (needs.logs?.range ? `~${needs.logs.range.since ?? ''}~${needs.logs.range.tail ?? ''}` : ''),
     needs.nodes ? `${needs.nodes.poll ? 'poll' : ''}:${needs.nodes.ids.join(',')}` : '',
+    needs.running ? 'running' : '',
     needs.resource ?? '',
     scopeKey(needs.inspect),
     needs.events ? 'events' : '',
     needs.actions ? 'actions' : '',
     needs.contexts ? 'contexts' : '',
     needs.restarts ? needs.restarts.join(',') : '',
-    needs.stats ? needs.stats.map((t) => t.containerId.slice(0, 12)).join(',') : '',
+    statsKey(needs.stats) + (needs.statsPerNode ? `/${needs.statsPerNode}` : ''),
     engineKey(needs.engine),
   ].join('|');
 }

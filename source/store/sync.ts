@@ -13,6 +13,7 @@ import { Health } from './sync/health.js';
 import { Restarts } from './sync/restarts.js';
 import { LogFeed } from './sync/log-feed.js';
 import { NodeTasks } from './sync/node-tasks.js';
+import { RunningTasks } from './sync/running-tasks.js';
 import { Pollers } from './sync/pollers.js';
 import { StatsPoller } from './sync/stats.js';
 import { EngineViews } from './sync/engine-views.js';
@@ -39,6 +40,7 @@ export class Sync {
   private connection: Connection;
   private pollers: Pollers;
   private nodeTasks: NodeTasks;
+  private running: RunningTasks;
   private events: EventFeed;
   private logs: LogFeed;
   private health: Health;
@@ -62,6 +64,7 @@ export class Sync {
   ) {
     const core = (this.core = new SyncCore(Array.isArray(clients) ? clients : [clients], store, now, current));
     this.nodeTasks = new NodeTasks(core);
+    this.running = new RunningTasks(core);
     this.restarts = new Restarts(core);
     this.pollers = new Pollers(
       core,
@@ -80,7 +83,13 @@ export class Sync {
       load: async () => {
         // Whatever changed while away is unknown: counts are listed again too.
         this.nodeTasks.forget();
-        await Promise.all([this.pollers.refreshNodes(), this.pollers.refreshServices(), this.pollers.refreshTasks(), this.nodeTasks.refresh()]);
+        await Promise.all([
+          this.pollers.refreshNodes(),
+          this.pollers.refreshServices(),
+          this.pollers.refreshTasks(),
+          this.nodeTasks.refresh(),
+          this.running.refresh(),
+        ]);
       },
       subscribe: () => this.events.subscribe(),
       resume: () => this.logs.resume(),
@@ -145,8 +154,10 @@ export class Sync {
     this.pollers.showResource(needs.resource);
     if (needs.inspect && !sameScope(needs.inspect, before.inspect)) void this.loadInspect(needs.inspect);
     this.nodeTasks.show(needs.nodes?.ids ?? [], needs.nodes?.poll ?? false);
+    this.running.show(Boolean(needs.running));
     this.restarts.show(needs.restarts ?? []);
-    if (needsKey({ stats: needs.stats }) !== needsKey({ stats: before.stats })) this.stats.show(needs.stats ?? []);
+    if (needsKey({ stats: needs.stats, statsPerNode: needs.statsPerNode }) !== needsKey({ stats: before.stats, statsPerNode: before.statsPerNode }))
+      this.stats.show(needs.stats ?? [], needs.statsPerNode);
     this.engineViews.show(needs.engine);
     if (needs.actions && !before.actions && log) this.store.dispatch({ type: 'actions/load', records: log.read() });
     if (needs.contexts && !before.contexts) this.store.dispatch({ type: 'contexts', items: this.contexts() });
@@ -247,6 +258,7 @@ export class Sync {
     // Another swarm: everything of the last one is forgotten, and the new managers connected to as at start-up.
     this.events.reset();
     this.restarts.reset();
+    this.running.reset();
     this.stats.reset();
     this.engineViews.stop();
     this.logs.close();
