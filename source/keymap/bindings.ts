@@ -18,7 +18,8 @@ export type ViewKind =
   | 'contexts'
   | 'deploy'
   | 'containers'
-  | 'processes';
+  | 'processes'
+  | 'top';
 
 /** The panes a binding can belong to; 'global' works in every view; a dialog or prompt, while open, takes every key itself. */
 export type Pane = 'global' | ViewKind | Modal;
@@ -104,6 +105,9 @@ export type CommandId =
   | 'task.logs'
   | 'task.shell'
   | 'task.top'
+  | 'sort.cpu'
+  | 'sort.mem'
+  | 'sort.name'
   | 'node.containers'
   | 'logs.follow'
   | 'logs.timestamps'
@@ -265,7 +269,13 @@ export const BINDINGS: readonly Binding[] = [
     mutates: true,
     hint: 'shell',
   },
-  { id: 'task.top', keys: ['t'], pane: 'tasks', description: "processes in the task's container (docker top, from its node's engine), live", hint: 'top' },
+  {
+    id: 'task.top',
+    keys: ['t'],
+    pane: 'tasks',
+    description: "processes in the task's container (docker top, from its node's engine), live",
+    hint: 'processes',
+  },
   {
     id: 'node.containers',
     keys: ['C'],
@@ -310,6 +320,10 @@ export const BINDINGS: readonly Binding[] = [
   { id: 'inspect.next', keys: ['n'], pane: 'inspect', description: 'next match', hint: 'next match' },
   { id: 'inspect.previous', keys: ['N'], pane: 'inspect', description: 'previous match' },
   { id: 'inspect.wrap', keys: ['w'], pane: 'inspect', description: 'wrap long lines on/off (off: left/right scroll sideways)', hint: 'wrap' },
+  // Sorting: k9s's Shift+C and Shift+M are taken here (C: a node's containers, M: messages); H, Z and N are free in every list.
+  { id: 'sort.cpu', keys: ['H'], pane: 'global', description: 'sort by CPU, hottest first (:sort cpu); lists with a CPU column' },
+  { id: 'sort.mem', keys: ['Z'], pane: 'global', description: 'sort by memory, biggest first (:sort mem); lists with a MEM column' },
+  { id: 'sort.name', keys: ['N'], pane: 'global', description: "sort by name, A to Z (:sort name; :sort alone: the view's own order)" },
   { id: 'repaint', keys: ['ctrl+r'], pane: 'global', description: 'redraw the screen from nothing and read everything again' },
   { id: 'table.wide', keys: ['ctrl+w'], pane: 'global', description: 'wide: every column at full width, left/right scroll sideways (as k9s)' },
   { id: 'scroll.left', keys: ['left'], pane: 'global', description: 'scroll sideways: a wide table, unwrapped inspect lines' },

@@ -19,6 +19,12 @@ export const VIEW_COMMANDS: readonly ViewCommand[] = [
   { name: 'stacks', aliases: ['stack'], view: 'stacks', description: "stacks (services by com.docker.stack.namespace); Enter lists a stack's services" },
   { name: 'tasks', aliases: ['ps'], view: 'tasks', description: 'tasks of a service or node, with history', target: 'service or node' },
   { name: 'logs', aliases: ['log'], view: 'logs', description: 'logs of a service, task or stack; --since 10m|2h|TIME, --tail N', target: 'service' },
+  {
+    name: 'top',
+    aliases: ['hot'],
+    view: 'top',
+    description: 'the hottest running tasks of every node, by CPU (:top mem: by memory), and how old each figure is; Enter: the task',
+  },
   { name: 'map', aliases: [], view: 'map', description: 'cluster map: a column per node, tasks as blocks by service' },
   { name: 'networks', aliases: ['net', 'network'], view: 'networks', description: 'networks' },
   { name: 'configs', aliases: ['config'], view: 'configs', description: 'configs' },

@@ -9,7 +9,8 @@ import { StatusLine, TitleBar } from './components/status-line.js';
 import { cellRoom, layoutColumns, Table, windowStart } from './components/table.js';
 import { fit, inert } from './sanitize.js';
 import { currentView, viewKey, type UiState } from './ui-state.js';
-import { viewRows, viewSpec } from './views/index.js';
+import { viewOrder, viewRows, viewSpec } from './views/index.js';
+import { sortColumn, sortLabel } from './views/sort.js';
 import type { ViewEnv } from './views/types.js';
 
 type ListRows = ReturnType<typeof viewRows>;
@@ -76,7 +77,10 @@ function listTitle(env: ViewEnv, { model, rows }: ListRows): { title: string; ri
   // (The table's own room, so the title and the header's +N> never disagree.)
   const { hidden } = layoutColumns(model!.columns, rows, cellRoom(env.width, env.ui.marks[viewKey(env.view)]), env.ui.wide);
   const columns = env.ui.wide ? 'wide: left/right scroll' : hidden.length > 0 ? `${hidden.join(', ')} hidden: Ctrl+W` : '';
-  return { title: ` ${inert(model!.title)} `, right: [shown, columns, stale].filter(Boolean).join('  ') };
+  // The order, when the rows are in one (a view without the column keeps its own).
+  const order = viewOrder(env);
+  const sorted = order && sortColumn(model!.columns, order) >= 0 ? ` ${sortLabel(order)}` : '';
+  return { title: ` ${inert(model!.title)}${sorted} `, right: [shown, columns, stale].filter(Boolean).join('  ') };
 }
 
 /** The whole frame, exactly `height` rows: a pure function of its props. */

@@ -78,6 +78,9 @@ export interface InspectView {
   wrap: boolean;
 }
 
+/** What `:sort` orders a list by: CPU and MEM highest first, NAME A to Z. */
+export type SortKey = 'cpu' | 'mem' | 'name';
+
 /** Everything about the screen that is not cluster data. */
 export interface UiState {
   stack: View[];
@@ -86,6 +89,8 @@ export interface UiState {
   filters: Record<string, string>;
   /** Marked row keys per view key (Space): r, u, c and Ctrl+D act on all of them. */
   marks: Record<string, string[]>;
+  /** The order per view key (`:sort`, H Z N); none: the view's own. */
+  sorts: Record<string, SortKey | undefined>;
   prompt?: Prompt;
   confirm?: Confirm;
   help: boolean;
@@ -122,6 +127,7 @@ export function initialUi(view: View = { kind: 'services' }): UiState {
     selection: {},
     filters: {},
     marks: {},
+    sorts: {},
     help: false,
     helpScroll: 0,
     logs: { follow: true, timestamps: false, wrap: false, search: '', all: false, match: -1 },

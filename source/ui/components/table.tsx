@@ -11,6 +11,10 @@ export interface Row {
   key: string;
   cells: string[];
   color?: string;
+  /** Exact values to order by (`:sort`), where the cell is rounded for the eye; otherwise the cell is read. */
+  sort?: { cpu?: number; mem?: number };
+  /** Belongs under the row before it (a task's history): an ordering moves it with that row. */
+  under?: boolean;
 }
 
 const cellCache = new WeakMap<Row[], { columns: Column[]; widths: number[] }>();

@@ -1,6 +1,8 @@
 import { VIEW_COMMANDS, viewCommand } from '../../keymap/bindings.js';
 import { SWARM_SCOPE } from '../../store/state.js';
 import { viewSpec } from '../views/index.js';
+import { topCommand } from '../views/top.js';
+import { sortCommand } from './sort-commands.js';
 import { openLogsCommand } from './log-commands.js';
 import { findScope, goTo, pushOnce, selectedScope, type KeyContext } from './context.js';
 
@@ -16,10 +18,21 @@ export function runCommandLine(c: KeyContext, text: string): void {
     void import('./deploy-flow.js').then(({ deployFromConsole }) => deployFromConsole(c, args));
     return;
   }
+  if (name === 'sort') return sortCommand(c, args);
   const found = viewCommand(name);
-  if (!found) return c.status(`unknown command ":${word}"; try ${VIEW_COMMANDS.map((v) => `:${v.name}`).join(', ')}, :deploy FILE [STACK], :help, :q`);
+  if (!found)
+    return c.status(
+      `unknown command ":${word}"; try ${VIEW_COMMANDS.map((v) => `:${v.name}`).join(', ')}, :sort cpu|mem|name, :deploy FILE [STACK], :help, :q`,
+    );
   // The logs take a stack's name too, and --since / --tail.
   if (found.view === 'logs') return openLogsCommand(c, args);
+  // :top takes an order (cpu, mem), not a name.
+  if (found.view === 'top') {
+    const top = topCommand(args);
+    if (typeof top === 'string') return c.status(top);
+    goTo(c, top.view);
+    return c.patch((u) => ({ sorts: { ...u.sorts, top: top.order } }));
+  }
   const named = args[0];
   const target = named ? findScope(c, named) : undefined;
   if (named && !target && found.target) return c.status(`no service or node named "${named}"`);

@@ -14,6 +14,7 @@ import { CHANGE_COMMANDS } from './change-commands.js';
 import { markedText, runBatch } from './marks.js';
 import { LOG_COMMANDS } from './log-commands.js';
 import { ENGINE_COMMANDS } from './shell-commands.js';
+import { SORT_COMMANDS } from './sort-commands.js';
 
 /** A change a command proposes: the action, and what its confirmation says (dangerous commands confirm first). */
 export interface Proposal {
@@ -109,6 +110,7 @@ export const COMMANDS: Record<ViewCommandId, CommandHandler> = {
   'map.right': (c) => moveOnMap(c, 1),
   'task.logs': open,
   ...ENGINE_COMMANDS,
+  ...SORT_COMMANDS,
   ...LOG_COMMANDS,
   'drill.quorum': (c) => {
     // Without a leader the node list cannot be read (it shows the last one): the manager's error says it.

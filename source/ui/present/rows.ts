@@ -203,6 +203,8 @@ export function taskRows(tasks: SwarmTask[], services: Map<string, SwarmService>
           inert(task.Status.Err ?? ''),
         ],
         color: failed ? 'red' : i > 0 ? 'gray' : task.Status.State !== 'running' && task.DesiredState === 'running' ? 'yellow' : undefined,
+        // A slot's history stays under its current task whatever the order (:sort).
+        under: i > 0 || undefined,
       });
     });
   }

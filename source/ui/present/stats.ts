@@ -47,3 +47,11 @@ export function statsCells(task: SwarmTask, stats: StatsState): [string, string]
   if (!figures) return ['', ''];
   return [cpuText(figures.cpuPercent), memText(figures, memoryLimit(task))];
 }
+
+/** How old a sample is, short: `3s`, `2m`, `1h` (a clock behind the node's counts as now). */
+export function sampleAge(at: number, now: number): string {
+  const s = Math.max(0, Math.round((now - at) / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  return `${Math.floor(s / 3600)}h`;
+}

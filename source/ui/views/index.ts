@@ -15,10 +15,12 @@ import { processesView } from './processes.js';
 import { secretsView } from './secrets.js';
 import { servicesView } from './services.js';
 import { filterRows } from './shared.js';
+import { sortRows } from './sort.js';
 import { stacksView } from './stacks.js';
 import { tasksView } from './tasks.js';
+import { topView } from './top.js';
 import type { ListModel, Selection, ViewEnv, ViewSpec } from './types.js';
-import { viewKey } from '../ui-state.js';
+import { viewKey, type SortKey } from '../ui-state.js';
 
 /** Every view, by kind: a view without a spec does not build. Adding a view is one module and one line here. */
 export const VIEWS = {
@@ -39,6 +41,7 @@ export const VIEWS = {
   deploy: deployView,
   containers: containersView,
   processes: processesView,
+  top: topView,
 } satisfies Record<ViewKind, ViewSpec>;
 
 /** The spec of a view kind. */
@@ -50,10 +53,13 @@ export function viewRows(env: ViewEnv): Selection & { model?: ListModel } {
   const model = spec.list?.(env);
   if (!model) return { rows: [], selectedIndex: 0, selectedKey: undefined };
   const key = viewKey(env.view);
-  const rows = filterRows(model.rows, env.ui.filters[key]);
+  const rows = sortRows(filterRows(model.rows, env.ui.filters[key]), model.columns, viewOrder(env));
   const selectedIndex = Math.max(
     0,
     rows.findIndex((r) => r.key === env.ui.selection[key]),
   );
   return { model, rows, selectedIndex, selectedKey: rows[selectedIndex]?.key };
 }
+
+/** The order a view's rows are shown in: the one `:sort` chose for it, else its own. */
+export const viewOrder = (env: Pick<ViewEnv, 'view' | 'ui'>): SortKey | undefined => env.ui.sorts?.[viewKey(env.view)] ?? viewSpec(env.view.kind).defaultSort;

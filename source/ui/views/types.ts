@@ -4,7 +4,7 @@ import type { Needs } from '../../store/needs.js';
 import type { ClusterState, Scope } from '../../store/state.js';
 import type { Sync } from '../../store/sync.js';
 import type { Column, Row } from '../components/table.js';
-import type { UiState, View } from '../ui-state.js';
+import type { SortKey, UiState, View } from '../ui-state.js';
 
 /** What a list view shows. */
 export interface ListModel {
@@ -78,6 +78,8 @@ export interface ViewSpec {
   banner?(env: ViewEnv): BannerLine[];
   /** Otherwise its own pane. */
   pane?: PaneBody;
+  /** The order of its rows until `:sort` says another (none: as the list gives them). */
+  defaultSort?: SortKey;
   /** Ages or countdowns on screen: redrawn every second. */
   clock?: boolean;
   /** Opened with the command line it replaces the stack (a top view) rather than stacking on it. */
