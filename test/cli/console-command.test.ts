@@ -74,7 +74,7 @@ describe('--once', () => {
     const { code, stderr } = await run(['--once', '--view', 'bogus'], { DOCKER_HOST: sim.host });
     expect(code).toBe(2);
     expect(stderr).toContain(
-      '--view must be one of nodes, services, stacks, tasks, logs, map, networks, configs, secrets, containers, events, inspect, swarm, actions, messages, not "bogus"',
+      '--view must be one of nodes, services, stacks, tasks, logs, top, map, networks, configs, secrets, containers, events, inspect, swarm, actions, messages, not "bogus"',
     );
   });
 
@@ -241,7 +241,7 @@ describe('flag mistakes and endpoints that are not Docker', () => {
 
   test('--help lists every view --once can print', async () => {
     const { stdout } = await runCli(['--help']);
-    for (const view of ['nodes', 'services', 'stacks', 'tasks', 'logs', 'map', 'networks', 'configs', 'secrets', 'events', 'inspect', 'swarm', 'actions']) {
+    for (const view of ['nodes', 'services', 'stacks', 'tasks', 'top', 'logs', 'map', 'networks', 'configs', 'secrets', 'events', 'inspect', 'swarm', 'actions']) {
       expect(stdout).toMatch(new RegExp(`VIEW: .*\\b${view}\\b`));
     }
   });
