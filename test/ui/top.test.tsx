@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { KEY, startConsole, type TestConsole } from '../helpers/console.js';
+import { KEY, mountConsole, startConsole, type MountedConsole, type TestConsole } from '../helpers/console.js';
+import { startTestSwarm } from '../helpers/swarm.js';
 
 let c: TestConsole;
 afterEach(() => c?.close());
@@ -103,6 +104,31 @@ describe(':top', () => {
     for (const r of tail) expect(r.slice(2)).toEqual(['core-03', '-', '-', '-']);
     for (const r of list.slice(0, -onLost)) expect(r[3]).toMatch(/^\d+\.\d%$/);
   });
+});
+
+describe(':top within its budget', () => {
+  test('each sweep samples at most 5 containers per node, the rest wait (last, blank) for the next sweeps, until every figure is in', async () => {
+    const swarm = await startTestSwarm({ scenario: 'large', nodes: 4, services: 4, replicas: 12 });
+    let m: MountedConsole | undefined;
+    try {
+      m = await mountConsole(swarm.sim.host, { width: 140, height: 70, view: { kind: 'top' }, now: () => swarm.sim.swarm.now });
+      // The first figures: at most 5 per node, and the tasks not sampled yet after every sampled one.
+      const first = rows(await m.waitFor((f) => /Top tasks \(48 running on 4 nodes, [1-9]\d* sampled\)/.test(f), 10_000));
+      expect(first).toHaveLength(48);
+      const sampled = first.filter((r) => /%$/.test(r[3]));
+      const perNode = new Map<string, number>();
+      for (const r of sampled) perNode.set(r[2], (perNode.get(r[2]) ?? 0) + 1);
+      expect(Math.max(...perNode.values())).toBeLessThanOrEqual(5);
+      expect(first.slice(0, sampled.length)).toEqual(sampled);
+      for (const r of first.slice(sampled.length)) expect(r.length).toBe(3);
+      // The next sweeps take the ones left, oldest first: every task has its figures in the end.
+      const all = rows(await m.waitFor(/48 sampled\)/, 20_000));
+      for (const r of all) expect(r[3]).toMatch(/^\d+\.\d%$/);
+    } finally {
+      await m?.close();
+      await swarm.close();
+    }
+  }, 30_000);
 });
 
 describe(':sort and its keys', () => {
