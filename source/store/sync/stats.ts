@@ -17,6 +17,9 @@ export const STATS_BUDGET = { perNode: 20, concurrency: 2 };
  */
 export const WIDE_STATS_PER_NODE = 5;
 
+/** The most often the figures are put in the store, ms (see publish). */
+const PUBLISH_MS = 500;
+
 /** A container on screen and the node whose engine runs it. */
 export interface StatsTarget {
   nodeId: string;
@@ -43,6 +46,8 @@ export class StatsPoller {
   private timer?: NodeJS.Timeout;
   private figures = new Map<string, StatsFigures>();
   private unreachable = new Map<string, string>();
+  private publishTimer?: NodeJS.Timeout;
+  private publishedAt = 0;
 
   constructor(
     private readonly core: SyncCore,
@@ -126,14 +131,33 @@ export class StatsPoller {
     this.publish();
   }
 
+  /**
+   * Puts the figures in the store: at once when none is pending, else once after PUBLISH_MS with all
+   * that came meanwhile. Each node's answer arrives on its own: at 1,000 nodes (`:top`) a copy of
+   * every figure and a redraw per answer would be hundreds a second.
+   */
   private publish(): void {
+    if (this.publishTimer) return;
+    const now = Date.now();
+    const wait = this.publishedAt + PUBLISH_MS - now;
+    if (wait <= 0) return this.dispatch(now);
+    this.publishTimer = this.core.later(wait, () => {
+      this.publishTimer = undefined;
+      this.dispatch(Date.now());
+    });
+  }
+
+  private dispatch(now: number): void {
+    this.publishedAt = now;
     this.core.store.dispatch({ type: 'stats', stats: { figures: new Map(this.figures), unreachable: new Map(this.unreachable) } });
   }
 
   /** Forgets the swarm's engines (another swarm: a context switch). */
   reset(): void {
     this.core.cancel(this.timer);
+    this.core.cancel(this.publishTimer);
     this.timer = undefined;
+    this.publishTimer = undefined;
     this.targets = [];
     this.samplers.clear();
     this.figures.clear();

@@ -53,7 +53,9 @@ export function viewRows(env: ViewEnv): Selection & { model?: ListModel } {
   const model = spec.list?.(env);
   if (!model) return { rows: [], selectedIndex: 0, selectedKey: undefined };
   const key = viewKey(env.view);
-  const rows = sortRows(filterRows(model.rows, env.ui.filters[key]), model.columns, viewOrder(env));
+  const order = viewOrder(env);
+  const filtered = filterRows(model.rows, env.ui.filters[key]);
+  const rows = model.ordered === order ? filtered : sortRows(filtered, model.columns, order);
   const selectedIndex = Math.max(
     0,
     rows.findIndex((r) => r.key === env.ui.selection[key]),

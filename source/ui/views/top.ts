@@ -1,4 +1,4 @@
-import type { SwarmTask } from '../../docker/types.js';
+import type { SwarmService, SwarmTask } from '../../docker/types.js';
 import { WIDE_STATS_PER_NODE } from '../../store/sync/stats.js';
 import type { ClusterState, Scope } from '../../store/state.js';
 import type { Column, Row } from '../components/table.js';
@@ -7,6 +7,7 @@ import { taskName } from '../present/rows.js';
 import { cpuText, memoryLimit, memText, sampleable, sampleAge } from '../present/stats.js';
 import { inert } from '../sanitize.js';
 import { viewKey, type SortKey, type View } from '../ui-state.js';
+import { sortRows } from './sort.js';
 import { cached, serviceScope } from './shared.js';
 import type { ViewContext, ViewSpec } from './types.js';
 
@@ -63,44 +64,82 @@ export function topCommand(args: string[]): { view: View; order: SortKey } | str
   return { view: { kind: 'top' }, order: word };
 }
 
+/** When each base row's figures arrived (its SAMPLED cell is added per frame, from the clock). */
+const seenAt = new WeakMap<Row, number>();
+
+/** The rows of the last frame, with their ages: made again when the order or figures change, or the clock's second. */
+let aged: { ordered: Row[]; second: number; rows: Row[] } | undefined;
+
+/** The last listing's rows without their ages, and the title: made again only when the tasks, services, nodes or figures change. */
+let memo: { key: unknown[]; rows: Row[]; title: string } | undefined;
+
+/** The tasks with their names, in name order: made again only with a new listing (a natural sort of 50,000 names is the dearest step). */
+let names: { items: SwarmTask[]; services: unknown; named: { task: SwarmTask; name: string }[] } | undefined;
+
+function byName(state: ClusterState, tasks: SwarmTask[], services: Map<string, SwarmService>) {
+  if (names && names.items === state.running.items && names.services === state.services) return names.named;
+  const named = tasks
+    .map((task) => ({ task, name: taskName(task, services) }))
+    .sort((a, b) => naturalCompare(a.name, b.name) || (a.task.ID < b.task.ID ? -1 : 1));
+  names = { items: state.running.items, services: state.services, named };
+  return named;
+}
+
+function listed(state: ClusterState): { rows: Row[]; title: string } {
+  const key = [state.running.items, state.services, state.nodes, state.stats];
+  if (memo && memo.key.every((k, i) => k === key[i])) return memo;
+  const tasks = running(state);
+  const services = new Map(state.services.map((s) => [s.ID, s]));
+  const nodes = new Map(state.nodes.map((n) => [n.ID, n.Description?.Hostname ?? n.ID]));
+  const named = byName(state, tasks, services);
+  const rows = named.map(({ task, name }): Row => {
+    const node = task.NodeID ?? '';
+    const service = services.get(task.ServiceID)?.Spec.Name ?? task.ServiceID.slice(0, 12);
+    const lost = state.stats.unreachable.has(node);
+    const figures = lost ? undefined : state.stats.figures.get(task.Status.ContainerStatus!.ContainerID!);
+    const dash = lost ? '-' : '';
+    const row: Row = {
+      key: task.ID,
+      cells: [
+        name,
+        inert(service),
+        inert(nodes.get(node) ?? node.slice(0, 12)),
+        figures ? cpuText(figures.cpuPercent) : dash,
+        figures ? memText(figures, memoryLimit(task)) : dash,
+      ],
+      sort: figures ? { cpu: figures.cpuPercent, mem: figures.memoryBytes } : undefined,
+    };
+    if (figures) seenAt.set(row, figures.seen ?? figures.at);
+    return row;
+  });
+  memo = { key, rows, title: title(state, tasks) };
+  return memo;
+}
+
 /** `:top`: the hottest running tasks across every reachable node, with service, node, CPU, MEM (of the limit) and the sample's age. */
 export const topView: ViewSpec = {
   kind: 'top',
   root: true,
   clock: true,
   defaultSort: 'cpu',
-  list({ state, now }) {
-    const tasks = running(state);
-    const services = new Map(state.services.map((s) => [s.ID, s]));
-    const nodes = new Map(state.nodes.map((n) => [n.ID, n.Description?.Hostname ?? n.ID]));
-    const named = tasks
-      .map((task) => ({ task, name: taskName(task, services) }))
-      .sort((a, b) => naturalCompare(a.name, b.name) || (a.task.ID < b.task.ID ? -1 : 1));
-    const rows = named.map(({ task, name }): Row => {
-      const node = task.NodeID ?? '';
-      const service = services.get(task.ServiceID)?.Spec.Name ?? task.ServiceID.slice(0, 12);
-      const lost = state.stats.unreachable.has(node);
-      const figures = lost ? undefined : state.stats.figures.get(task.Status.ContainerStatus!.ContainerID!);
-      const dash = lost ? '-' : '';
-      return {
-        key: task.ID,
-        cells: [
-          name,
-          inert(service),
-          inert(nodes.get(node) ?? node.slice(0, 12)),
-          figures ? cpuText(figures.cpuPercent) : dash,
-          figures ? memText(figures, memoryLimit(task)) : dash,
-          figures ? sampleAge(figures.seen ?? figures.at, now) : dash,
-        ],
-        sort: figures ? { cpu: figures.cpuPercent, mem: figures.memoryBytes } : undefined,
-      };
-    });
-    return {
-      title: title(state, tasks),
-      columns: COLUMNS,
-      rows,
-      empty: state.running.loaded ? 'no running tasks' : 'listing the running tasks...',
-    };
+  list({ view, state, ui, now }) {
+    const { rows: base, title } = listed(state);
+    // Ordered before the ages are added, and only when the figures change: at 50,000 tasks a sort
+    // every second (the ages tick) would cost a frame's budget. The ages are added once a second.
+    const order = ui.sorts?.[viewKey(view)] ?? topView.defaultSort;
+    const ordered = sortRows(base, COLUMNS, order);
+    const second = Math.floor(now / 1000);
+    if (aged?.ordered !== ordered || aged.second !== second) {
+      const rows = new Array<Row>(ordered.length);
+      for (let i = 0; i < ordered.length; i++) {
+        const row = ordered[i];
+        const at = seenAt.get(row);
+        const age = at === undefined ? (row.cells[3] === '-' ? '-' : '') : sampleAge(at, now);
+        rows[i] = { key: row.key, cells: row.cells.concat(age), sort: row.sort };
+      }
+      aged = { ordered, second, rows };
+    }
+    return { title, columns: COLUMNS, rows: aged.rows, ordered: order, empty: state.running.loaded ? 'no running tasks' : 'listing the running tasks...' };
   },
   selected: selectedTask,
   // Enter: the task among its service's tasks, selected. "Which replica is hot" is followed by "what

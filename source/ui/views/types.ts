@@ -12,6 +12,8 @@ export interface ListModel {
   columns: Column[];
   rows: Row[];
   empty: string;
+  /** The rows are in this order already (the view sorted them itself): not sorted again. */
+  ordered?: SortKey;
 }
 
 /** A line over a list (a service's rollout, why tasks are missing). */
