@@ -74,6 +74,26 @@ describe('Sync.show keeps exactly what the view needs', () => {
     expect(JSON.parse(listings[0].slice(listings[0].indexOf('filters=') + 8)).node.sort()).toEqual([...nodes].sort());
     expect([...store.getSnapshot().counts.keys()].sort()).toEqual([...nodes].sort());
   });
+
+  test("every running task (:top's need) is listed with one filtered listing when shown, and forgotten when no longer shown", async () => {
+    const { client, store } = await connect();
+    sync = new Sync(client, store);
+    await sync.start();
+    const from = proxy.paths.length;
+    sync.show({ running: true });
+    await settle();
+    const listings = since(from).filter((p) => p.includes('/tasks'));
+    expect(listings.map((p) => p.replace(/^\/v[\d.]+/, ''))).toEqual(['/tasks?filters={"desired-state":["running"]}']);
+    const running = await swarm.docker.listTasks({ filters: { 'desired-state': ['running'] } });
+    expect(
+      store
+        .getSnapshot()
+        .running.items.map((t) => t.ID)
+        .sort(),
+    ).toEqual(running.map((t) => t.ID).sort());
+    sync.show({});
+    expect(store.getSnapshot().running).toEqual({ items: [], loaded: false });
+  });
 });
 
 describe('load (--once)', () => {
