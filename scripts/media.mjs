@@ -84,8 +84,7 @@ ${parts.join('\n')}
 }
 
 /** Runs a simulator drill (POST /swarmdeck/drills/NAME) as the drill keys do. */
-const drillOn = (sim, name, target) =>
-  new SwarmClient({ ...parseHost(sim.host, {}, undefined), label: 'sim' }).drill(name, target);
+const drillOn = (sim, name, target) => new SwarmClient({ ...parseHost(sim.host, {}, undefined), label: 'sim' }).drill(name, target);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -148,10 +147,8 @@ await shoot('events', ['5'], (f) => f.includes('updatestate updating -> complete
 await shoot('inspect', ['g', 'i'], (f) => f.includes('REDIS_PASSWORD=******'), { width: 120, height: 40 });
 await shoot('containers', [':containers core-03\r'], (f) => /Containers of node core-03 \(\d+, \d+ running\)/.test(f) && /running\s+\d+\.\d%/.test(f));
 // The hottest tasks of the swarm (:top): web on the cpu-hog drill leads.
-await shoot(
-  'top-tasks',
-  [async (sim) => void (await drillOn(sim, 'cpu-hog', 'web')), (sim) => sim.advance(3000), ':top\r'],
-  (f) => /Top tasks \(22 running on 5 nodes, 22 sampled\)/.test(f),
+await shoot('top-tasks', [async (sim) => void (await drillOn(sim, 'cpu-hog', 'web')), (sim) => sim.advance(3000), ':top\r'], (f) =>
+  /Top tasks \(22 running on 5 nodes, 22 sampled\)/.test(f),
 );
 await shoot('top', ['G', '\r', 't'], (f) => /Processes of web\.1\.\w+ on core-03 \(docker top, 1\)/.test(f));
 
