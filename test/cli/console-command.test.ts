@@ -241,7 +241,22 @@ describe('flag mistakes and endpoints that are not Docker', () => {
 
   test('--help lists every view --once can print', async () => {
     const { stdout } = await runCli(['--help']);
-    for (const view of ['nodes', 'services', 'stacks', 'tasks', 'top', 'logs', 'map', 'networks', 'configs', 'secrets', 'events', 'inspect', 'swarm', 'actions']) {
+    for (const view of [
+      'nodes',
+      'services',
+      'stacks',
+      'tasks',
+      'top',
+      'logs',
+      'map',
+      'networks',
+      'configs',
+      'secrets',
+      'events',
+      'inspect',
+      'swarm',
+      'actions',
+    ]) {
       expect(stdout).toMatch(new RegExp(`VIEW: .*\\b${view}\\b`));
     }
   });
