@@ -62,7 +62,7 @@ export async function load(client: SwarmClient, store: Store, needs: Needs, opti
   await Promise.all(work);
   // What to sample may follow from what was just listed (`:top`'s running tasks): the needs are asked again.
   const stats = options.again ? (options.again().stats ?? needs.stats) : needs.stats;
-  if (stats) await loadStats(client, store, stats, options.nodeHosts, needs.statsPerNode);
+  if (stats) await loadStats(client, store, stats, options.nodeHosts, needs.statsBudget);
   if (needs.logs) await loadLogs(client, store, needs, options.tail);
 }
 

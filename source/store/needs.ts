@@ -1,6 +1,7 @@
 import type { ResourceKind } from '../docker/types.js';
 import type { LogRange } from './log-range.js';
 import type { Scope } from './state.js';
+import type { StatsBudget } from './sync/stats.js';
 
 /**
  * What a view needs from the manager besides the nodes and services every view's header shows
@@ -30,8 +31,8 @@ export interface Needs {
   restarts?: string[];
   /** Containers on screen whose CPU and memory are sampled from their nodes' engines (see StatsPoller). */
   stats?: { nodeId: string; containerId: string }[];
-  /** Stats requests per node per sweep, for a view that samples more than it shows (`:top`); else STATS_BUDGET's. */
-  statsPerNode?: number;
+  /** How much each sweep samples, for a view that samples more than it shows (`:top`); else STATS_BUDGET's per node. */
+  statsBudget?: StatsBudget;
   /** What the view shows of one node's own engine: its containers, a container's processes (docker top), its disk use (system df). */
   engine?: EngineNeed;
 }
@@ -74,7 +75,7 @@ export function needsKey(needs: Needs): string {
     needs.actions ? 'actions' : '',
     needs.contexts ? 'contexts' : '',
     needs.restarts ? needs.restarts.join(',') : '',
-    statsKey(needs.stats) + (needs.statsPerNode ? `/${needs.statsPerNode}` : ''),
+    statsKey(needs.stats) + (needs.statsBudget ? `/${needs.statsBudget.perNode}/${needs.statsBudget.nodes ?? ''}` : ''),
     engineKey(needs.engine),
   ].join('|');
 }

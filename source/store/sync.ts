@@ -156,8 +156,8 @@ export class Sync {
     this.nodeTasks.show(needs.nodes?.ids ?? [], needs.nodes?.poll ?? false);
     this.running.show(Boolean(needs.running));
     this.restarts.show(needs.restarts ?? []);
-    if (needsKey({ stats: needs.stats, statsPerNode: needs.statsPerNode }) !== needsKey({ stats: before.stats, statsPerNode: before.statsPerNode }))
-      this.stats.show(needs.stats ?? [], needs.statsPerNode);
+    if (needsKey({ stats: needs.stats, statsBudget: needs.statsBudget }) !== needsKey({ stats: before.stats, statsBudget: before.statsBudget }))
+      this.stats.show(needs.stats ?? [], needs.statsBudget);
     this.engineViews.show(needs.engine);
     if (needs.actions && !before.actions && log) this.store.dispatch({ type: 'actions/load', records: log.read() });
     if (needs.contexts && !before.contexts) this.store.dispatch({ type: 'contexts', items: this.contexts() });

@@ -10,12 +10,20 @@ export const STATS_INTERVAL = 3000;
 /** Stats requests per node per sweep (the rest wait for the next sweep, oldest first). */
 export const STATS_BUDGET = { perNode: 20, concurrency: 2 };
 
+/** How much a sweep samples: at most `perNode` containers of each node, and of at most `nodes` nodes (none: every node with containers shown). */
+export interface StatsBudget {
+  perNode: number;
+  nodes?: number;
+}
+
 /**
- * The budget per node per sweep of a view that samples more than it shows (`:top`: every running
- * container). At 1,000 nodes of 50 tasks each that is ~1,700 requests a second rather than ~6,700,
- * and each figure is at most ~30 s old (the view says how old).
+ * The budget of a view that samples more than it shows (`:top`: every running container): each
+ * sweep visits the 24 nodes sampled longest ago (fewer than node reach keeps open at once, 32, so
+ * connections are reused, not made again every sweep: an ssh reach would otherwise shake hands
+ * with every node every 3 s). At 1,000 nodes of 50 tasks each that is ~160 requests a second
+ * (every container sampling would be ~17,000), a node visited every ~2 minutes; SAMPLED says how old.
  */
-export const WIDE_STATS_PER_NODE = 5;
+export const WIDE_STATS: StatsBudget = { perNode: 20, nodes: 24 };
 
 /** The most often the figures are put in the store, ms (see publish). */
 const PUBLISH_MS = 500;
@@ -42,7 +50,11 @@ export class StatsPoller {
   private readonly samplers = new Map<string, StatsSampler>();
   private readonly busy = new Set<string>();
   private targets: StatsTarget[] = [];
-  private perNode?: number;
+  private wanted = new Set<string>();
+  private budget?: StatsBudget;
+  /** The sweep each node was last visited in: a budget of fewer nodes than shown visits those visited longest ago first. */
+  private visited = new Map<string, number>();
+  private sweeps = 0;
   private timer?: NodeJS.Timeout;
   private figures = new Map<string, StatsFigures>();
   private unreachable = new Map<string, string>();
@@ -70,11 +82,11 @@ export class StatsPoller {
     return this.reach;
   }
 
-  /** Samples these containers from now on (none: sampling stops), at most `perNode` per node per sweep; figures of containers no longer shown are forgotten. */
-  show(targets: StatsTarget[], perNode?: number): void {
+  /** Samples these containers from now on (none: sampling stops), within a budget (else STATS_BUDGET's per node); figures of containers no longer shown are forgotten. */
+  show(targets: StatsTarget[], budget?: StatsBudget): void {
     this.targets = targets;
-    this.perNode = perNode;
-    const wanted = new Set(targets.map((t) => t.containerId));
+    this.budget = budget;
+    const wanted = (this.wanted = new Set(targets.map((t) => t.containerId)));
     const nodes = new Set(targets.map((t) => t.nodeId));
     const figures = new Map([...this.figures].filter(([id]) => wanted.has(id)));
     const unreachable = new Map([...this.unreachable].filter(([id]) => nodes.has(id)));
@@ -92,9 +104,20 @@ export class StatsPoller {
   private sweep(): void {
     if (this.core.stopped) return;
     const byNode = new Map<string, string[]>();
-    for (const t of this.targets) byNode.set(t.nodeId, [...(byNode.get(t.nodeId) ?? []), t.containerId]);
-    for (const [nodeId, containers] of byNode) {
-      if (this.busy.has(nodeId)) continue;
+    for (const t of this.targets) {
+      const list = byNode.get(t.nodeId);
+      if (list) list.push(t.containerId);
+      else byNode.set(t.nodeId, [t.containerId]);
+    }
+    let nodes = [...byNode].filter(([id]) => !this.busy.has(id));
+    const most = this.budget?.nodes;
+    if (most !== undefined && nodes.length > most) {
+      const last = (id: string) => this.visited.get(id) ?? -1;
+      nodes = nodes.sort(([a], [b]) => last(a) - last(b)).slice(0, most);
+    }
+    this.sweeps += 1;
+    for (const [nodeId, containers] of nodes) {
+      this.visited.set(nodeId, this.sweeps);
       this.busy.add(nodeId);
       void this.sampleNode(nodeId, containers).finally(() => this.busy.delete(nodeId));
     }
@@ -114,15 +137,14 @@ export class StatsPoller {
     const ref = nodeRef(node);
     const result = await sampler.sample(
       containers.map((containerId) => ({ node: ref, containerId })),
-      { first: 'wait', perNode: this.perNode },
+      { first: 'wait', perNode: this.budget?.perNode },
     );
     if (this.core.stopped) return;
     const why = result.unreachable.get(nodeId);
     if (why) this.unreachable.set(nodeId, why);
     else this.unreachable.delete(nodeId);
-    const shown = new Set(this.targets.map((t) => t.containerId));
     for (const [id, figures] of result.figures) {
-      if (!shown.has(id)) continue;
+      if (!this.wanted.has(id)) continue;
       const before = this.figures.get(id);
       // A sample no later than the last (a paused clock, an engine that answers from cache) has no CPU of its own.
       const cpuPercent = before && figures.at <= before.at ? before.cpuPercent : (figures.cpuPercent ?? before?.cpuPercent);
@@ -159,6 +181,8 @@ export class StatsPoller {
     this.timer = undefined;
     this.publishTimer = undefined;
     this.targets = [];
+    this.wanted.clear();
+    this.visited.clear();
     this.samplers.clear();
     this.figures.clear();
     this.unreachable.clear();

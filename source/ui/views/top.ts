@@ -1,5 +1,5 @@
 import type { SwarmService, SwarmTask } from '../../docker/types.js';
-import { WIDE_STATS_PER_NODE } from '../../store/sync/stats.js';
+import { WIDE_STATS } from '../../store/sync/stats.js';
 import type { ClusterState, Scope } from '../../store/state.js';
 import type { Column, Row } from '../components/table.js';
 import { naturalCompare } from '../present/format.js';
@@ -155,6 +155,6 @@ export const topView: ViewSpec = {
   },
   // Every running task is listed and sampled (not only those on screen): the hottest may be anywhere.
   needs({ state }) {
-    return { running: true, stats: targets(state), statsPerNode: WIDE_STATS_PER_NODE };
+    return { running: true, stats: targets(state), statsBudget: WIDE_STATS };
   },
 };
