@@ -18,10 +18,11 @@ export interface StatsBudget {
 
 /**
  * The budget of a view that samples more than it shows (`:top`: every running container): each
- * sweep visits the 24 nodes sampled longest ago (fewer than node reach keeps open at once, 32, so
- * connections are reused, not made again every sweep: an ssh reach would otherwise shake hands
- * with every node every 3 s). At 1,000 nodes of 50 tasks each that is ~160 requests a second
- * (every container sampling would be ~17,000), a node visited every ~2 minutes; SAMPLED says how old.
+ * sweep visits the 24 nodes sampled longest ago (fewer than node reach keeps open at once, 32: a
+ * sweep opens at most 24 connections, not one per node, where an ssh reach would otherwise shake
+ * hands with all 1,000 nodes every 3 s). At 1,000 nodes of 50 tasks each that is ~160 requests a second
+ * (every container sampling would be ~17,000), a node visited every ~2 minutes and each figure
+ * renewed every ~5; SAMPLED says how old.
  */
 export const WIDE_STATS: StatsBudget = { perNode: 20, nodes: 24 };
 
