@@ -3,6 +3,7 @@ import type { Endpoint } from '../docker/connection.js';
 import type { EngineInfo, SwarmNode, SwarmService } from '../docker/types.js';
 import type { ViewKind } from '../keymap/bindings.js';
 import { load } from '../store/load.js';
+import { loadStats } from '../store/load-stats.js';
 import { parseLogRange, type LogRange } from '../store/log-range.js';
 import type { Scope } from '../store/state.js';
 import { createStore, type Store } from '../store/store.js';
@@ -97,11 +98,10 @@ export async function runOnce(
     const { onceFrame, onceUi } = await frame;
     await yogaReady;
     const env = { view, state: store.getSnapshot(), ui: onceUi(view), now: Date.now(), width, bodyHeight: height - CHROME_ROWS };
-    const needs = () => {
-      const now = { ...env, state: store.getSnapshot() };
-      return spec.needs(now, viewRows(now));
-    };
-    await load(client, store, needs(), { tail: height, nodeHosts: flags.nodeHost, again: needs });
+    await load(client, store, spec.needs(env, viewRows(env)), { tail: height, nodeHosts: flags.nodeHost });
+    // Which containers are sampled follows from what was just listed (the running tasks): asked of the loaded state.
+    const loaded = { ...env, state: store.getSnapshot() };
+    await loadStats(client, store, spec.needs(loaded, viewRows(loaded)).stats ?? [], flags.nodeHost);
     const text = stripAnsi(onceFrame(store.getSnapshot(), view, width, height, Boolean(flags.readOnly)));
     // The frame's own colours are gone: whatever control is left came from the swarm, and goes through the console's sanitiser.
     return {

@@ -2,7 +2,7 @@ import type { SwarmClient } from '../docker/client.js';
 import type { StatsFigures } from '../docker/node-engine.js';
 import type { NodeRef } from '../docker/node-reach.js';
 import type { Store } from './store.js';
-import { nodeRef, STATS_BUDGET, type StatsBudget, type StatsTarget } from './sync/stats.js';
+import { nodeRef, STATS_BUDGET, type StatsTarget } from './sync/stats.js';
 
 /** How long --once waits for the nodes' figures, ms: a node that has not answered by then shows `-`, and the frame is printed. */
 export const ONCE_STATS_TIMEOUT = 5000;
@@ -19,7 +19,7 @@ const ONCE_NODES = 24;
  * slow is said to be (`-`), and never holds the others, nor the frame, back. Nodes whose turn does
  * not come in time are left blank (not sampled), as the console leaves what it has not sampled yet.
  */
-export async function loadStats(client: SwarmClient, store: Store, targets: StatsTarget[], nodeHosts: string[] = [], given?: StatsBudget): Promise<void> {
+export async function loadStats(client: SwarmClient, store: Store, targets: StatsTarget[], nodeHosts: string[] = []): Promise<void> {
   if (targets.length === 0) return;
   const [{ NodeReach, nodeMap }, { StatsSampler }] = await Promise.all([import('../docker/node-reach.js'), import('../docker/node-stats.js')]);
   const reach = new NodeReach({ manager: client.endpoint, map: await nodeMap(nodeHosts), timeoutMs: ONCE_STATS_TIMEOUT });
@@ -32,7 +32,7 @@ export async function loadStats(client: SwarmClient, store: Store, targets: Stat
   }
   const figures = new Map<string, StatsFigures>();
   const unreachable = new Map<string, string>();
-  const budget = { perNode: Math.max(given?.perNode ?? 0, STATS_BUDGET.perNode), concurrency: ONCE_CONCURRENCY };
+  const budget = { perNode: STATS_BUDGET.perNode, concurrency: ONCE_CONCURRENCY };
   let late = false;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => ((late = true), resolve('late')), ONCE_STATS_TIMEOUT)));

@@ -3,7 +3,6 @@ import { ActionLog } from './action-log.js';
 import { readObject } from './inspect.js';
 import { sinceSeconds, tailOf } from './log-range.js';
 import type { EngineNeed, Needs } from './needs.js';
-import { loadStats } from './load-stats.js';
 import { foldNodeTasks } from './sync/node-fold.js';
 import { EVENT_HISTORY_SECONDS } from './state.js';
 import type { Store } from './store.js';
@@ -14,8 +13,6 @@ export interface LoadOptions {
   log?: ActionLog;
   /** --node-host NODE=URL pairs, for what a view needs of a node's own engine. */
   nodeHosts?: string[];
-  /** The view's needs again, once the listings are in: the containers to sample are known only then. */
-  again?: () => Needs;
 }
 
 /**
@@ -60,9 +57,6 @@ export async function load(client: SwarmClient, store: Store, needs: Needs, opti
   if (needs.actions) store.dispatch({ type: 'actions/load', records: (options.log ?? new ActionLog()).read() });
   if (needs.engine) work.push(loadEngineNeed(client, store, needs.engine, options.nodeHosts));
   await Promise.all(work);
-  // What to sample may follow from what was just listed (`:top`'s running tasks): the needs are asked again.
-  const stats = options.again ? (options.again().stats ?? needs.stats) : needs.stats;
-  if (stats) await loadStats(client, store, stats, options.nodeHosts, needs.statsBudget);
   if (needs.logs) await loadLogs(client, store, needs, options.tail);
 }
 
