@@ -307,8 +307,8 @@ describe('navigation', () => {
     c = await startConsole();
     await c.waitFor('flaskontesting');
     await c.press(':', 'x', 'y', KEY.enter);
-    await c.waitFor('unknown command ":xy"; try :nodes, :services, :stacks, :tasks, :logs, :map, :networks');
-    expect(c.store.getSnapshot().status?.text).toMatch(/:ctx, :actions, :messages, :deploy FILE \[STACK\], :help, :q$/);
+    await c.waitFor('unknown command ":xy"; try :nodes, :services, :stacks, :tasks, :logs, :top, :map, :networks');
+    expect(c.store.getSnapshot().status?.text).toMatch(/:ctx, :actions, :messages, :sort cpu\|mem\|name, :deploy FILE \[STACK\], :help, :q$/);
   });
 
   test('? shows help rendered from the keymap', async () => {
