@@ -138,7 +138,10 @@ export function eventRows(events: TimelineEvent[], scopeId?: string): Row[] {
   const rows: Row[] = [];
   for (let i = events.length - 1; i >= 0; i--) {
     const event = events[i];
-    if (scopeId && event.Actor.ID !== scopeId) continue;
+    // A container's event belongs to its service and its node too (dockerd labels swarm containers with both).
+    const attributes = event.Actor.Attributes ?? {};
+    if (scopeId && event.Actor.ID !== scopeId && attributes['com.docker.swarm.service.id'] !== scopeId && attributes['com.docker.swarm.node.id'] !== scopeId)
+      continue;
     const ms = event.timeNano !== undefined ? Math.floor(event.timeNano / 1e6) : (event.time ?? 0) * 1000;
     rows.push({
       key: `${event.timeNano ?? event.time}:${i}`,
@@ -149,7 +152,7 @@ export function eventRows(events: TimelineEvent[], scopeId?: string): Row[] {
         inert(event.Actor.Attributes?.name ?? event.Actor.ID.slice(0, 12)),
         inert(eventChange(event)),
       ],
-      color: event.Action === 'remove' ? 'red' : event.Action === 'create' ? 'green' : undefined,
+      color: event.Action === 'remove' || event.Action === 'oom' ? 'red' : event.Action === 'create' ? 'green' : undefined,
     });
   }
   return rows;
