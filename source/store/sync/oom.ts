@@ -130,7 +130,7 @@ export class OomProbe {
       },
       time: Math.floor(target.at / 1000),
       timeNano: target.at * 1e6,
-      note: `OOMKilled (exit ${exitCode}) on ${hostname}: from its container's inspect on that node`,
+      note: `OOMKilled (exit ${exitCode}) on ${hostname}`,
     };
     this.core.store.dispatch({ type: 'oomKills', oomKills: kills, events: [event] });
   }
