@@ -108,6 +108,8 @@ export class StatsPoller {
   /** One round: every node with containers on screen that is not still busy with the last round is sampled. */
   private sweep(): void {
     if (this.core.stopped) return;
+    // (The history of what left the screen is dropped here too, so a view that stays put still lets it go.)
+    if (this.forgetHidden(new Set(this.targets.map((t) => t.containerId)))) this.publish();
     const byNode = new Map<string, string[]>();
     for (const t of this.targets) byNode.set(t.nodeId, [...(byNode.get(t.nodeId) ?? []), t.containerId]);
     for (const [nodeId, containers] of byNode) {
