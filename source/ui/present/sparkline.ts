@@ -1,5 +1,6 @@
 import type { SwarmTask } from '../../docker/types.js';
 import type { StatsSample, StatsState } from '../../store/state.js';
+import { HISTORY_SAMPLES, STATS_INTERVAL } from '../../store/sync/stats.js';
 import { cpuText, memoryLimit, memSize, sampleable } from './stats.js';
 
 /** Sparklines of a task's (or a service's) recent CPU and memory, from the samples the stats poller keeps: no request of their own. */
@@ -13,8 +14,8 @@ export const SPARK_WIDTH = 20;
  * Values as bars, one character each, scaled from 0 to `ceiling` (default: the highest value), so a
  * steady figure reads as steady rather than as noise blown up; a missing value is a space.
  */
-export function sparkline(values: (number | undefined)[], ceiling?: number): string {
-  const shown = values.slice(-SPARK_WIDTH);
+export function sparkline(values: (number | undefined)[], ceiling?: number, width = SPARK_WIDTH): string {
+  const shown = values.slice(-width);
   const top = ceiling ?? Math.max(0, ...shown.map((v) => v ?? 0));
   return shown
     .map((v) => {
@@ -25,24 +26,29 @@ export function sparkline(values: (number | undefined)[], ceiling?: number): str
     .join('');
 }
 
-/** The usage line of samples: `CPU ▂▃▅▇ 37.5%  MEM ▃▃▄▄ 120MiB/256MiB` (MEM scaled to the limit when there is one). */
-function usageLine(samples: StatsSample[], limit: number | undefined): string {
+/** `CPU ▂▃▅▇ 37.5%` and `MEM ▃▃▄▄ 120MiB/256MiB` of samples (MEM scaled to the limit when there is one), `width` samples at most. */
+function usageParts(samples: StatsSample[], limit: number | undefined, width = SPARK_WIDTH): [string, string] {
   const last = samples.at(-1)!;
   const cpu = samples.map((s) => s.cpu);
   const cpuNow = [...cpu].reverse().find((v) => v !== undefined);
   const mem = memSize(last.mem) + (limit ? `/${memSize(limit)}` : '');
-  return `CPU ${sparkline(cpu)} ${cpuText(cpuNow) || '-'}  MEM ${sparkline(
+  const memBars = sparkline(
     samples.map((s) => s.mem),
     limit,
-  )} ${mem}`;
+    width,
+  );
+  return [`CPU ${sparkline(cpu, undefined, width)} ${cpuText(cpuNow) || '-'}`, `MEM ${memBars} ${mem}`];
 }
 
-/** A task's usage line from its history, or undefined before its first sample (or when it does not run). */
-export function taskUsageLine(task: SwarmTask, stats: StatsState): string | undefined {
+/** The two on one line: `CPU ▂▃▅▇ 37.5%  MEM ▃▃▄▄ 120MiB/256MiB`. */
+const usageLine = (samples: StatsSample[], limit: number | undefined) => usageParts(samples, limit).join('  ');
+
+/** A task's CPU and MEM parts from its history (`width` samples at most), or undefined before its first sample (or when it does not run). */
+export function taskUsage(task: SwarmTask, stats: StatsState, width = SPARK_WIDTH): [string, string] | undefined {
   const target = sampleable(task);
   const samples = target ? stats.history?.get(target.containerId) : undefined;
   if (!samples || samples.length === 0) return undefined;
-  return usageLine(samples, memoryLimit(task));
+  return usageParts(samples, memoryLimit(task), width);
 }
 
 /**
@@ -76,6 +82,8 @@ export function serviceUsageLine(tasks: SwarmTask[], stats: StatsState): string 
  * how it was killed when the OOM killer ended it. Nothing before its first sample.
  */
 export function taskComment(task: SwarmTask, stats: StatsState, oom: string | undefined): string[] {
-  const usage = taskUsageLine(task, stats);
-  return [...(usage ? [`# ${usage} (the last samples from its node's engine)`] : []), ...(oom ? [`# ${oom}`] : [])];
+  // The detail has the room for all of the history kept (HISTORY_SAMPLES, three minutes), not the banner's last minute: a line each.
+  const usage = taskUsage(task, stats, HISTORY_SAMPLES);
+  const head = usage ? [`# from its node's engine, every ${STATS_INTERVAL / 1000} s:`, ...usage.map((part) => `#   ${part}`)] : [];
+  return [...head, ...(oom ? [`# ${oom}`] : [])];
 }
