@@ -36,6 +36,9 @@ const CONCURRENCY = 2;
 /** Kills remembered (the newest): a long session on a leaking service does not grow without end. */
 const KEPT = 200;
 
+/** Answers remembered, found or not. */
+const ANSWERS_KEPT = 2000;
+
 /** A node that could not be asked is asked again about that container no sooner than this, ms. */
 const RETRY_AFTER = 30_000;
 
@@ -94,16 +97,23 @@ export class OomProbe {
       const engine = await (await this.nodeReach()).engine(nodeRef(node));
       const end = await engine.containerEnd(target.containerId);
       if (this.core.stopped || generation !== this.generation) return;
-      this.answered.set(target.containerId, end.oomKilled);
+      this.remember(target.containerId, end.oomKilled);
       if (end.oomKilled) this.learn(target, end.exitCode, node.Description?.Hostname ?? node.ID);
     } catch (error) {
       // Removed since (404): nothing more can be learnt. Else the node is out of reach for now: asked again later.
-      if ((error as { status?: number }).status === 404) this.answered.set(target.containerId, false);
+      if ((error as { status?: number }).status === 404) this.remember(target.containerId, false);
       else this.failedAt.set(target.containerId, Date.now());
     } finally {
       this.inFlight.delete(target.containerId);
       if (!this.core.stopped && this.queue.length > 0) void this.ask(this.queue.shift()!);
     }
+  }
+
+  /** An answer kept (the oldest let go past ANSWERS_KEPT: asked again, at worst, if it is ever on screen again). */
+  private remember(containerId: string, oomKilled: boolean): void {
+    this.answered.set(containerId, oomKilled);
+    this.failedAt.delete(containerId);
+    if (this.answered.size > ANSWERS_KEPT) this.answered.delete(this.answered.keys().next().value!);
   }
 
   /** A kill found: into the store, and onto the events timeline as the `oom` event its node's engine emitted (and the manager's stream did not carry). */
