@@ -82,8 +82,8 @@ export function serviceUsageLine(tasks: SwarmTask[], stats: StatsState): string 
  * how it was killed when the OOM killer ended it. Nothing before its first sample.
  */
 export function taskComment(task: SwarmTask, stats: StatsState, oom: string | undefined): string[] {
-  // The detail has the room for all of the history kept (HISTORY_SAMPLES, three minutes), not the banner's last minute: a line each.
+  // The detail has the room for all of the history kept (HISTORY_SAMPLES, three minutes), not the banner's last minute: a line each, within 80 columns.
   const usage = taskUsage(task, stats, HISTORY_SAMPLES);
-  const head = usage ? [`# from its node's engine, every ${STATS_INTERVAL / 1000} s:`, ...usage.map((part) => `#   ${part}`)] : [];
+  const head = usage ? [`# from its node's engine, every ${STATS_INTERVAL / 1000} s:`, ...usage.map((part) => `# ${part}`)] : [];
   return [...head, ...(oom ? [`# ${oom}`] : [])];
 }
