@@ -1,6 +1,7 @@
 import type { ResourceKind } from '../docker/types.js';
 import type { LogRange } from './log-range.js';
 import type { Scope } from './state.js';
+import type { OomTarget } from './sync/oom.js';
 
 /**
  * What a view needs from the manager besides the nodes and services every view's header shows
@@ -28,6 +29,8 @@ export interface Needs {
   restarts?: string[];
   /** Containers on screen whose CPU and memory are sampled from their nodes' engines (see StatsPoller). */
   stats?: { nodeId: string; containerId: string }[];
+  /** Failed exit-137 tasks on screen whose containers are asked whether the OOM killer ended them (see OomProbe). */
+  oom?: OomTarget[];
   /** What the view shows of one node's own engine: its containers, a container's processes (docker top), its disk use (system df). */
   engine?: EngineNeed;
 }
@@ -58,5 +61,6 @@ export function needsKey(needs: Needs): string {
     needs.restarts ? needs.restarts.join(',') : '',
     needs.stats ? needs.stats.map((t) => t.containerId.slice(0, 12)).join(',') : '',
     engineKey(needs.engine),
+    needs.oom ? needs.oom.map((t) => t.containerId.slice(0, 12)).join(',') : '',
   ].join('|');
 }
