@@ -164,3 +164,27 @@ await drill.picture('drill-3-bad-image', (f) => /Update (PAUSED|in progress)/.te
 await drill.keys(['\u000c', 'y', (sim) => sim.advance(4000)]);
 await drill.picture('drill-4-rolled-back', (f) => f.includes('roll back web: done'));
 await drill.close();
+
+// Limits and kills: a service leaks memory (the simulator's `leaking` profile) past its 64MiB
+// limit; near it the MEM cells are marked, then the kernel kills it and the console says OOMKilled.
+const oom = await session();
+await oom.keys([
+  (sim) =>
+    void sim.swarm.createService({
+      Name: 'cache',
+      Labels: { 'swarmdeck.sim.profile': 'leaking' },
+      TaskTemplate: { ContainerSpec: { Image: 'redis:7' }, Resources: { Limits: { MemoryBytes: 64 * 1024 * 1024 } } },
+      Mode: { Replicated: { Replicas: 3 } },
+    }),
+  (sim) => sim.advance(5000),
+  (sim) => sim.advance(41_000),
+  ':tasks cache\r',
+  ...Array.from({ length: 4 }, () => async (sim) => {
+    sim.advance(3000);
+    await sleep(3100);
+  }),
+]);
+await oom.picture('limits-1-near', (f) => /^CPU [▁-█ ]+ .*MEM [▁-█]{3,}/m.test(f) && /!\d/.test(f));
+await oom.keys([(sim) => sim.advance(5000), () => sleep(1000)]);
+await oom.picture('limits-2-oom-killed', (f) => f.includes('OOMKilled (exit 137)') && f.includes('Why:'));
+await oom.close();

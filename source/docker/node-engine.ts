@@ -162,6 +162,12 @@ export class NodeEngine {
     return () => stream.destroy();
   }
 
+  /** How a container ended, from its inspect: whether the kernel's OOM killer ended it (State.OOMKilled), its exit code. */
+  async containerEnd(id: string): Promise<{ oomKilled: boolean; exitCode: number; finishedAt?: string }> {
+    const info = (await this.call(this.docker.getContainer(id).inspect())) as { State?: { OOMKilled?: boolean; ExitCode?: number; FinishedAt?: string } };
+    return { oomKilled: Boolean(info.State?.OOMKilled), exitCode: info.State?.ExitCode ?? 0, finishedAt: info.State?.FinishedAt };
+  }
+
   /** docker top: the titles and rows ps gives (ps_args as `docker top` passes them). */
   async top(id: string, psArgs?: string): Promise<{ Titles: string[]; Processes: string[][] }> {
     return (await this.call(this.docker.getContainer(id).top(psArgs ? { ps_args: psArgs } : {}))) as { Titles: string[]; Processes: string[][] };

@@ -2,6 +2,7 @@ import type { ResourceKind } from '../docker/types.js';
 import type { LogRange } from './log-range.js';
 import type { Scope } from './state.js';
 import type { StatsBudget } from './sync/stats.js';
+import type { OomTarget } from './sync/oom.js';
 
 /**
  * What a view needs from the manager besides the nodes and services every view's header shows
@@ -33,6 +34,8 @@ export interface Needs {
   stats?: { nodeId: string; containerId: string }[];
   /** How much each sweep samples, for a view that samples more than it shows (`:top`); else STATS_BUDGET's per node. */
   statsBudget?: StatsBudget;
+  /** Failed exit-137 tasks on screen whose containers are asked whether the OOM killer ended them (see OomProbe). */
+  oom?: OomTarget[];
   /** What the view shows of one node's own engine: its containers, a container's processes (docker top), its disk use (system df). */
   engine?: EngineNeed;
 }
@@ -77,5 +80,6 @@ export function needsKey(needs: Needs): string {
     needs.restarts ? needs.restarts.join(',') : '',
     statsKey(needs.stats) + (needs.statsBudget ? `/${needs.statsBudget.perNode}/${needs.statsBudget.nodes ?? ''}` : ''),
     engineKey(needs.engine),
+    needs.oom ? needs.oom.map((t) => t.containerId.slice(0, 12)).join(',') : '',
   ].join('|');
 }

@@ -14,6 +14,8 @@ import type { Change } from './change-line.js';
 /** An event of the timeline, with the fields the console saw change in the object's spec. */
 export interface TimelineEvent extends SwarmEvent {
   specChanges?: Change[];
+  /** What the console says of an event it learnt of some other way than the manager's stream (an OOM kill: see OomProbe). */
+  note?: string;
 }
 
 /** A spec change seen in a listing whose update event has not arrived yet. */

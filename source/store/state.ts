@@ -77,6 +77,8 @@ export interface ClusterState {
   restarts: Map<string, ServiceRestarts>;
   /** CPU and memory of the containers on screen (sampled from their nodes' engines), and why a node's are not known. */
   stats: StatsState;
+  /** Tasks whose container the OOM killer ended, by task id (see OomProbe): only the ones found so. */
+  oomKills: Map<string, OomKill>;
   /** What the view on screen shows of one node's own engine (see Needs.engine), as last read. */
   engine: EngineState;
 }
@@ -95,6 +97,24 @@ export interface EngineState {
 export interface StatsState {
   figures: Map<string, StatsFigures>;
   unreachable: Map<string, string>;
+  /** The last few minutes of each sampled container's figures, oldest first (see StatsPoller): the sparklines. */
+  history?: Map<string, StatsSample[]>;
+}
+
+/** One sample of a container's history: when the engine took it (ms), CPU % (none on a first sample), memory bytes. */
+export interface StatsSample {
+  at: number;
+  cpu?: number;
+  mem: number;
+}
+
+/** What the console learnt by inspecting an exited task's container on its node: the kernel's OOM killer ended it. */
+export interface OomKill {
+  containerId: string;
+  nodeId: string;
+  exitCode: number;
+  /** When the container ended (ms), from the task's status. */
+  at: number;
 }
 
 /** One message of the status line. */
@@ -132,6 +152,7 @@ export type Action =
   | { type: 'logs/status'; status: LogBuffer['status']; error?: string }
   | { type: 'status'; text: string; kind: 'info' | 'success' | 'error'; at: number }
   | { type: 'stats'; stats: StatsState }
+  | { type: 'oomKills'; oomKills: Map<string, OomKill>; events?: TimelineEvent[] }
   | { type: 'engine'; engine: EngineState };
 
 /** How far back the events timeline starts when the console connects, seconds. */
@@ -157,6 +178,7 @@ export function initialState(endpoint: string): ClusterState {
     messages: [],
     restarts: new Map(),
     stats: { figures: new Map(), unreachable: new Map() },
+    oomKills: new Map(),
     engine: {},
     resources: {},
     events: [],
@@ -258,6 +280,16 @@ function apply(state: ClusterState, action: Action): ClusterState {
       return { ...state, logs: { ...state.logs, status: action.status, error: action.error } };
     case 'stats':
       return { ...state, stats: action.stats };
+    case 'oomKills': {
+      // Events learnt late (an OOM kill found by inspecting its container) go where their time puts them.
+      const events = [...state.events];
+      for (const event of action.events ?? []) {
+        let at = events.length;
+        while (at > 0 && (events[at - 1].timeNano ?? 0) > (event.timeNano ?? 0)) at -= 1;
+        events.splice(at, 0, event);
+      }
+      return { ...state, oomKills: action.oomKills, events: events.length > EVENT_LIMIT ? events.slice(-EVENT_LIMIT) : events };
+    }
     case 'engine':
       return { ...state, engine: action.engine };
     case 'status': {

@@ -11,6 +11,7 @@ import { SyncCore } from './sync/core.js';
 import { EventFeed } from './sync/event-feed.js';
 import { Health } from './sync/health.js';
 import { Restarts } from './sync/restarts.js';
+import { OomProbe } from './sync/oom.js';
 import { LogFeed } from './sync/log-feed.js';
 import { NodeTasks } from './sync/node-tasks.js';
 import { RunningTasks } from './sync/running-tasks.js';
@@ -45,6 +46,7 @@ export class Sync {
   private logs: LogFeed;
   private health: Health;
   private restarts: Restarts;
+  private oom: OomProbe;
   private stats: StatsPoller;
   private engineViews: EngineViews;
   private shown: Needs = {};
@@ -78,6 +80,9 @@ export class Sync {
       return new Map([...(await readNodeConfig()), ...parseNodeHosts(nodeHosts)]);
     });
     this.engineViews = new EngineViews(core, () => this.stats.nodeReach());
+    this.oom = new OomProbe(core, () => this.stats.nodeReach());
+    // The exit-137 failures in a restarting service's history are asked about too: the why-block and the events say OOMKilled wherever the service is seen.
+    this.restarts.onHistory = (targets) => this.oom.probe(targets);
     this.health = new Health(core, (since) => void this.leaderBack(since));
     this.connection = new Connection(core, {
       load: async () => {
@@ -159,6 +164,7 @@ export class Sync {
     if (needsKey({ stats: needs.stats, statsBudget: needs.statsBudget }) !== needsKey({ stats: before.stats, statsBudget: before.statsBudget }))
       this.stats.show(needs.stats ?? [], needs.statsBudget);
     this.engineViews.show(needs.engine);
+    if (needs.oom) this.oom.probe(needs.oom);
     if (needs.actions && !before.actions && log) this.store.dispatch({ type: 'actions/load', records: log.read() });
     if (needs.contexts && !before.contexts) this.store.dispatch({ type: 'contexts', items: this.contexts() });
   }
@@ -259,6 +265,7 @@ export class Sync {
     this.events.reset();
     this.restarts.reset();
     this.running.reset();
+    this.oom.reset();
     this.stats.reset();
     this.engineViews.stop();
     this.logs.close();

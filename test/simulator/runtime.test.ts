@@ -126,6 +126,43 @@ describe('container stats', () => {
   });
 });
 
+describe('OOM kills', () => {
+  /** The events an engine streams from the epoch to its clock's last whole second (the stream ends there), as objects. */
+  async function eventsOf(host: string | undefined, filters?: Record<string, string[]>) {
+    const query = `since=0&until=${Math.floor(swarm.sim.swarm.now / 1000)}${filters ? `&filters=${encodeURIComponent(JSON.stringify(filters))}` : ''}`;
+    const answer = host ? await on(host, 'GET', `/events?${query}`) : await swarm.raw('GET', `/events?${query}`);
+    return answer.body
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((line: string) => JSON.parse(line));
+  }
+
+  test("a leaking service's container is OOM-killed as dockerd does it: its node's engine streams oom, then die with exit code 137", async () => {
+    const { host, id, task } = await createService('leaks', { 'swarmdeck.sim.profile': 'leaking' }, { MemoryBytes: 32 * MIB });
+    swarm.advance(LEAK_TO_LIMIT + 1000);
+    const [tasked] = (await swarm.docker.listTasks({ filters: { id: [task.id] } })) as any[];
+    expect(tasked.Status).toMatchObject({ State: 'failed', Err: 'task: non-zero exit (137)', ContainerStatus: { ExitCode: 137 } });
+    expect((await on(host, 'GET', `/containers/${id}/json`)).json().State).toMatchObject({ OOMKilled: true, ExitCode: 137 });
+    const events = (await eventsOf(host, { type: ['container'] })).filter((e: any) => e.id === id);
+    expect(events.map((e: any) => e.Action)).toEqual(['oom', 'die']);
+    expect(events[0]).toMatchObject({ status: 'oom', from: 'busybox:1', Type: 'container', scope: 'local', Actor: { ID: id } });
+    expect(events[0].Actor.Attributes).toMatchObject({ 'com.docker.swarm.task.id': task.id, 'com.docker.swarm.service.name': 'leaks', image: 'busybox:1' });
+    expect(events[1].Actor.Attributes).toMatchObject({ exitCode: '137', name: `leaks.1.${task.id}` });
+    // The restart policy starts another, which leaks in turn.
+    swarm.advance(10_000);
+    expect([...swarm.sim.swarm.tasksOf(task.serviceId)].filter((t) => t.state === 'running')).toHaveLength(1);
+  });
+
+  test("a container's events are streamed by its own node's engine only, not by the others", async () => {
+    const { host, id } = await createService('leaks', { 'swarmdeck.sim.profile': 'leaking' }, { MemoryBytes: 32 * MIB });
+    swarm.advance(LEAK_TO_LIMIT + 1000);
+    const other = [...swarm.sim.swarm.nodes.values()].find((n) => n.hostname !== host)!;
+    expect((await eventsOf(host)).some((e: any) => e.id === id)).toBe(true);
+    expect((await eventsOf(other.hostname)).some((e: any) => e.id === id)).toBe(false);
+  });
+});
+
 describe('top and df', () => {
   test('top lists the container process with ps columns; a stopped container is refused', async () => {
     const { host, id } = await createService('topped', {});

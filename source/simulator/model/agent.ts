@@ -94,9 +94,11 @@ export function runAgents(swarm: SwarmState): boolean {
       case 'running': {
         const oom = oomAt(swarm, task);
         if (oom !== undefined && oom <= swarm.now) {
-          // The kernel's OOM killer: SIGKILL, so 128 + 9, and the container says OOMKilled.
+          // The kernel's OOM killer: SIGKILL, so 128 + 9, and the container says OOMKilled. Its engine emits `oom`, then `die` with the exit code, as dockerd does.
           task.exitCode = 137;
           task.oomKilled = true;
+          swarm.emitContainer(task, 'oom');
+          swarm.emitContainer(task, 'die', { exitCode: '137', execDuration: String(Math.round((swarm.now - (task.startedAt ?? swarm.now)) / 1000)) });
           swarm.setState(task, 'failed', 'started', 'task: non-zero exit (137)');
           break;
         }

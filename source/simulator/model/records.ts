@@ -90,12 +90,19 @@ export interface Rollout {
   paused: boolean;
 }
 
-/** A swarm event, as /events streams it. */
+/**
+ * An event, as /events streams it: of the swarm (every manager streams it), or of one node's engine
+ * (a container's, scope local: only that node's engine streams it, found by the container's
+ * com.docker.swarm.node.id label). Container events carry the old status, id and from fields too.
+ */
 export interface SwarmEvent {
-  Type: 'service' | 'node' | 'secret' | 'config' | 'network';
+  status?: string;
+  id?: string;
+  from?: string;
+  Type: 'service' | 'node' | 'secret' | 'config' | 'network' | 'container';
   Action: string;
   Actor: { ID: string; Attributes: Record<string, string> };
-  scope: 'swarm';
+  scope: 'swarm' | 'local';
   time: number;
   timeNano: number;
 }

@@ -7,11 +7,14 @@
 import { hashString } from './random.js';
 import type { NodeRecord, ServiceRecord, TaskRecord } from './records.js';
 
-/** How a service's containers behave. */
-export type Profile = 'steady' | 'bursty' | 'growing';
+/** How a service's containers behave: `leaking` grows past its memory limit, as the memory-leak drill makes any service do. */
+export type Profile = 'steady' | 'bursty' | 'growing' | 'leaking';
 
-/** The profiles, in the order a service's name picks one when no label says. */
+/** The profiles, in the order a service's name picks one when no label says (never `leaking`: only a label asks for that). */
 export const PROFILES: readonly Profile[] = ['steady', 'bursty', 'growing'];
+
+/** Every profile the label may name. */
+const LABELLED: readonly Profile[] = [...PROFILES, 'leaking'];
 
 /** The service label that picks a profile (else the service's name does, by hash). */
 export const PROFILE_LABEL = 'swarmdeck.sim.profile';
@@ -77,7 +80,7 @@ function unit(key: number, n: number): number {
 /** The profile of a service: its label, else one its name picks. */
 export function profileOf(service: ServiceRecord | undefined): Profile {
   const label = service?.spec.Labels?.[PROFILE_LABEL];
-  if (label && (PROFILES as readonly string[]).includes(label)) return label as Profile;
+  if (label && (LABELLED as readonly string[]).includes(label)) return label as Profile;
   return PROFILES[hashString(service?.spec.Name ?? '') % PROFILES.length];
 }
 
@@ -151,9 +154,17 @@ function baseCpu(s: Shape, elapsed: number): number {
   return s.cpuBase * elapsed + noise + bursts;
 }
 
+/** The leak of a task's service: the memory-leak drill's, else (a `leaking` profile) one from the container's start. */
+function leakOf(world: RuntimeWorld, task: TaskRecord): Interval | undefined {
+  const drill = world.runtime.leaks.get(task.serviceId);
+  if (drill && drill.to === undefined) return drill;
+  if (profileOf(world.services.get(task.serviceId)) === 'leaking') return { from: task.startedAt ?? task.createdAt };
+  return drill;
+}
+
 /** When a leaking task's container reaches its limit (the kernel kills it then), or undefined. */
 export function oomAt(world: RuntimeWorld, task: TaskRecord): number | undefined {
-  const leak = world.runtime.leaks.get(task.serviceId);
+  const leak = leakOf(world, task);
   if (!leak || task.state !== 'running' || task.startedAt === undefined) return undefined;
   const from = Math.max(leak.from, task.startedAt);
   if (leak.to !== undefined && leak.to <= from) return undefined;
@@ -179,7 +190,7 @@ export function usageAt(world: RuntimeWorld, task: TaskRecord, at = world.now): 
   const running = task.state === 'running' && task.stoppedAt === undefined;
   const noise = 1 + 0.04 * (unit(s.key, 5000 + Math.floor(end / SECOND)) - 0.5);
   let memory = s.memoryBase + Math.min(s.growth * elapsed, s.growth * 3600 * SECOND);
-  const leak = world.runtime.leaks.get(task.serviceId);
+  const leak = leakOf(world, task);
   if (leak) {
     const from = Math.max(leak.from, s.start);
     const to = Math.min(leak.to ?? Infinity, s.start + elapsed);

@@ -94,6 +94,47 @@ export abstract class SwarmState {
       time: Math.floor(this.eventNano / 1e9),
       timeNano: this.eventNano,
     };
+    this.record(event);
+  }
+
+  /**
+   * A container event of a task's container, as its node's engine emits it (scope local): the
+   * container's labels, image and name as attributes, and `extra` (a die's exitCode).
+   */
+  emitContainer(task: TaskRecord, action: string, extra: Record<string, string> = {}): void {
+    if (!task.containerId) return;
+    const serviceName = this.services.get(task.serviceId)?.spec.Name ?? task.serviceId;
+    const taskName = `${serviceName}.${task.slot ?? task.nodeId}.${task.id}`;
+    const image = String(task.spec.ContainerSpec?.Image ?? '');
+    const labelled: Record<string, string> = {
+      ...(task.spec.ContainerSpec?.Labels ?? {}),
+      'com.docker.swarm.node.id': task.nodeId ?? '',
+      'com.docker.swarm.service.id': task.serviceId,
+      'com.docker.swarm.service.name': serviceName,
+      'com.docker.swarm.task': '',
+      'com.docker.swarm.task.id': task.id,
+      'com.docker.swarm.task.name': taskName,
+      ...extra,
+      image,
+      name: taskName,
+    };
+    // dockerd marshals the attributes from a Go map: its keys come sorted.
+    const attributes = Object.fromEntries(Object.entries(labelled).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    this.eventNano = Math.max(this.eventNano + 1, this.now * 1_000_000);
+    this.record({
+      status: action,
+      id: task.containerId,
+      from: image,
+      Type: 'container',
+      Action: action,
+      Actor: { ID: task.containerId, Attributes: attributes },
+      scope: 'local',
+      time: Math.floor(this.eventNano / 1e9),
+      timeNano: this.eventNano,
+    });
+  }
+
+  private record(event: SwarmEvent): void {
     this.events.push(event);
     if (this.events.length > EVENT_LOG_LIMIT) this.events.splice(0, this.events.length - EVENT_LOG_LIMIT);
     for (const listener of this.listeners) listener(event);

@@ -2,6 +2,7 @@ import type { ServiceRestarts, SwarmService, SwarmTask } from '../../docker/type
 import type { DockerError } from '../../docker/client.js';
 import { canonical } from '../task-spec.js';
 import type { SyncCore } from './core.js';
+import { oomCandidates, type OomTarget } from './oom.js';
 
 /** How far back restarts are counted, ms. */
 export const RESTART_WINDOW = 10 * 60_000;
@@ -107,6 +108,8 @@ export class Restarts {
   private shownTimer?: NodeJS.Timeout;
   /** Services whose history just showed no exit, and when (ms, real time). */
   private cleared = new Map<string, number>();
+  /** Told of the exit-137 failures in each history read (the OOM probe asks their nodes whether the OOM killer did it). */
+  onHistory?: (targets: OomTarget[]) => void;
 
   constructor(private readonly core: SyncCore) {}
 
@@ -130,7 +133,10 @@ export class Restarts {
     if (due.length > 0) {
       const now = core.now();
       await core.guarded(async () => {
-        for (const [id, tasks] of (await histories(core, due)) ?? []) if (countRestarts(tasks, now)) this.suspects.set(id, now);
+        for (const [id, tasks] of (await histories(core, due)) ?? []) {
+          this.onHistory?.(oomCandidates(tasks));
+          if (countRestarts(tasks, now)) this.suspects.set(id, now);
+        }
       });
       if (this.suspects.size > 0 && !this.timer) this.timer = core.later(0, () => void this.read());
     }
@@ -177,6 +183,7 @@ export class Restarts {
       // (Not read this round: what is shown stays until the next.)
       if (!read) return;
       for (const [id, tasks] of read) {
+        this.onHistory?.(oomCandidates(tasks));
         const restarts = countRestarts(tasks, now, services.get(id)?.Spec.TaskTemplate);
         if (!restarts) {
           // Short (scaling up, say) with no exit in its history: not a suspect, for a while.

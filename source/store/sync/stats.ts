@@ -2,6 +2,7 @@ import type { StatsFigures } from '../../docker/node-engine.js';
 import type { NodeReach, NodeRef } from '../../docker/node-reach.js';
 import type { StatsSampler } from '../../docker/node-stats.js';
 import type { SwarmNode } from '../../docker/types.js';
+import type { StatsSample } from '../state.js';
 import type { SyncCore } from './core.js';
 
 /** How often the containers on screen are sampled, ms. */
@@ -28,6 +29,12 @@ export const WIDE_STATS: StatsBudget = { perNode: 20, nodes: 24 };
 
 /** The most often the figures are put in the store, ms (see publish). */
 const PUBLISH_MS = 500;
+
+/** How many samples of each container the history keeps: three minutes at STATS_INTERVAL, what a sparkline shows. */
+export const HISTORY_SAMPLES = 60;
+
+/** A container's history is kept this long after it leaves the screen (ms, real time): a look at a log and back keeps its sparkline. */
+export const HISTORY_LINGER = 120_000;
 
 /** A container on screen and the node whose engine runs it. */
 export interface StatsTarget {
@@ -61,6 +68,9 @@ export class StatsPoller {
   private unreachable = new Map<string, string>();
   private publishTimer?: NodeJS.Timeout;
   private publishedAt = 0;
+  /** Each sampled container's last HISTORY_SAMPLES samples, oldest first; and since when those not shown are hidden (ms, real time). */
+  private history = new Map<string, StatsSample[]>();
+  private hiddenSince = new Map<string, number>();
 
   constructor(
     private readonly core: SyncCore,
@@ -91,7 +101,8 @@ export class StatsPoller {
     const nodes = new Set(targets.map((t) => t.nodeId));
     const figures = new Map([...this.figures].filter(([id]) => wanted.has(id)));
     const unreachable = new Map([...this.unreachable].filter(([id]) => nodes.has(id)));
-    if (figures.size !== this.figures.size || unreachable.size !== this.unreachable.size) {
+    const forgotten = this.forgetHidden(wanted);
+    if (forgotten || figures.size !== this.figures.size || unreachable.size !== this.unreachable.size) {
       this.figures = figures;
       this.unreachable = unreachable;
       this.publish();
@@ -101,9 +112,31 @@ export class StatsPoller {
     if (targets.length > 0) this.sweep();
   }
 
+  /** Marks the history of containers not shown as hidden, and drops what has been hidden past HISTORY_LINGER; true when any was dropped. */
+  private forgetHidden(wanted: Set<string>): boolean {
+    const now = Date.now();
+    let dropped = false;
+    for (const id of this.history.keys()) {
+      if (wanted.has(id)) {
+        this.hiddenSince.delete(id);
+        continue;
+      }
+      const since = this.hiddenSince.get(id) ?? now;
+      this.hiddenSince.set(id, since);
+      if (now - since > HISTORY_LINGER) {
+        this.history.delete(id);
+        this.hiddenSince.delete(id);
+        dropped = true;
+      }
+    }
+    return dropped;
+  }
+
   /** One round: every node with containers on screen that is not still busy with the last round is sampled. */
   private sweep(): void {
     if (this.core.stopped) return;
+    // (The history of what left the screen is dropped here too, so a view that stays put still lets it go.)
+    if (this.forgetHidden(this.wanted)) this.publish();
     const byNode = new Map<string, string[]>();
     for (const t of this.targets) {
       const list = byNode.get(t.nodeId);
@@ -150,6 +183,12 @@ export class StatsPoller {
       // A sample no later than the last (a paused clock, an engine that answers from cache) has no CPU of its own.
       const cpuPercent = before && figures.at <= before.at ? before.cpuPercent : (figures.cpuPercent ?? before?.cpuPercent);
       this.figures.set(id, { ...figures, cpuPercent, seen: this.core.now() });
+      // Only a new sample adds to the history: an engine answering from cache would draw a flat line that is not there.
+      // A view that samples more than it shows (:top) keeps none: it draws none, and 50,000 containers' three minutes would be 3,000,000 samples.
+      if (!this.budget && (!before || figures.at > before.at)) {
+        const samples = this.history.get(id) ?? [];
+        this.history.set(id, [...samples.slice(-(HISTORY_SAMPLES - 1)), { at: figures.at, cpu: figures.cpuPercent, mem: figures.memoryBytes }]);
+      }
     }
     this.publish();
   }
@@ -172,7 +211,10 @@ export class StatsPoller {
 
   private dispatch(now: number): void {
     this.publishedAt = now;
-    this.core.store.dispatch({ type: 'stats', stats: { figures: new Map(this.figures), unreachable: new Map(this.unreachable) } });
+    this.core.store.dispatch({
+      type: 'stats',
+      stats: { figures: new Map(this.figures), unreachable: new Map(this.unreachable), history: new Map(this.history) },
+    });
   }
 
   /** Forgets the swarm's engines (another swarm: a context switch). */
@@ -187,6 +229,8 @@ export class StatsPoller {
     this.samplers.clear();
     this.figures.clear();
     this.unreachable.clear();
+    this.history.clear();
+    this.hiddenSince.clear();
     void this.reach?.then((r) => r.close());
     this.reach = undefined;
   }

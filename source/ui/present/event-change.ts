@@ -74,5 +74,6 @@ export function eventChange(event: TimelineEvent): string {
     parts.push(`${field} ${attributes[`${field}.old`] ?? ''} -> ${value}`.replace(/  +/g, ' '));
   }
   for (const change of event.specChanges ?? []) if (!said.has(change.path)) parts.push(specChangeText(change));
+  if (event.note) parts.push(event.note);
   return parts.join(', ');
 }

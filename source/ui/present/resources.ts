@@ -133,12 +133,20 @@ export const EVENT_COLUMNS: Column[] = [
   { title: 'CHANGE', priority: 2, flex: true },
 ];
 
+/** True when a container's event is of the task, service or node `id` (dockerd labels a swarm container with all three). */
+function containerOf(event: TimelineEvent, id: string): boolean {
+  const a = event.Actor.Attributes ?? {};
+  return (
+    event.Type === 'container' && (a['com.docker.swarm.task.id'] === id || a['com.docker.swarm.service.id'] === id || a['com.docker.swarm.node.id'] === id)
+  );
+}
+
 /** Events as rows, newest first; `scopeId` keeps the events of one object only. */
 export function eventRows(events: TimelineEvent[], scopeId?: string): Row[] {
   const rows: Row[] = [];
   for (let i = events.length - 1; i >= 0; i--) {
     const event = events[i];
-    if (scopeId && event.Actor.ID !== scopeId) continue;
+    if (scopeId && event.Actor.ID !== scopeId && !containerOf(event, scopeId)) continue;
     const ms = event.timeNano !== undefined ? Math.floor(event.timeNano / 1e6) : (event.time ?? 0) * 1000;
     rows.push({
       key: `${event.timeNano ?? event.time}:${i}`,
@@ -149,7 +157,7 @@ export function eventRows(events: TimelineEvent[], scopeId?: string): Row[] {
         inert(event.Actor.Attributes?.name ?? event.Actor.ID.slice(0, 12)),
         inert(eventChange(event)),
       ],
-      color: event.Action === 'remove' ? 'red' : event.Action === 'create' ? 'green' : undefined,
+      color: event.Action === 'remove' || event.Action === 'oom' ? 'red' : event.Action === 'create' ? 'green' : undefined,
     });
   }
   return rows;

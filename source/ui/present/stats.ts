@@ -26,9 +26,16 @@ export function memoryLimit(task: SwarmTask): number | undefined {
   return limit && limit > 0 ? limit : undefined;
 }
 
-/** Memory used, and of the limit when the task has one: 24.1MiB/64MiB. */
+/** From this share of its memory limit a task is near it: the kernel's OOM killer is next. */
+export const NEAR_LIMIT = 0.9;
+
+/** True when a task uses NEAR_LIMIT of its memory limit or more (none: never). */
+export const nearLimit = (figures: StatsFigures, limit: number | undefined) => limit !== undefined && figures.memoryBytes >= limit * NEAR_LIMIT;
+
+/** Memory used, and of the limit when the task has one: 24.1MiB/64MiB; `!60.2MiB/64MiB` near it (the mark reads without colour). */
 export function memText(figures: StatsFigures, limit: number | undefined): string {
-  return limit ? `${memSize(figures.memoryBytes)}/${memSize(limit)}` : memSize(figures.memoryBytes);
+  const text = limit ? `${memSize(figures.memoryBytes)}/${memSize(limit)}` : memSize(figures.memoryBytes);
+  return nearLimit(figures, limit) ? `!${text}` : text;
 }
 
 /** The container a running task runs, and its node: what can be sampled. */

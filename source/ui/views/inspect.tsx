@@ -1,7 +1,12 @@
 import { Box, Text } from 'ink';
 import { SWARM_SCOPE, type ClusterState } from '../../store/state.js';
 import { Highlighted } from '../components/highlighted.js';
+import type { SwarmTask } from '../../docker/types.js';
 import { diskComment } from '../present/disk.js';
+import { oomText } from '../present/oom.js';
+import { taskComment } from '../present/sparkline.js';
+import { sampleable } from '../present/stats.js';
+import { oomCandidates } from '../../store/sync/oom.js';
 import { inspectLines } from '../present/yaml.js';
 import { inert, truncate } from '../sanitize.js';
 import { plannedEntry, plannedObject } from './deploy.js';
@@ -25,8 +30,12 @@ export function inspectText(state: ClusterState, ui: UiState): { lines: string[]
   if (inspect.error) return { lines: [], note: `cannot inspect ${inspect.scope.kind} ${inspect.scope.name}: ${inspect.error}` };
   if (inspect.object === undefined) return { lines: [], note: 'loading...' };
   const lines = inspectLines(inspect.object, ui.inspect.format, ui.inspect.reveal).map(inert);
-  // A node's disk use leads its YAML, as comments (JSON has none: it stays the object alone).
+  // A node's disk use leads its YAML, as comments (JSON has none: it stays the object alone); a task's CPU and memory too.
   if (view.scope?.kind === 'node' && ui.inspect.format === 'yaml') return { lines: [...diskComment(state, view.scope).map(inert), ...lines] };
+  if (view.scope?.kind === 'task' && ui.inspect.format === 'yaml') {
+    const task = inspect.object as SwarmTask;
+    return { lines: [...taskComment(task, state.stats, oomText(task, state.oomKills)).map(inert), ...lines] };
+  }
   return { lines };
 }
 
@@ -126,8 +135,15 @@ export const inspectView: ViewSpec = {
     jumpToInspectMatch(c, 0, text);
   },
   // A plan's object is not read from the manager: the plan on screen holds it.
-  needs: ({ view }) => ({
-    inspect: view.scope?.kind === 'plan' ? undefined : view.scope,
-    engine: view.scope?.kind === 'node' ? { what: 'disk', nodeId: view.scope.id } : undefined,
-  }),
+  // A running task's CPU and memory are sampled while its detail is shown (its sparklines go on).
+  needs: ({ view, state }) => {
+    const task = view.scope?.kind === 'task' && state.inspect?.scope.id === view.scope.id ? (state.inspect.object as SwarmTask | undefined) : undefined;
+    const target = task?.Status ? sampleable(task) : undefined;
+    return {
+      inspect: view.scope?.kind === 'plan' ? undefined : view.scope,
+      engine: view.scope?.kind === 'node' ? { what: 'disk', nodeId: view.scope.id } : undefined,
+      stats: target ? [target] : undefined,
+      oom: task?.Status && oomCandidates([task]).length > 0 ? oomCandidates([task]) : undefined,
+    };
+  },
 };

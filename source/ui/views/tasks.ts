@@ -4,8 +4,12 @@ import { shortenMiddle, wrapWords } from '../present/format.js';
 import type { ClusterState, Scope } from '../../store/state.js';
 import type { Column, Row } from '../components/table.js';
 import { windowStart } from '../components/table.js';
-import { sampleable, statsCells } from '../present/stats.js';
-import type { ViewContext, ViewSpec } from './types.js';
+import { memoryLimit, nearLimit, sampleable, statsCells } from '../present/stats.js';
+import { serviceUsageLine } from '../present/sparkline.js';
+import { withOomErrors } from '../present/oom.js';
+import { oomCandidates } from '../../store/sync/oom.js';
+import { theme } from '../theme.js';
+import type { BannerLine, ViewContext, ViewSpec } from './types.js';
 
 /**
  * The task columns with CPU and MEM (from the nodes' engines) before ERROR. They give way first on a
@@ -25,8 +29,9 @@ const COLUMNS: Column[] = [
  */
 const FAILING_COLUMNS: Column[] = [...COLUMNS.slice(0, -1), { ...COLUMNS.at(-1)!, priority: 1, min: 30 }];
 
-/** The tasks of the scope on screen (none while another scope's are still listed). */
-const scopeTasks = (state: ClusterState, scope: Scope | undefined) => (scope && state.tasks.scope?.id === scope.id ? state.tasks.items : []);
+/** The tasks of the scope on screen (none while another scope's are still listed), those found OOM-killed saying so. */
+const scopeTasks = (state: ClusterState, scope: Scope | undefined) =>
+  scope && state.tasks.scope?.id === scope.id ? withOomErrors(state.tasks.items, state.oomKills) : [];
 
 /** Why the CPU and MEM of some rows are `-`: the first node that cannot be reached, and how many more. */
 function unreachableNote(state: ClusterState, items: ClusterState['tasks']['items']): string {
@@ -59,7 +64,11 @@ export const tasksView: ViewSpec = {
     const rows = taskRows(items, services, nodes, now).map((row): Row => {
       const task = byId.get(row.key);
       const cells = task ? statsCells(task, state.stats) : ['', ''];
-      return { ...row, cells: [...row.cells.slice(0, -1), ...cells, ...row.cells.slice(-1)] };
+      const target = task && sampleable(task);
+      const figures = target ? state.stats.figures.get(target.containerId) : undefined;
+      // Near its memory limit: the MEM cell's `!` says it, and the row takes the warning colour unless it has one already.
+      const warn = figures && nearLimit(figures, memoryLimit(task!)) && !row.color ? theme.warn : row.color;
+      return { ...row, cells: [...row.cells.slice(0, -1), ...cells, ...row.cells.slice(-1)], color: warn };
     });
     // A long name gives way in its middle, the counts after it never do (the title bar has a space either side).
     const counts = ` (${current} current, ${items.length - current} in history)`;
@@ -76,9 +85,12 @@ export const tasksView: ViewSpec = {
     if (view.scope?.kind !== 'service') return [];
     const service = state.services.find((s) => s.ID === view.scope!.id);
     if (!service || state.tasks.scope?.id !== service.ID) return [];
-    const lines = serviceBanners(service, state.tasks.items, now, state.nodes).flatMap((b) =>
+    const lines: BannerLine[] = serviceBanners(service, withOomErrors(state.tasks.items, state.oomKills), now, state.nodes).flatMap((b) =>
       b.lines.flatMap((l) => wrapWords(l, width)).map((text) => ({ text, color: b.color })),
     );
+    // What its running tasks use together, the last minute as sparklines, from the samples already taken; last, so it gives way first.
+    const usage = serviceUsageLine(state.tasks.items, state.stats);
+    if (usage) lines.push({ text: usage.slice(0, width), color: theme.accent });
     return lines.slice(0, Math.max(0, Math.floor((bodyHeight - 1) / 2)));
   },
   selected: selectedTask,
@@ -101,6 +113,8 @@ export const tasksView: ViewSpec = {
       .slice(start, start + bodyHeight - 1)
       .map((r) => byId.get(r.key))
       .flatMap((t) => (t && sampleable(t) ? [sampleable(t)!] : []));
-    return { tasks: view.scope, stats };
+    // Failed exit-137 tasks of the scope (on screen or not: the why-block counts them all) are asked about once each.
+    const oom = oomCandidates(scopeTasks(state, view.scope));
+    return { tasks: view.scope, stats, ...(oom.length > 0 ? { oom } : {}) };
   },
 };

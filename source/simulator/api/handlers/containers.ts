@@ -157,7 +157,8 @@ export function inspectContainer(ctx: Context) {
       Dead: false,
       Pid: running ? (task.pid ?? 0) : 0,
       ExitCode: task.exitCode ?? 0,
-      Error: task.err ?? '',
+      // dockerd's State.Error is why a container could not start; one that ran and exited (an OOM kill too) has none: the task's Err is swarmkit's.
+      Error: '',
       StartedAt: new Date(task.startedAt ?? task.createdAt).toISOString(),
       FinishedAt: task.stoppedAt ? new Date(task.stoppedAt).toISOString() : '0001-01-01T00:00:00Z',
     },

@@ -1,7 +1,7 @@
 import type { SwarmEvent } from '../../model/swarm.js';
 import { exactMatch, labelMatch, parseFilters, prefixMatch, type Filters } from '../filters.js';
 import { BASE_HEADERS, STREAMED, type Context } from '../http.js';
-import { managerOf } from '../membership.js';
+import { managerOf, nodeOf } from '../membership.js';
 import { parseTime } from './time.js';
 
 /** GET /events: history since, then live until, filtered as dockerd filters. */
@@ -20,6 +20,7 @@ export function eventMatcher(filters: Filters): (event: SwarmEvent) => boolean {
     named('node', 'node', event) &&
     named('secret', 'secret', event) &&
     named('config', 'config', event) &&
+    named('container', 'container', event) &&
     // Filters on kinds of objects a swarm never reports exclude nothing of swarm scope.
     otherTypes.every((t) => !filters.has(t) || event.Type === t) &&
     labelMatch(filters, 'label', event.Actor.Attributes);
@@ -28,15 +29,23 @@ export function eventMatcher(filters: Filters): (event: SwarmEvent) => boolean {
 /** How much may wait unread in a stream's buffer before it stops producing: a client that never reads costs this much, not more. */
 export const STREAM_BACKLOG = 256 * 1024;
 
-/** GET /events: a manager streams its swarm's events; an engine outside a swarm (or a worker) has none of swarm scope. */
+/**
+ * GET /events: a manager streams its swarm's events; an engine outside a swarm (or a worker) has none
+ * of swarm scope. Every engine in a swarm streams its own containers' events (scope local).
+ */
 export function events(ctx: Context) {
   const filters = parseFilters(ctx.query.get('filters'), EVENT_FILTERS);
-  const swarm = managerOf(ctx.engine);
+  const manager = managerOf(ctx.engine);
+  const node = nodeOf(ctx.engine);
+  const swarm = manager ?? (node ? ctx.engine.swarm : undefined);
   const clock = () => swarm?.now ?? ctx.fleet.now;
   const now = clock();
   const since = parseTime(ctx.query.get('since'), 'since', now);
   const until = parseTime(ctx.query.get('until'), 'until', now);
-  const match = eventMatcher(filters);
+  const filter = eventMatcher(filters);
+  const mine = (event: SwarmEvent) =>
+    event.scope === 'local' ? node !== undefined && event.Actor.Attributes['com.docker.swarm.node.id'] === node.id : manager !== undefined;
+  const match = (event: SwarmEvent) => mine(event) && filter(event);
   const { res } = ctx;
   res.writeHead(200, { ...BASE_HEADERS, 'Content-Type': 'application/json' });
   res.flushHeaders();
