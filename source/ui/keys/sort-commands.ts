@@ -7,8 +7,7 @@ import type { KeyContext } from './context.js';
 export function sortBy(c: KeyContext, key: SortKey): void {
   const spec = viewSpec(c.view.kind);
   const model = spec.list?.(c);
-  const title = key === 'name' ? 'NAME' : key.toUpperCase();
-  if (!model || sortColumn(model.columns, key) < 0) return c.status(`this view has no ${title} column to sort by`, 'info');
+  if (!model || sortColumn(model.columns, key) < 0) return c.status(`this view has no ${key.toUpperCase()} column to sort by`, 'info');
   c.patch((u) => ({ sorts: { ...u.sorts, [c.key]: key } }));
   c.status(`${sortLabel(key)}${key === 'name' ? ', A to Z' : ', highest first; not yet sampled last'}`, 'info');
 }

@@ -11,7 +11,7 @@ export const SORT_KEYS: readonly SortKey[] = ['cpu', 'mem', 'name'];
 const COLUMN_TITLES: Record<SortKey, string[]> = { cpu: ['CPU'], mem: ['MEM'], name: ['NAME', 'HOSTNAME'] };
 
 /** How the title bar says the order: figures highest first, names A to Z. */
-export const sortLabel = (key: SortKey) => (key === 'name' ? 'sorted by NAME' : `sorted by ${key.toUpperCase()}`);
+export const sortLabel = (key: SortKey) => `sorted by ${key.toUpperCase()}`;
 
 /** The column a key orders by in these columns (-1: the view has none). */
 export const sortColumn = (columns: readonly Column[], key: SortKey) => {

@@ -13,8 +13,8 @@ import type { ViewContext, ViewSpec } from './types.js';
 
 /**
  * The hottest tasks of the whole swarm (`:top`, `:top mem`): every running task, sampled from its
- * node's own engine within a small budget per node, so that at 1,000 nodes each figure may be some
- * seconds old; SAMPLED says how old. Tasks whose node cannot be reached show `-` and go last.
+ * node's own engine within a budget (WIDE_STATS), so that at 1,000 nodes a figure may be minutes
+ * old; SAMPLED says how old. Tasks whose node cannot be reached show `-` and go last.
  */
 const COLUMNS: Column[] = [
   { title: 'NAME', priority: 0, flex: true },
@@ -76,6 +76,7 @@ let memo: { key: unknown[]; rows: Row[]; title: string } | undefined;
 /** The tasks with their names, in name order: made again only with a new listing (a natural sort of 50,000 names is the dearest step). */
 let names: { items: SwarmTask[]; services: unknown; named: { task: SwarmTask; name: string }[] } | undefined;
 
+/** The running tasks and their names, naturally by name (node-2 before node-10). */
 function byName(state: ClusterState, tasks: SwarmTask[], services: Map<string, SwarmService>) {
   if (names && names.items === state.running.items && names.services === state.services) return names.named;
   const named = tasks
@@ -85,6 +86,7 @@ function byName(state: ClusterState, tasks: SwarmTask[], services: Map<string, S
   return named;
 }
 
+/** The rows without their ages (from the memo when nothing they show changed), and the title. */
 function listed(state: ClusterState): { rows: Row[]; title: string } {
   const key = [state.running.items, state.services, state.nodes, state.stats];
   if (memo && memo.key.every((k, i) => k === key[i])) return memo;
