@@ -3,6 +3,7 @@ import type { Endpoint } from '../docker/connection.js';
 import type { EngineInfo, SwarmNode, SwarmService } from '../docker/types.js';
 import type { ViewKind } from '../keymap/bindings.js';
 import { load } from '../store/load.js';
+import { loadStats } from '../store/load-stats.js';
 import { parseLogRange, type LogRange } from '../store/log-range.js';
 import type { Scope } from '../store/state.js';
 import { createStore, type Store } from '../store/store.js';
@@ -98,6 +99,9 @@ export async function runOnce(
     await yogaReady;
     const env = { view, state: store.getSnapshot(), ui: onceUi(view), now: Date.now(), width, bodyHeight: height - CHROME_ROWS };
     await load(client, store, spec.needs(env, viewRows(env)), { tail: height, nodeHosts: flags.nodeHost });
+    // Which containers are sampled follows from what was just listed (the running tasks on screen): asked of the loaded state.
+    const loaded = { ...env, state: store.getSnapshot() };
+    await loadStats(client, store, spec.needs(loaded, viewRows(loaded)).stats ?? [], flags.nodeHost);
     const text = stripAnsi(onceFrame(store.getSnapshot(), view, width, height, Boolean(flags.readOnly)));
     // The frame's own colours are gone: whatever control is left came from the swarm, and goes through the console's sanitiser.
     return {

@@ -26,6 +26,8 @@ export interface Needs {
   contexts?: boolean;
   /** Services on screen whose task history is checked for restarts (when shown, then once a minute). */
   restarts?: string[];
+  /** Services on screen whose running tasks are listed (and polled), so that their containers can be sampled. */
+  serviceTasks?: string[];
   /** Containers on screen whose CPU and memory are sampled from their nodes' engines (see StatsPoller). */
   stats?: { nodeId: string; containerId: string }[];
   /** What the view shows of one node's own engine: its containers, a container's processes (docker top), its disk use (system df). */
@@ -56,6 +58,7 @@ export function needsKey(needs: Needs): string {
     needs.actions ? 'actions' : '',
     needs.contexts ? 'contexts' : '',
     needs.restarts ? needs.restarts.join(',') : '',
+    needs.serviceTasks ? `st:${needs.serviceTasks.join(',')}` : '',
     needs.stats ? needs.stats.map((t) => t.containerId.slice(0, 12)).join(',') : '',
     engineKey(needs.engine),
   ].join('|');

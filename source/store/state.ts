@@ -53,6 +53,8 @@ export interface ClusterState {
   counts: Map<string, number>;
   /** The running tasks of those same nodes (the cluster map draws them). */
   nodeTasks: Map<string, SwarmTask[]>;
+  /** The running tasks of the services on screen, by service id (their containers are sampled for the services view's CPU and MEM). */
+  serviceTasks: Map<string, SwarmTask[]>;
   /** Networks, configs and secrets: loaded when their view opens, kept current by events. */
   resources: Partial<Record<ResourceKind, SwarmObject[]>>;
   /** Swarm events as they arrived (and the last minutes' before connecting), newest last, bounded. */
@@ -124,6 +126,7 @@ export type Action =
   | { type: 'tasks/scope'; scope?: Scope }
   | { type: 'restarts'; restarts: Map<string, ServiceRestarts> }
   | { type: 'counts'; counts: Map<string, number>; tasks?: Map<string, SwarmTask[]> }
+  | { type: 'serviceTasks'; tasks: Map<string, SwarmTask[]> }
   | { type: 'logs/reset'; scope?: Scope; status: LogBuffer['status'] }
   | { type: 'logs/append'; lines: LogEntry[]; limit: number }
   | { type: 'logs/status'; status: LogBuffer['status']; error?: string }
@@ -149,6 +152,7 @@ export function initialState(endpoint: string): ClusterState {
     logs: { lines: [], dropped: 0, status: 'idle' },
     counts: new Map(),
     nodeTasks: new Map(),
+    serviceTasks: new Map(),
     actions: [],
     messages: [],
     restarts: new Map(),
@@ -236,6 +240,8 @@ function apply(state: ClusterState, action: Action): ClusterState {
       return { ...state, restarts: action.restarts, services: withRestarts(state.services, action.restarts) };
     case 'counts':
       return { ...state, counts: action.counts, nodeTasks: action.tasks ?? state.nodeTasks };
+    case 'serviceTasks':
+      return { ...state, serviceTasks: action.tasks };
     case 'logs/reset':
       return { ...state, logs: { scope: action.scope, lines: [], dropped: 0, status: action.status } };
     case 'logs/append': {

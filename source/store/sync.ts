@@ -15,6 +15,7 @@ import { LogFeed } from './sync/log-feed.js';
 import { NodeTasks } from './sync/node-tasks.js';
 import { Pollers } from './sync/pollers.js';
 import { StatsPoller } from './sync/stats.js';
+import { ServiceTasks } from './sync/service-tasks.js';
 import { EngineViews } from './sync/engine-views.js';
 import type { NodeReach } from '../docker/node-reach.js';
 import type { SwarmNode } from '../docker/types.js';
@@ -44,6 +45,7 @@ export class Sync {
   private health: Health;
   private restarts: Restarts;
   private stats: StatsPoller;
+  private serviceTasks: ServiceTasks;
   private engineViews: EngineViews;
   private shown: Needs = {};
   private shownKey = needsKey({});
@@ -63,6 +65,7 @@ export class Sync {
     const core = (this.core = new SyncCore(Array.isArray(clients) ? clients : [clients], store, now, current));
     this.nodeTasks = new NodeTasks(core);
     this.restarts = new Restarts(core);
+    this.serviceTasks = new ServiceTasks(core);
     this.pollers = new Pollers(
       core,
       () => void this.nodeTasks.refresh(),
@@ -146,6 +149,7 @@ export class Sync {
     if (needs.inspect && !sameScope(needs.inspect, before.inspect)) void this.loadInspect(needs.inspect);
     this.nodeTasks.show(needs.nodes?.ids ?? [], needs.nodes?.poll ?? false);
     this.restarts.show(needs.restarts ?? []);
+    this.serviceTasks.show(needs.serviceTasks ?? []);
     if (needsKey({ stats: needs.stats }) !== needsKey({ stats: before.stats })) this.stats.show(needs.stats ?? []);
     this.engineViews.show(needs.engine);
     if (needs.actions && !before.actions && log) this.store.dispatch({ type: 'actions/load', records: log.read() });
@@ -159,6 +163,7 @@ export class Sync {
     this.shown = {};
     this.shownKey = needsKey({});
     this.show(needs, log);
+    void this.serviceTasks.refresh();
   }
 
   /** Opens the logs a view needs: exactly the range asked of the manager (a relative since from now). */
@@ -247,6 +252,7 @@ export class Sync {
     // Another swarm: everything of the last one is forgotten, and the new managers connected to as at start-up.
     this.events.reset();
     this.restarts.reset();
+    this.serviceTasks.reset();
     this.stats.reset();
     this.engineViews.stop();
     this.logs.close();
