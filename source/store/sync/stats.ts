@@ -64,6 +64,7 @@ export class StatsPoller {
     const nodes = new Set(targets.map((t) => t.nodeId));
     const figures = new Map([...this.figures].filter(([id]) => wanted.has(id)));
     const unreachable = new Map([...this.unreachable].filter(([id]) => nodes.has(id)));
+    for (const sampler of this.samplers.values()) sampler.keepOnly(wanted);
     if (figures.size !== this.figures.size || unreachable.size !== this.unreachable.size) {
       this.figures = figures;
       this.unreachable = unreachable;
@@ -111,7 +112,7 @@ export class StatsPoller {
       if (!shown.has(id)) continue;
       const before = this.figures.get(id);
       // A sample no later than the last (a paused clock, an engine that answers from cache) has no CPU of its own.
-      const cpuPercent = before && figures.at <= before.at ? before.cpuPercent : (figures.cpuPercent ?? before?.cpuPercent);
+      const cpuPercent = before && figures.at <= before.at ? (before.cpuPercent ?? figures.cpuPercent) : (figures.cpuPercent ?? before?.cpuPercent);
       this.figures.set(id, { ...figures, cpuPercent });
     }
     this.publish();

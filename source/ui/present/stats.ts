@@ -87,8 +87,8 @@ export function sumUse(tasks: SwarmTask[], stats: StatsState): UseSum {
   return sum;
 }
 
-/** "37.5% (max 20%)": a total, and the hottest of several; one alone is its own total. */
-const withMax = (total: string, max: string, count: number) => (count > 1 ? `${total} (max ${max})` : total);
+/** "37.5% max 20%": a total, and the hottest of several (one alone is its own total); without brackets, to fit 120 columns. */
+const withMax = (total: string, max: string, count: number) => (count > 1 ? `${total} max ${max}` : total);
 
 /** The hottest replica's CPU, shorter than a total (the services view has little room): 20% from 10% up, else 3.2%. */
 const maxCpuText = (percent: number) => (percent >= 10 ? `${Math.round(percent)}%` : cpuText(percent));
@@ -103,8 +103,8 @@ export function serviceStatsCells(tasks: SwarmTask[] | undefined, stats: StatsSt
   const sum = sumUse(tasks, stats);
   if (sum.unreachable.length > 0) return ['-', '-'];
   return [
-    sum.cpuSampled > 0 ? withMax(cpuText(sum.cpu), maxCpuText(sum.maxCpu), sum.cpuSampled) : '',
-    sum.sampled > 0 ? withMax(memSize(sum.memory), memSize(sum.maxMemory), sum.sampled) : '',
+    sum.running > 0 && sum.cpuSampled === sum.running ? withMax(cpuText(sum.cpu), maxCpuText(sum.maxCpu), sum.running) : '',
+    sum.running > 0 && sum.sampled === sum.running ? withMax(memSize(sum.memory), memSize(sum.maxMemory), sum.running) : '',
   ];
 }
 
@@ -114,7 +114,7 @@ const share = (part: number, whole: number | undefined) => (whole ? `${Math.roun
 /**
  * The CPU and MEM cells of a node: what its running tasks' containers use as a share of its CPUs
  * (100% is every core busy) and of its memory. `-` when its engine cannot be reached; blank until
- * its tasks are listed and sampled; `0%` with nothing running.
+ * its tasks are listed and all their containers sampled; `0%` with nothing running.
  */
 export function nodeStatsCells(node: SwarmNode, tasks: SwarmTask[] | undefined, stats: StatsState): [string, string] {
   if (stats.unreachable.has(node.ID)) return ['-', '-'];
@@ -122,7 +122,10 @@ export function nodeStatsCells(node: SwarmNode, tasks: SwarmTask[] | undefined, 
   const sum = sumUse(tasks, stats);
   if (sum.running === 0) return ['0%', '0%'];
   const cores = (node.Description?.Resources?.NanoCPUs ?? 0) / 1e9;
-  return [sum.cpuSampled > 0 ? share(sum.cpu / 100, cores) : '', sum.sampled > 0 ? share(sum.memory, node.Description?.Resources?.MemoryBytes) : ''];
+  return [
+    sum.cpuSampled === sum.running ? share(sum.cpu / 100, cores) : '',
+    sum.sampled === sum.running ? share(sum.memory, node.Description?.Resources?.MemoryBytes) : '',
+  ];
 }
 
 /** Why the CPU and MEM of some rows are `-`: the first of these nodes that cannot be reached, and how many more (none: ''). */

@@ -15,12 +15,13 @@ const NO_COUNTS = new Map<string, number>();
 
 /**
  * The node columns with CPU and MEM after the capacity (CPUS, MEMORY): what its running tasks'
- * containers use of it. They give way with the capacity, before TASKS.
+ * containers use of it. They outlive the capacity on a narrow terminal (which node is full is the
+ * question; its size is in its detail), and give way before TASKS.
  */
 const COLUMNS: Column[] = [
   ...NODE_COLUMNS.slice(0, 8),
-  { title: 'CPU', priority: 5, align: 'right' },
-  { title: 'MEM', priority: 5, align: 'right' },
+  { title: 'CPU', priority: 4.5, align: 'right' },
+  { title: 'MEM', priority: 4.5, align: 'right' },
   ...NODE_COLUMNS.slice(8),
 ];
 

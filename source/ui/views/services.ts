@@ -26,7 +26,11 @@ function withStats(rows: Row[], state: ClusterState): Row[] {
 }
 
 /** Why some services' CPU and MEM are `-`: the nodes of the listed services' tasks. */
-const note = (state: ClusterState) => unreachableNote(state.stats, [...state.serviceTasks.values()].flatMap((ts) => ts.map((t) => t.NodeID ?? '')));
+const note = (state: ClusterState) =>
+  unreachableNote(
+    state.stats,
+    [...state.serviceTasks.values()].flatMap((ts) => ts.map((t) => t.NodeID ?? '')),
+  );
 
 /** The services view: `docker service ls`, or a stack's services when drilled into from the stacks view. */
 export const servicesView: ViewSpec = {
@@ -39,7 +43,12 @@ export const servicesView: ViewSpec = {
     if (stack) {
       const ids = new Set(state.services.filter((s) => stackOf(s) === stack.id).map((s) => s.ID));
       const rows = all.filter((r) => ids.has(r.key));
-      return { title: `Services of stack ${stack.name} (${rows.length})${note(state)}`, columns: COLUMNS, rows, empty: `stack ${stack.name} has no services now` };
+      return {
+        title: `Services of stack ${stack.name} (${rows.length})${note(state)}`,
+        columns: COLUMNS,
+        rows,
+        empty: `stack ${stack.name} has no services now`,
+      };
     }
     return {
       title: `Services (${all.length})${note(state)}`,
