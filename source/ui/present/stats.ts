@@ -108,8 +108,12 @@ export function serviceStatsCells(tasks: SwarmTask[] | undefined, stats: StatsSt
   ];
 }
 
-/** A share as a whole percentage: 37%. */
-const share = (part: number, whole: number | undefined) => (whole ? `${Math.round((part / whole) * 100)}%` : '');
+/** A share as a whole percentage, 37%; one that rounds to nothing but is not, <1% (a node with a few idle containers is not empty). */
+function share(part: number, whole: number | undefined): string {
+  if (!whole) return '';
+  const percent = (part / whole) * 100;
+  return percent > 0 && percent < 0.5 ? '<1%' : `${Math.round(percent)}%`;
+}
 
 /**
  * The CPU and MEM cells of a node: what its running tasks' containers use as a share of its CPUs
