@@ -2,6 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { usageAt } from '../../source/simulator/model/runtime.js';
+import { memSize } from '../../source/ui/present/stats.js';
 import { KEY, startConsole, type TestConsole } from '../helpers/console.js';
 
 let c: TestConsole;
@@ -59,6 +61,18 @@ describe('CPU and MEM in the services view', () => {
     expect(Math.abs(replicas.reduce((s, r) => s + r.mem, 0) - memSum)).toBeLessThanOrEqual(1);
     expect(Math.abs(Math.max(...replicas.map((r) => r.cpu)) - cpuMax)).toBeLessThanOrEqual(0.5);
     expect(Math.abs(Math.max(...replicas.map((r) => r.mem)) - memMax)).toBeLessThanOrEqual(0.5);
+  });
+
+  test("a service's MEM is the simulator's known figures for its replicas: their sum, and the largest", async () => {
+    c = await startConsole({ width: 220 });
+    const frame = await c.waitFor((f) => /^flaskontesting .*\d+\.\d% max \d+(\.\d)?%\s+\S+ max \S+$/m.test(f), 10_000);
+    // The deterministic profiles (model/runtime.ts) on the simulator's paused clock: what dockerd would report.
+    const sim = c.swarm.sim.swarm;
+    const replicas = [...sim.tasks.values()].filter((t) => sim.services.get(t.serviceId)?.spec.Name === 'flaskontesting' && t.state === 'running');
+    expect(replicas).toHaveLength(5);
+    const bytes = replicas.map((t) => usageAt(sim, t).memoryBytes);
+    const expected = `${memSize(bytes.reduce((a, b) => a + b, 0))} max ${memSize(Math.max(...bytes))}`;
+    expect(serviceCells(frame, 'flaskontesting').mem).toBe(expected);
   });
 
   test('a service with one replica shows its figures alone, without a hottest one', async () => {
