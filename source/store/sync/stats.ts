@@ -7,8 +7,11 @@ import type { SyncCore } from './core.js';
 /** How often the containers on screen are sampled, ms. */
 export const STATS_INTERVAL = 3000;
 
-/** Stats requests per node per sweep (the rest wait for the next sweep, oldest first). */
-export const STATS_BUDGET = { perNode: 20, concurrency: 2 };
+/**
+ * Stats requests per node per sweep (the rest wait for the next sweep, oldest first), in flight per
+ * node, and nodes sampled at once (node reach keeps 32 open: more would close and reopen them).
+ */
+export const STATS_BUDGET = { perNode: 20, concurrency: 2, nodes: 16 };
 
 /** A container on screen and the node whose engine runs it. */
 export interface StatsTarget {
@@ -31,6 +34,9 @@ export class StatsPoller {
   private reach?: Promise<NodeReach>;
   private readonly samplers = new Map<string, StatsSampler>();
   private readonly busy = new Set<string>();
+  /** This round's nodes not started yet, and when each node was last started (ms). */
+  private queue: [string, string[]][] = [];
+  private readonly sampledAt = new Map<string, number>();
   private targets: StatsTarget[] = [];
   private timer?: NodeJS.Timeout;
   private figures = new Map<string, StatsFigures>();
@@ -75,17 +81,35 @@ export class StatsPoller {
     if (targets.length > 0) this.sweep();
   }
 
-  /** One round: every node with containers on screen that is not still busy with the last round is sampled. */
+  /**
+   * One round: every node with containers on screen that is not still busy with the last round is
+   * queued, the longest unsampled first, and sampled STATS_BUDGET.nodes at a time (the services view
+   * at 1,000 nodes can have hundreds on screen).
+   */
   private sweep(): void {
     if (this.core.stopped) return;
     const byNode = new Map<string, string[]>();
-    for (const t of this.targets) byNode.set(t.nodeId, [...(byNode.get(t.nodeId) ?? []), t.containerId]);
-    for (const [nodeId, containers] of byNode) {
-      if (this.busy.has(nodeId)) continue;
-      this.busy.add(nodeId);
-      void this.sampleNode(nodeId, containers).finally(() => this.busy.delete(nodeId));
+    for (const t of this.targets) {
+      const list = byNode.get(t.nodeId);
+      if (list) list.push(t.containerId);
+      else byNode.set(t.nodeId, [t.containerId]);
     }
+    this.queue = [...byNode].filter(([nodeId]) => !this.busy.has(nodeId)).sort(([a], [b]) => (this.sampledAt.get(a) ?? 0) - (this.sampledAt.get(b) ?? 0));
+    this.pump();
     this.timer = this.core.later(STATS_INTERVAL, () => this.sweep());
+  }
+
+  /** Starts queued nodes while fewer than STATS_BUDGET.nodes are being sampled. */
+  private pump(): void {
+    while (!this.core.stopped && this.busy.size < STATS_BUDGET.nodes && this.queue.length > 0) {
+      const [nodeId, containers] = this.queue.shift()!;
+      this.busy.add(nodeId);
+      this.sampledAt.set(nodeId, Date.now());
+      void this.sampleNode(nodeId, containers).finally(() => {
+        this.busy.delete(nodeId);
+        this.pump();
+      });
+    }
   }
 
   private async sampleNode(nodeId: string, containers: string[]): Promise<void> {
@@ -127,6 +151,8 @@ export class StatsPoller {
     this.core.cancel(this.timer);
     this.timer = undefined;
     this.targets = [];
+    this.queue = [];
+    this.sampledAt.clear();
     this.samplers.clear();
     this.figures.clear();
     this.unreachable.clear();
