@@ -9,9 +9,11 @@ export const STATS_INTERVAL = 3000;
 
 /**
  * Stats requests per node per sweep (the rest wait for the next sweep, oldest first), in flight per
- * node, and nodes sampled at once (node reach keeps 32 open: more would close and reopen them).
+ * node, nodes sampled at once (node reach keeps 32 open: more would close and reopen them), and
+ * requests per sweep in all (the services view at 1,000 nodes shows thousands of replicas: they are
+ * sampled in turns, the longest unsampled node first, not a thousand requests a second).
  */
-export const STATS_BUDGET = { perNode: 20, concurrency: 2, nodes: 16 };
+export const STATS_BUDGET = { perNode: 20, concurrency: 2, nodes: 16, perSweep: 400 };
 
 /** A container on screen and the node whose engine runs it. */
 export interface StatsTarget {
@@ -94,7 +96,15 @@ export class StatsPoller {
       if (list) list.push(t.containerId);
       else byNode.set(t.nodeId, [t.containerId]);
     }
-    this.queue = [...byNode].filter(([nodeId]) => !this.busy.has(nodeId)).sort(([a], [b]) => (this.sampledAt.get(a) ?? 0) - (this.sampledAt.get(b) ?? 0));
+    const waiting = [...byNode].filter(([nodeId]) => !this.busy.has(nodeId)).sort(([a], [b]) => (this.sampledAt.get(a) ?? 0) - (this.sampledAt.get(b) ?? 0));
+    // This sweep's share of STATS_BUDGET.perSweep, the longest unsampled nodes first (the others' turn comes).
+    this.queue = [];
+    let requests = 0;
+    for (const entry of waiting) {
+      requests += Math.min(entry[1].length, STATS_BUDGET.perNode);
+      if (requests > STATS_BUDGET.perSweep && this.queue.length > 0) break;
+      this.queue.push(entry);
+    }
     this.pump();
     this.timer = this.core.later(STATS_INTERVAL, () => this.sweep());
   }
