@@ -56,7 +56,12 @@ export const tasksView: ViewSpec = {
     const counts = ` (${current} current, ${items.length - current} in history)`;
     const name = scope ? shortenMiddle(scope.name, Math.max(8, width - 2 - `Tasks of ${scope.kind} `.length - counts.length)) : '';
     return {
-      title: scope ? `Tasks of ${scope.kind} ${name}${counts}${unreachableNote(state.stats, items.map((t) => t.NodeID ?? ''))}` : 'Tasks',
+      title: scope
+        ? `Tasks of ${scope.kind} ${name}${counts}${unreachableNote(
+            state.stats,
+            items.map((t) => t.NodeID ?? ''),
+          )}`
+        : 'Tasks',
       columns: rows.some((r) => r.cells.at(-1)) ? FAILING_COLUMNS : COLUMNS,
       rows,
       empty: !scope ? 'select a service or node and press Enter' : state.tasks.loaded ? 'no tasks' : 'loading tasks...',
