@@ -81,6 +81,42 @@ if (host && sockets.length > 0 && hasCli) {
       expect(mib(mem)).toBeGreaterThan(19);
       expect(Math.abs(mib(mem) - mib(used))).toBeLessThanOrEqual(1);
     });
+
+    test("the services view's MEM is the sum of docker stats --no-stream over the service's replicas, on their nodes", async () => {
+      const service = docker.getService(serviceId);
+      const spec = (await service.inspect()) as { Version: { Index: number }; Spec: Record<string, any> };
+      await service.update({ version: spec.Version.Index, ...spec.Spec, Mode: { Replicated: { Replicas: 3 } } });
+      let running: { container: string; node: string }[] = [];
+      for (let i = 0; i < 150 && running.length < 3; i++) {
+        await sleep(200);
+        const tasks = (await docker.listTasks({ filters: { service: [serviceId], 'desired-state': ['running'] } })).filter(
+          (t) => t.Status?.State === 'running',
+        );
+        const nodes = new Map(((await docker.listNodes()) as { ID: string; Description: { Hostname: string } }[]).map((n) => [n.ID, n.Description.Hostname]));
+        running = tasks.map((t) => ({ container: t.Status!.ContainerStatus!.ContainerID!, node: nodes.get(t.NodeID!)! }));
+      }
+      expect(running).toHaveLength(3);
+      await sleep(2000);
+      await c?.close();
+      c = await mountConsole(host!, { width: 220, nodeHosts });
+      const frame = await c.waitFor((f) => new RegExp(`^${name} .*\\S+iB max \\S+iB$`, 'm').test(f), 30_000);
+      const mem = frame
+        .split('\n')
+        .find((l) => l.startsWith(`${name} `))!
+        .trim()
+        .split(/\s{2,}/)
+        .at(-1)!
+        .split(' max ')[0];
+      let sum = 0;
+      for (const { container, node } of running) {
+        const socket = nodeHosts.find((h) => h.startsWith(`${node}=`))!.slice(node.length + 1);
+        sum += mib(
+          execFileSync('docker', ['-H', socket, 'stats', '--no-stream', '--format', '{{.MemUsage}}', container], { encoding: 'utf8' }).split('/')[0].trim(),
+        );
+      }
+      expect(sum).toBeGreaterThan(3 * 19);
+      expect(Math.abs(mib(mem) - sum)).toBeLessThanOrEqual(2);
+    });
   });
 } else {
   console.warn(
