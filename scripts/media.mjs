@@ -109,7 +109,7 @@ async function session({ width = 120, height = 32 } = {}) {
       }
     },
     async picture(name, ready) {
-      for (let i = 0; i < 200 && !ready(plain()); i++) await sleep(20);
+      for (let i = 0; i < 500 && !ready(plain()); i++) await sleep(20);
       if (!ready(plain())) throw new Error(`${name}: the frame never got ready:\n${plain()}`);
       writeFileSync(new URL(`../media/${name}.svg`, import.meta.url), toSvg(ui.lastFrame(), width, height - 1));
       writeFileSync(new URL(`../media/${name}.txt`, import.meta.url), `${plain()}\n`);
@@ -132,9 +132,11 @@ async function shoot(name, keys, ready, size) {
 }
 
 mkdirSync(new URL('../media/', import.meta.url), { recursive: true });
-await shoot('services', [], (f) => f.includes('completed'));
-await shoot('nodes', [':nodes\r'], (f) => /core-01.*\b4\s*$/m.test(f));
-await shoot('tasks', ['G', '\r'], (f) => f.includes('\\_ web.1'));
+// With the CPU and MEM figures of every row in (sampled from the nodes' engines a moment after the lists).
+const rowsWith = (f, re) => f.split('\n').filter((l) => re.test(l)).length;
+await shoot('services', [], (f) => f.includes('completed') && rowsWith(f, /\d\.\d%/) === 6);
+await shoot('nodes', [':nodes\r'], (f) => /core-01.*\b4\s*$/m.test(f) && rowsWith(f, /^core-0\d .*\d%\s+\d+%/) === 5);
+await shoot('tasks', ['G', '\r'], (f) => f.includes('\\_ web.1') && rowsWith(f, /^web\.\d .*\d\.\d%/) === 3);
 await shoot('logs', ['l'], (f) => f.includes('600 lines'));
 await shoot('scale', ['j', 's', '9', '\r', (sim) => sim.advance(600)], (f) => /flaskontesting\s+replicated\s+[5-8]\/9/.test(f));
 await shoot('rollback', ['G', '\u000c'], (f) => f.includes('Roll back web'));

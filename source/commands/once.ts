@@ -99,7 +99,7 @@ export async function runOnce(
     await yogaReady;
     const env = { view, state: store.getSnapshot(), ui: onceUi(view), now: Date.now(), width, bodyHeight: height - CHROME_ROWS };
     await load(client, store, spec.needs(env, viewRows(env)), { tail: height, nodeHosts: flags.nodeHost });
-    // Which containers are sampled follows from what was just listed (the running tasks): asked of the loaded state.
+    // Which containers are sampled follows from what was just listed (the running tasks on screen): asked of the loaded state.
     const loaded = { ...env, state: store.getSnapshot() };
     await loadStats(client, store, spec.needs(loaded, viewRows(loaded)).stats ?? [], flags.nodeHost);
     const text = stripAnsi(onceFrame(store.getSnapshot(), view, width, height, Boolean(flags.readOnly)));

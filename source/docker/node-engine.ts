@@ -59,7 +59,8 @@ export function statsFigures(raw: RawStats, previous?: RawStats): StatsFigures {
   if (pre?.system_cpu_usage && raw.cpu_stats.system_cpu_usage) {
     const cpuDelta = raw.cpu_stats.cpu_usage.total_usage - pre.cpu_usage.total_usage;
     const systemDelta = raw.cpu_stats.system_cpu_usage - pre.system_cpu_usage;
-    cpuPercent = systemDelta > 0 && cpuDelta >= 0 ? (cpuDelta / systemDelta) * cpus * 100 : 0;
+    // No time between the two samples (a paused clock, an engine answering from cache): no figure, rather than 0%.
+    if (systemDelta > 0) cpuPercent = cpuDelta >= 0 ? (cpuDelta / systemDelta) * cpus * 100 : 0;
   }
   const stats = raw.memory_stats?.stats ?? {};
   const usage = raw.memory_stats?.usage ?? 0;

@@ -37,11 +37,23 @@ export interface SampleBudget {
 export class StatsSampler {
   private readonly previous = new Map<string, RawStats>();
   private readonly backlog: SampleTarget[] = [];
+  private readonly inFlight = new Set<string>();
+  private epoch = 0;
 
   constructor(
     private readonly reach: NodeReach,
     private readonly budget: SampleBudget = {},
   ) {}
+
+  /**
+   * Forgets the last samples of every container but these: one that comes back on screen is sampled
+   * afresh (dockerd's two samples), not against a sample taken long ago (or, on a paused clock, at the same instant).
+   */
+  keepOnly(containerIds: Set<string>): void {
+    // A sample in flight for a container forgotten now is not kept when it lands either.
+    if ([...this.previous.keys(), ...this.inFlight].some((id) => !containerIds.has(id))) this.epoch += 1;
+    for (const id of this.previous.keys()) if (!containerIds.has(id)) this.previous.delete(id);
+  }
 
   /** One sweep over `targets` (deferred ones from the last sweep first); nodes are asked in parallel, each within its budget. */
   async sample(targets: SampleTarget[], options: { first?: 'wait' | 'skip'; perNode?: number } = {}): Promise<SampleResult> {
@@ -75,12 +87,17 @@ export class StatsSampler {
         const worker = async () => {
           for (let target = queue.shift(); target; target = queue.shift()) {
             const before = this.previous.get(target.containerId);
+            const epoch = this.epoch;
+            this.inFlight.add(target.containerId);
             try {
               const raw = await engine.stats(target.containerId, Boolean(before) || options.first !== 'wait');
               result.requests += 1;
               result.bytes += JSON.stringify(raw).length;
-              result.figures.set(target.containerId, statsFigures(raw, before));
-              this.previous.set(target.containerId, raw);
+              const figures = statsFigures(raw, before);
+              result.figures.set(target.containerId, figures);
+              // A sample at the same instant as the last gives no CPU: the next one is taken afresh (dockerd's two samples).
+              if (before && figures.cpuPercent === undefined) this.previous.delete(target.containerId);
+              else if (epoch === this.epoch) this.previous.set(target.containerId, raw);
             } catch (error) {
               result.requests += 1;
               // A container gone between listing and sampling is not the node's fault.
@@ -88,6 +105,8 @@ export class StatsSampler {
               result.unreachable.set(node.id, (error as Error).message);
               this.reach.drop(node, `${node.hostname}: ${(error as Error).message}`);
               return;
+            } finally {
+              this.inFlight.delete(target.containerId);
             }
           }
         };

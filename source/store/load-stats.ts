@@ -1,29 +1,35 @@
 import type { SwarmClient } from '../docker/client.js';
 import type { StatsFigures } from '../docker/node-engine.js';
-import type { NodeRef } from '../docker/node-reach.js';
+import type { Needs } from './needs.js';
 import type { Store } from './store.js';
-import { nodeRef, STATS_BUDGET, type StatsTarget } from './sync/stats.js';
+import { nodeRef, STATS_BUDGET } from './sync/stats.js';
 
-/** How long --once waits for the nodes' figures, ms: a node that has not answered by then shows `-`, and the frame is printed. */
-export const ONCE_STATS_TIMEOUT = 5000;
+/** Nodes --once samples at once: as many as node reach keeps open (the console keeps half for its shell and views). */
+const ONCE_NODES = 32;
 
-/** Stats requests in flight per node for --once: one sweep, so dockerd's two-sample answers (a second each) overlap. */
-const ONCE_CONCURRENCY = 8;
-
-/** Nodes asked at once for --once (fewer than node reach keeps open); the rest wait their turn, within the same timeout. */
-const ONCE_NODES = 24;
+/** How long --once waits for stats, ms: a node that has not answered by then is `-` (one not asked yet, blank), and the frame is printed. */
+export const ONCE_STATS_TIMEOUT = 8000;
 
 /**
- * Samples the containers a view needs once, for --once: node by node (ONCE_NODES at a time), each
- * within the per-node budget, all by ONCE_STATS_TIMEOUT; a node that cannot be reached or is too
- * slow is said to be (`-`), and never holds the others, nor the frame, back. Nodes whose turn does
- * not come in time are left blank (not sampled), as the console leaves what it has not sampled yet.
+ * Samples once, for --once, the containers a view shows (as `docker stats --no-stream`: one request
+ * each, dockerd's own two samples giving the CPU), each node within the console's per-node budget
+ * and ONCE_STATS_TIMEOUT; nodes are asked ONCE_NODES at a time through a node reach made for it (and closed after).
  */
-export async function loadStats(client: SwarmClient, store: Store, targets: StatsTarget[], nodeHosts: string[] = []): Promise<void> {
+export async function loadStats(
+  client: SwarmClient,
+  store: Store,
+  targets: NonNullable<Needs['stats']>,
+  nodeHosts: string[] = [],
+  timeoutMs = ONCE_STATS_TIMEOUT,
+): Promise<void> {
   if (targets.length === 0) return;
-  const [{ NodeReach, nodeMap }, { StatsSampler }] = await Promise.all([import('../docker/node-reach.js'), import('../docker/node-stats.js')]);
-  const reach = new NodeReach({ manager: client.endpoint, map: await nodeMap(nodeHosts), timeoutMs: ONCE_STATS_TIMEOUT });
-  const nodes = new Map(store.getSnapshot().nodes.map((n) => [n.ID, nodeRef(n)]));
+  const [{ NodeReach, nodeMap }, { StatsSampler }, { NODE_MAX_SOCKETS }] = await Promise.all([
+    import('../docker/node-reach.js'),
+    import('../docker/node-stats.js'),
+    import('../docker/node-engine.js'),
+  ]);
+  const reach = new NodeReach({ manager: client.endpoint, map: await nodeMap(nodeHosts) });
+  const nodes = new Map(store.getSnapshot().nodes.map((n) => [n.ID, n]));
   const byNode = new Map<string, string[]>();
   for (const t of targets) {
     const list = byNode.get(t.nodeId);
@@ -32,32 +38,44 @@ export async function loadStats(client: SwarmClient, store: Store, targets: Stat
   }
   const figures = new Map<string, StatsFigures>();
   const unreachable = new Map<string, string>();
-  const budget = { perNode: STATS_BUDGET.perNode, concurrency: ONCE_CONCURRENCY };
-  let late = false;
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => ((late = true), resolve('late')), ONCE_STATS_TIMEOUT)));
+  // Nodes are sampled ONCE_NODES at a time, and none is started after the deadline: at 1,000
+  // nodes the frame comes in seconds (with blanks where no sample came), as no node can hold it.
+  const deadline = Date.now() + timeoutMs;
   const queue = [...byNode];
-  const one = async ([nodeId, containers]: [string, string[]]) => {
-    const node: NodeRef | undefined = nodes.get(nodeId);
+  const sampleNode = async ([nodeId, containers]: [string, string[]]) => {
+    const node = nodes.get(nodeId);
     if (!node) return;
-    const sampled = new StatsSampler(reach, budget).sample(
-      containers.map((containerId) => ({ node, containerId })),
-      { first: 'wait' },
-    );
-    const result = await Promise.race([sampled, deadline]);
-    if (result === 'late') return void unreachable.set(nodeId, `${node.hostname} did not answer within ${ONCE_STATS_TIMEOUT / 1000} s`);
-    const why = result.unreachable.get(nodeId);
-    if (why) unreachable.set(nodeId, why);
-    const seen = Date.now();
-    for (const [id, f] of result.figures) figures.set(id, { ...f, seen });
+    const ref = nodeRef(node);
+    let timer: NodeJS.Timeout | undefined;
+    const wait = Math.max(0, deadline - Date.now());
+    const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), wait)));
+    // (As many in flight as the node's engine has connections: one tick serves them all.)
+    const sampler = new StatsSampler(reach, { ...STATS_BUDGET, concurrency: NODE_MAX_SOCKETS });
+    const targets = containers.map((containerId) => ({ node: ref, containerId }));
+    // Rounds of the per-node budget, as the console's sweeps, until every container has a sample (false: the node failed, or time is up).
+    const pass = async (list: typeof targets) => {
+      for (let left = list; left.length > 0;) {
+        const result = await sampler.sample(left, { first: 'wait' });
+        // (Received now: SAMPLED's age is the console's clock, not the engine's.)
+        const seen = Date.now();
+        for (const [id, f] of result.figures) figures.set(id, { ...f, seen });
+        const why = result.unreachable.get(nodeId);
+        if (why) return !unreachable.set(nodeId, why);
+        left = result.deferred;
+        if (Date.now() >= deadline) return false;
+      }
+      return true;
+    };
+    // (dockerd answers a stats request on its collector's next tick, a second, one-shot or not: its own two samples cost no more.)
+    const done = await Promise.race([pass(targets).then(() => true), late]).finally(() => clearTimeout(timer));
+    if (!done) unreachable.set(nodeId, `${ref.hostname}: no stats within ${timeoutMs / 1000} s`);
   };
   const worker = async () => {
-    for (let next = queue.shift(); next && !late; next = queue.shift()) await one(next);
+    for (let next = queue.shift(); next && Date.now() < deadline; next = queue.shift()) await sampleNode(next);
   };
   try {
     await Promise.all(Array.from({ length: Math.min(ONCE_NODES, queue.length) }, worker));
   } finally {
-    clearTimeout(timer);
     reach.close();
   }
   store.dispatch({ type: 'stats', stats: { figures, unreachable } });

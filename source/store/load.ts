@@ -4,6 +4,7 @@ import { readObject } from './inspect.js';
 import { sinceSeconds, tailOf } from './log-range.js';
 import type { EngineNeed, Needs } from './needs.js';
 import { foldNodeTasks } from './sync/node-fold.js';
+import { byService } from './sync/service-tasks.js';
 import { EVENT_HISTORY_SECONDS } from './state.js';
 import type { Store } from './store.js';
 
@@ -41,6 +42,10 @@ export async function load(client: SwarmClient, store: Store, needs: Needs, opti
     );
   }
   if (needs.running) work.push(client.listTasks({ desired: 'running' }).then((items) => store.dispatch({ type: 'running', items })));
+  if (needs.serviceTasks && needs.serviceTasks.length > 0) {
+    const ids = needs.serviceTasks;
+    work.push(client.listTasks({ service: ids, desired: 'running' }).then((tasks) => store.dispatch({ type: 'serviceTasks', tasks: byService(ids, tasks) })));
+  }
   if (needs.resource) {
     const kind = needs.resource;
     work.push(client.listResources(kind).then((items) => store.dispatch({ type: 'resource', kind, items })));

@@ -30,6 +30,8 @@ export interface Needs {
   contexts?: boolean;
   /** Services on screen whose task history is checked for restarts (when shown, then once a minute). */
   restarts?: string[];
+  /** Services on screen whose running tasks are listed (and polled), so that their containers can be sampled. */
+  serviceTasks?: string[];
   /** Containers on screen whose CPU and memory are sampled from their nodes' engines (see StatsPoller). */
   stats?: { nodeId: string; containerId: string }[];
   /** How much each sweep samples, for a view that samples more than it shows (`:top`); else STATS_BUDGET's per node. */
@@ -78,6 +80,7 @@ export function needsKey(needs: Needs): string {
     needs.actions ? 'actions' : '',
     needs.contexts ? 'contexts' : '',
     needs.restarts ? needs.restarts.join(',') : '',
+    needs.serviceTasks ? `st:${needs.serviceTasks.join(',')}` : '',
     statsKey(needs.stats) + (needs.statsBudget ? `/${needs.statsBudget.perNode}/${needs.statsBudget.nodes ?? ''}` : ''),
     engineKey(needs.engine),
     needs.oom ? needs.oom.map((t) => t.containerId.slice(0, 12)).join(',') : '',

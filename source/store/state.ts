@@ -55,6 +55,8 @@ export interface ClusterState {
   nodeTasks: Map<string, SwarmTask[]>;
   /** Every running task of the swarm (desired running), listed only while `:top` shows (see Needs.running). */
   running: { items: SwarmTask[]; loaded: boolean };
+  /** The running tasks of the services on screen, by service id (their containers are sampled for the services view's CPU and MEM). */
+  serviceTasks: Map<string, SwarmTask[]>;
   /** Networks, configs and secrets: loaded when their view opens, kept current by events. */
   resources: Partial<Record<ResourceKind, SwarmObject[]>>;
   /** Swarm events as they arrived (and the last minutes' before connecting), newest last, bounded. */
@@ -147,6 +149,7 @@ export type Action =
   | { type: 'restarts'; restarts: Map<string, ServiceRestarts> }
   | { type: 'counts'; counts: Map<string, number>; tasks?: Map<string, SwarmTask[]> }
   | { type: 'running'; items?: SwarmTask[] }
+  | { type: 'serviceTasks'; tasks: Map<string, SwarmTask[]> }
   | { type: 'logs/reset'; scope?: Scope; status: LogBuffer['status'] }
   | { type: 'logs/append'; lines: LogEntry[]; limit: number }
   | { type: 'logs/status'; status: LogBuffer['status']; error?: string }
@@ -174,6 +177,7 @@ export function initialState(endpoint: string): ClusterState {
     counts: new Map(),
     nodeTasks: new Map(),
     running: { items: [], loaded: false },
+    serviceTasks: new Map(),
     actions: [],
     messages: [],
     restarts: new Map(),
@@ -265,6 +269,8 @@ function apply(state: ClusterState, action: Action): ClusterState {
     case 'running':
       // None: no longer shown, and forgotten (at 50,000 tasks it is the biggest list the console holds).
       return { ...state, running: action.items ? { items: action.items, loaded: true } : { items: [], loaded: false } };
+    case 'serviceTasks':
+      return { ...state, serviceTasks: action.tasks };
     case 'logs/reset':
       return { ...state, logs: { scope: action.scope, lines: [], dropped: 0, status: action.status } };
     case 'logs/append': {

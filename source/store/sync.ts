@@ -17,6 +17,7 @@ import { NodeTasks } from './sync/node-tasks.js';
 import { RunningTasks } from './sync/running-tasks.js';
 import { Pollers } from './sync/pollers.js';
 import { StatsPoller } from './sync/stats.js';
+import { ServiceTasks } from './sync/service-tasks.js';
 import { EngineViews } from './sync/engine-views.js';
 import type { NodeReach } from '../docker/node-reach.js';
 import type { SwarmNode } from '../docker/types.js';
@@ -48,6 +49,7 @@ export class Sync {
   private restarts: Restarts;
   private oom: OomProbe;
   private stats: StatsPoller;
+  private serviceTasks: ServiceTasks;
   private engineViews: EngineViews;
   private shown: Needs = {};
   private shownKey = needsKey({});
@@ -68,6 +70,7 @@ export class Sync {
     this.nodeTasks = new NodeTasks(core);
     this.running = new RunningTasks(core);
     this.restarts = new Restarts(core);
+    this.serviceTasks = new ServiceTasks(core);
     this.pollers = new Pollers(
       core,
       () => void this.nodeTasks.refresh(),
@@ -161,6 +164,7 @@ export class Sync {
     this.nodeTasks.show(needs.nodes?.ids ?? [], needs.nodes?.poll ?? false);
     this.running.show(Boolean(needs.running));
     this.restarts.show(needs.restarts ?? []);
+    this.serviceTasks.show(needs.serviceTasks ?? []);
     if (needsKey({ stats: needs.stats, statsBudget: needs.statsBudget }) !== needsKey({ stats: before.stats, statsBudget: before.statsBudget }))
       this.stats.show(needs.stats ?? [], needs.statsBudget);
     this.engineViews.show(needs.engine);
@@ -176,6 +180,7 @@ export class Sync {
     this.shown = {};
     this.shownKey = needsKey({});
     this.show(needs, log);
+    void this.serviceTasks.refresh();
   }
 
   /** Opens the logs a view needs: exactly the range asked of the manager (a relative since from now). */
@@ -266,6 +271,7 @@ export class Sync {
     this.restarts.reset();
     this.running.reset();
     this.oom.reset();
+    this.serviceTasks.reset();
     this.stats.reset();
     this.engineViews.stop();
     this.logs.close();

@@ -108,3 +108,28 @@ describe('load (--once)', () => {
     expect(store.getSnapshot().resources.secrets).toBeDefined();
   });
 });
+
+describe('the running tasks of the services on screen', () => {
+  test('are listed in one request filtered by those services, and no longer once they leave the screen', async () => {
+    const { client, store } = await connect();
+    sync = new Sync(client, store);
+    await sync.start();
+    const ids = [await serviceId(swarm.docker, 'redis'), await serviceId(swarm.docker, 'web')];
+    let from = proxy.paths.length;
+    sync.show({ serviceTasks: ids });
+    await settle();
+    const asked = since(from).filter((p) => p.includes('/tasks'));
+    expect(asked).toHaveLength(1);
+    const filters = JSON.parse(new URL(asked[0], 'http://x').searchParams.get('filters')!);
+    expect(filters.service.sort()).toEqual([...ids].sort());
+    expect(filters['desired-state']).toEqual(['running']);
+    const listed = store.getSnapshot().serviceTasks;
+    expect([...listed.keys()].sort()).toEqual([...ids].sort());
+    expect(listed.get(ids[1])!.length).toBe(3);
+    sync.show({});
+    from = proxy.paths.length;
+    await settle(2500);
+    expect(since(from).filter((p) => p.includes('/tasks'))).toEqual([]);
+    expect(store.getSnapshot().serviceTasks.size).toBe(0);
+  });
+});

@@ -101,7 +101,7 @@ describe('what is shown', () => {
     await c.swarm.docker.getNode(node.id).update({ version: inspected.Version.Index, ...inspected.Spec, Labels: { gpu: 'true' } });
     await c.press('1');
     const frame = await c.waitFor(/core-02 .*gpu=true/, 10_000);
-    expect(frame).toMatch(/CPUS\s+MEMORY\s+LABELS\s+TASKS/);
+    expect(frame).toMatch(/CPUS\s+MEMORY\s+CPU\s+MEM\s+LABELS\s+TASKS/);
     await c.press('/', ...'gpu=true'.split(''), KEY.enter);
     const filtered = await c.waitFor('filter: /gpu=true (1 of 5)');
     expect(filtered).toMatch(/^core-02 /m);

@@ -8,8 +8,13 @@ import type { SyncCore } from './core.js';
 /** How often the containers on screen are sampled, ms. */
 export const STATS_INTERVAL = 3000;
 
-/** Stats requests per node per sweep (the rest wait for the next sweep, oldest first). */
-export const STATS_BUDGET = { perNode: 20, concurrency: 2 };
+/**
+ * Stats requests per node per sweep (the rest wait for the next sweep, oldest first), in flight per
+ * node, nodes sampled at once (node reach keeps 32 open: more would close and reopen them), and
+ * requests per sweep in all (the services view at 1,000 nodes shows thousands of replicas: they are
+ * sampled in turns, the longest unsampled node first, not a thousand requests a second).
+ */
+export const STATS_BUDGET = { perNode: 20, concurrency: 2, nodes: 16, perSweep: 400 };
 
 /** How much a sweep samples: at most `perNode` containers of each node, and of at most `nodes` nodes (none: every node with containers shown). */
 export interface StatsBudget {
@@ -57,12 +62,12 @@ export class StatsPoller {
   private reach?: Promise<NodeReach>;
   private readonly samplers = new Map<string, StatsSampler>();
   private readonly busy = new Set<string>();
+  /** This round's nodes not started yet, and when each node was last started (ms). */
+  private queue: [string, string[]][] = [];
+  private readonly sampledAt = new Map<string, number>();
   private targets: StatsTarget[] = [];
   private wanted = new Set<string>();
   private budget?: StatsBudget;
-  /** The sweep each node was last visited in: a budget of fewer nodes than shown visits those visited longest ago first. */
-  private visited = new Map<string, number>();
-  private sweeps = 0;
   private timer?: NodeJS.Timeout;
   private figures = new Map<string, StatsFigures>();
   private unreachable = new Map<string, string>();
@@ -101,6 +106,7 @@ export class StatsPoller {
     const nodes = new Set(targets.map((t) => t.nodeId));
     const figures = new Map([...this.figures].filter(([id]) => wanted.has(id)));
     const unreachable = new Map([...this.unreachable].filter(([id]) => nodes.has(id)));
+    for (const sampler of this.samplers.values()) sampler.keepOnly(wanted);
     const forgotten = this.forgetHidden(wanted);
     if (forgotten || figures.size !== this.figures.size || unreachable.size !== this.unreachable.size) {
       this.figures = figures;
@@ -132,7 +138,11 @@ export class StatsPoller {
     return dropped;
   }
 
-  /** One round: every node with containers on screen that is not still busy with the last round is sampled. */
+  /**
+   * One round: every node with containers on screen that is not still busy with the last round is
+   * queued, the longest unsampled first, and sampled STATS_BUDGET.nodes at a time (the services view
+   * at 1,000 nodes can have hundreds on screen).
+   */
   private sweep(): void {
     if (this.core.stopped) return;
     // (The history of what left the screen is dropped here too, so a view that stays put still lets it go.)
@@ -143,19 +153,31 @@ export class StatsPoller {
       if (list) list.push(t.containerId);
       else byNode.set(t.nodeId, [t.containerId]);
     }
-    let nodes = [...byNode].filter(([id]) => !this.busy.has(id));
-    const most = this.budget?.nodes;
-    if (most !== undefined && nodes.length > most) {
-      const last = (id: string) => this.visited.get(id) ?? -1;
-      nodes = nodes.sort(([a], [b]) => last(a) - last(b)).slice(0, most);
+    const perNode = this.budget?.perNode ?? STATS_BUDGET.perNode;
+    const waiting = [...byNode].filter(([nodeId]) => !this.busy.has(nodeId)).sort(([a], [b]) => (this.sampledAt.get(a) ?? 0) - (this.sampledAt.get(b) ?? 0));
+    // This sweep's share of STATS_BUDGET.perSweep (and of the view's budget of nodes), the longest unsampled nodes first (the others' turn comes).
+    this.queue = [];
+    let requests = 0;
+    for (const entry of waiting) {
+      requests += Math.min(entry[1].length, perNode);
+      if (this.queue.length > 0 && (requests > STATS_BUDGET.perSweep || this.queue.length >= (this.budget?.nodes ?? Infinity))) break;
+      this.queue.push(entry);
     }
-    this.sweeps += 1;
-    for (const [nodeId, containers] of nodes) {
-      this.visited.set(nodeId, this.sweeps);
-      this.busy.add(nodeId);
-      void this.sampleNode(nodeId, containers).finally(() => this.busy.delete(nodeId));
-    }
+    this.pump();
     this.timer = this.core.later(STATS_INTERVAL, () => this.sweep());
+  }
+
+  /** Starts queued nodes while fewer than STATS_BUDGET.nodes are being sampled. */
+  private pump(): void {
+    while (!this.core.stopped && this.busy.size < STATS_BUDGET.nodes && this.queue.length > 0) {
+      const [nodeId, containers] = this.queue.shift()!;
+      this.busy.add(nodeId);
+      this.sampledAt.set(nodeId, Date.now());
+      void this.sampleNode(nodeId, containers).finally(() => {
+        this.busy.delete(nodeId);
+        this.pump();
+      });
+    }
   }
 
   private async sampleNode(nodeId: string, containers: string[]): Promise<void> {
@@ -181,7 +203,7 @@ export class StatsPoller {
       if (!this.wanted.has(id)) continue;
       const before = this.figures.get(id);
       // A sample no later than the last (a paused clock, an engine that answers from cache) has no CPU of its own.
-      const cpuPercent = before && figures.at <= before.at ? before.cpuPercent : (figures.cpuPercent ?? before?.cpuPercent);
+      const cpuPercent = before && figures.at <= before.at ? (before.cpuPercent ?? figures.cpuPercent) : (figures.cpuPercent ?? before?.cpuPercent);
       this.figures.set(id, { ...figures, cpuPercent, seen: this.core.now() });
       // Only a new sample adds to the history: an engine answering from cache would draw a flat line that is not there.
       // A view that samples more than it shows (:top) keeps none: it draws none, and 50,000 containers' three minutes would be 3,000,000 samples.
@@ -225,7 +247,8 @@ export class StatsPoller {
     this.publishTimer = undefined;
     this.targets = [];
     this.wanted.clear();
-    this.visited.clear();
+    this.queue = [];
+    this.sampledAt.clear();
     this.samplers.clear();
     this.figures.clear();
     this.unreachable.clear();

@@ -4,7 +4,7 @@ import { shortenMiddle, wrapWords } from '../present/format.js';
 import type { ClusterState, Scope } from '../../store/state.js';
 import type { Column, Row } from '../components/table.js';
 import { windowStart } from '../components/table.js';
-import { memoryLimit, nearLimit, sampleable, statsCells } from '../present/stats.js';
+import { memoryLimit, nearLimit, sampleable, statsCells, unreachableNote } from '../present/stats.js';
 import { serviceUsageLine } from '../present/sparkline.js';
 import { withOomErrors } from '../present/oom.js';
 import { oomCandidates } from '../../store/sync/oom.js';
@@ -32,15 +32,6 @@ const FAILING_COLUMNS: Column[] = [...COLUMNS.slice(0, -1), { ...COLUMNS.at(-1)!
 /** The tasks of the scope on screen (none while another scope's are still listed), those found OOM-killed saying so. */
 const scopeTasks = (state: ClusterState, scope: Scope | undefined) =>
   scope && state.tasks.scope?.id === scope.id ? withOomErrors(state.tasks.items, state.oomKills) : [];
-
-/** Why the CPU and MEM of some rows are `-`: the first node that cannot be reached, and how many more. */
-function unreachableNote(state: ClusterState, items: ClusterState['tasks']['items']): string {
-  if (state.stats.unreachable.size === 0) return '';
-  const nodes = [...new Set(items.map((t) => t.NodeID ?? ''))].filter((id) => state.stats.unreachable.has(id));
-  if (nodes.length === 0) return '';
-  const more = nodes.length > 1 ? ` (+${nodes.length - 1} more node${nodes.length > 2 ? 's' : ''})` : '';
-  return ` · CPU/MEM -: ${state.stats.unreachable.get(nodes[0])}${more}`;
-}
 
 /** The task under the cursor, as a scope. */
 function selectedTask(c: ViewContext): Scope | undefined {
@@ -74,7 +65,12 @@ export const tasksView: ViewSpec = {
     const counts = ` (${current} current, ${items.length - current} in history)`;
     const name = scope ? shortenMiddle(scope.name, Math.max(8, width - 2 - `Tasks of ${scope.kind} `.length - counts.length)) : '';
     return {
-      title: scope ? `Tasks of ${scope.kind} ${name}${counts}${unreachableNote(state, items)}` : 'Tasks',
+      title: scope
+        ? `Tasks of ${scope.kind} ${name}${counts}${unreachableNote(
+            state.stats,
+            items.map((t) => t.NodeID ?? ''),
+          )}`
+        : 'Tasks',
       columns: rows.some((r) => r.cells.at(-1)) ? FAILING_COLUMNS : COLUMNS,
       rows,
       empty: !scope ? 'select a service or node and press Enter' : state.tasks.loaded ? 'no tasks' : 'loading tasks...',
