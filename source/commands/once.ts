@@ -101,7 +101,7 @@ export async function runOnce(
     await load(client, store, spec.needs(env, viewRows(env)), { tail: height, nodeHosts: flags.nodeHost });
     // Which containers are sampled follows from what was just listed (the running tasks on screen): asked of the loaded state.
     const loaded = { ...env, state: store.getSnapshot() };
-    await loadStats(client, store, spec.needs(loaded, viewRows(loaded)).stats ?? [], flags.nodeHost);
+    if (flags.stats !== false) await loadStats(client, store, spec.needs(loaded, viewRows(loaded)).stats ?? [], flags.nodeHost);
     const text = stripAnsi(onceFrame(store.getSnapshot(), view, width, height, Boolean(flags.readOnly)));
     // The frame's own colours are gone: whatever control is left came from the swarm, and goes through the console's sanitiser.
     return {

@@ -25,6 +25,8 @@ export interface AppFlags {
   services?: number;
   replicas?: number;
   once?: boolean;
+  /** --no-stats (false): --once does not sample the nodes' engines for CPU and MEM. */
+  stats?: boolean;
   view?: string;
   service?: string;
   node?: string;
@@ -52,6 +54,7 @@ function refusal(flags: AppFlags): string | undefined {
   if (flags.view !== undefined && !VIEWS.some((c) => c.name === flags.view))
     return `--view must be one of ${VIEWS.map((c) => c.name).join(', ')}, not "${flags.view}"`;
   if (flags.view && !flags.once) return '--view goes with --once';
+  if (flags.stats === false && !flags.once) return '--no-stats goes with --once (the console samples only what is on screen)';
   if (flags.width !== undefined && flags.width < 40) return '--width must be at least 40';
   if (flags.height !== undefined && flags.height < 10) return '--height must be at least 10';
   if (flags.sim && (flags.host?.length || flags.context)) return '--sim starts its own swarm: leave out -H and --context';

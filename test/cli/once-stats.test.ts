@@ -73,6 +73,27 @@ describe('--once with CPU and MEM', () => {
     expect(row(stdout, 'core-02')).toMatch(/\s\d+%\s+\d+%\s/);
   });
 
+  test('--no-stats asks no node engine: the frame comes without figures, even with a node that never answers', async () => {
+    const { code, stdout } = await run(['--view', 'tasks', '--node', 'core-02', '--node-host', `core-02=unix://${silentSocket}`, '--no-stats']);
+    expect(code).toBe(0);
+    expect(stdout).not.toContain('CPU/MEM -');
+    const running = stdout.split('\n').filter((l) => / Running\s+Running /.test(l));
+    expect(running.length).toBeGreaterThan(0);
+    for (const l of running) expect(l).not.toMatch(/\d%|iB/);
+  });
+
+  test('--no-stats without --once is refused: the console samples only what is on screen', async () => {
+    const clean = { ...process.env, DOCKER_HOST: sim.host };
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [cli, '--no-stats'], { env: clean, stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (c) => (err += c));
+      child.on('exit', (c) => resolve({ code: c, stderr: err }));
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('--no-stats goes with --once');
+  });
+
   test('a node that accepts and never answers gives - and the frame is printed all the same', async () => {
     const { code, stdout } = await run(['--view', 'tasks', '--node', 'core-02', '--node-host', `core-02=unix://${silentSocket}`]);
     expect(code).toBe(0);
