@@ -144,8 +144,15 @@ if (mode === 'keys') {
   }
   const logs = plain().logs;
   Object.assign(result, { keys: { n: keys.length, p50: pct(keys, 50), p95: pct(keys, 95) }, rss, heap, lines: logs.lines.length, dropped: logs.dropped });
-} else if (mode === 'idle') {
+} else if (mode === 'idle' || mode === 'top') {
+  // The console's own CPU over the window (sampling included): `top` opens :top first.
+  if (mode === 'top') for (const ch of ':top\r') stdin.write(ch);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
   await sleep(seconds * 1000);
+  const cpu = process.cpuUsage(cpu0);
+  result.cpuPercent = Math.round(((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 1000) / 10;
+  result.sampled = plain().stats.figures.size;
 } else if (mode === 'bytes') {
   // The services view is showing; the bench changes one replica count and reads what was written.
   const before = writes.length;

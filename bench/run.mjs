@@ -71,21 +71,30 @@ function harness(host, mode, seconds = 0, onReady) {
 /** A unix-socket proxy in front of a simulator that counts requests and the bytes the manager sends. */
 async function countingProxy(target) {
   const socket = join(dir, `proxy-${rows.length}-${Math.random().toString(36).slice(2)}.sock`);
+  // The manager's traffic, and apart from it the nodes' engines' (the simulator serves every node's
+  // engine on its socket, named by a header: a connection that names one is an engine's).
   const counts = { requests: 0, bytes: 0 };
-  /** Every request: when (ms since the proxy started) and its path. */
+  const engines = { requests: 0, bytes: 0 };
+  /** Every request to the manager: when (ms since the proxy started) and its path. */
   const sent = [];
   const t0 = performance.now();
   const server = createServer((client) => {
     const upstream = createConnection(target);
+    let engine = false;
     client.on('data', (chunk) => {
-      for (const m of chunk.toString('latin1').matchAll(/^(?:GET|POST|HEAD|DELETE|PUT) (\/\S*)/gm)) {
-        counts.requests += 1;
-        sent.push({ at: performance.now() - t0, path: decodeURIComponent(m[1]) });
+      const text = chunk.toString('latin1');
+      if (/^x-swarmdeck-engine:/im.test(text)) engine = true;
+      for (const m of text.matchAll(/^(?:GET|POST|HEAD|DELETE|PUT) (\/\S*)/gm)) {
+        if (engine) engines.requests += 1;
+        else {
+          counts.requests += 1;
+          sent.push({ at: performance.now() - t0, path: decodeURIComponent(m[1]) });
+        }
       }
       upstream.write(chunk);
     });
     upstream.on('data', (chunk) => {
-      counts.bytes += chunk.length;
+      (engine ? engines : counts).bytes += chunk.length;
       client.write(chunk);
     });
     const end = () => {
@@ -96,7 +105,14 @@ async function countingProxy(target) {
     upstream.on('error', end).on('close', end);
   });
   await new Promise((r) => server.listen(socket, r));
-  return { host: `unix://${socket}`, counts, sent, reset: () => Object.assign(counts, { requests: 0, bytes: 0 }), close: () => server.close() };
+  return {
+    host: `unix://${socket}`,
+    counts,
+    engines,
+    sent,
+    reset: () => (Object.assign(counts, { requests: 0, bytes: 0 }), Object.assign(engines, { requests: 0, bytes: 0 })),
+    close: () => server.close(),
+  };
 }
 
 /** A naive dashboard: GET /nodes, /services and /tasks every 2 s, for `seconds`. */
@@ -281,7 +297,18 @@ if (wanted('scale')) {
   const sim = await startSim('large', ['--scenario', 'large']);
   const first = [];
   for (let i = 0; i < 5; i++) first.push(time(process.execPath, [cli, '--once', '--view', 'services'], { DOCKER_HOST: sim.host }));
-  row('scale', 'first frame with data at 50,000 tasks (--once services)', round(median(first)), 'ms', '', '<= 2000 ms', median(first) <= 2000);
+  row(
+    'scale',
+    'first frame with data at 50,000 tasks (--once services, CPU and MEM sampled)',
+    round(median(first)),
+    'ms',
+    '',
+    '<= 2000 ms',
+    median(first) <= 2000,
+  );
+  const bare = [];
+  for (let i = 0; i < 5; i++) bare.push(time(process.execPath, [cli, '--once', '--view', 'services', '--no-stats'], { DOCKER_HOST: sim.host }));
+  row('scale', 'first frame with data at 50,000 tasks (--once services --no-stats)', round(median(bare)), 'ms', '', '<= 2000 ms', median(bare) <= 2000);
   const nodesFirst = [];
   for (let i = 0; i < 5; i++) nodesFirst.push(time(process.execPath, [cli, '--once', '--view', 'nodes'], { DOCKER_HOST: sim.host }));
   row('scale', 'first frame at 50,000 tasks (--once nodes, with task counts)', round(median(nodesFirst)), 'ms', '', '<= 2000 ms', median(nodesFirst) <= 2000);
@@ -299,8 +326,8 @@ if (wanted('scale')) {
   const proxy = await countingProxy(sim.socket);
   const naive = await countingProxy(sim.socket);
   const perMinute = (n, seconds) => Math.round((n * 60) / seconds);
-  await Promise.all([harness(proxy.host, 'idle', idleSeconds), naivePoller(naive.host, 20)]);
-  const idle = { requests: perMinute(proxy.counts.requests, idleSeconds), bytes: perMinute(proxy.counts.bytes, idleSeconds) };
+  const [idleRun] = await Promise.all([harness(proxy.host, 'idle', idleSeconds), naivePoller(naive.host, 20)]);
+  const idle = { requests: perMinute(proxy.counts.requests, idleSeconds), bytes: perMinute(proxy.counts.bytes, idleSeconds), cpuPercent: idleRun.cpuPercent };
   const naiveRate = { requests: perMinute(naive.counts.requests, 20), bytes: perMinute(naive.counts.bytes, 20) };
   const idleShare = idle.bytes / naiveRate.bytes;
   row(
@@ -329,6 +356,34 @@ if (wanted('scale')) {
       after.filter((p) => p === '/info').length <= Math.ceil(idleSeconds / 3) + 1 &&
       after.filter((p) => p === '/tasks').length <= 40 * Math.ceil(idleSeconds / 60),
   );
+
+  // ---- 4b. CPU and MEM from the nodes' engines: what the figures cost at 1,000 nodes ----------
+  // The idle run above had the services view open: its replicas' containers were sampled meanwhile.
+  const everyContainer = perMinute(50_000 * (60 / 3), 60);
+  const servicesStats = { requests: perMinute(proxy.engines.requests, idleSeconds), bytes: perMinute(proxy.engines.bytes, idleSeconds) };
+  row(
+    'stats',
+    "services view at 1,000 nodes: requests to the nodes' engines per minute",
+    servicesStats.requests,
+    'req/min',
+    `${servicesStats.bytes} bytes/min; every container every 3 s: ${everyContainer} req/min`,
+    '<= 400 a sweep (8,000/min)',
+    servicesStats.requests <= 8000,
+  );
+  row('stats', 'services view at 1,000 nodes: console CPU while sampling', idle.cpuPercent, '% of a core', '', '', true);
+  proxy.reset();
+  const top = await harness(proxy.host, 'top', 60);
+  const topStats = { requests: perMinute(proxy.engines.requests, 60), bytes: perMinute(proxy.engines.bytes, 60) };
+  row(
+    'stats',
+    ":top at 1,000 nodes / 50,000 tasks: requests to the nodes' engines per minute",
+    topStats.requests,
+    'req/min',
+    `${topStats.bytes} bytes/min; every container every 3 s: ${everyContainer} req/min`,
+    '<= 400 a sweep (8,000/min)',
+    topStats.requests <= 8000,
+  );
+  row('stats', ':top at 1,000 nodes: console CPU while sampling', top.cpuPercent, '% of a core', `${top.sampled} figures after 60 s`, '', true);
 
   proxy.reset();
   const docker = new Docker({ socketPath: sim.socket });
