@@ -26,7 +26,10 @@ describe.skipIf(!hasTmux)('the terminal after a resize', () => {
   async function expected(width: number, height: number): Promise<string[]> {
     const c = await mountConsole(swarm.sim.host, { width, height: height - 1, label: 'x', now: () => swarm.sim.swarm.now });
     try {
-      const frame = await c.waitFor('flaskontesting');
+      // The frame is whole once every running container of the tutorial (22) has its CPU and MEM: the live console's have.
+      await c.waitFor((f) => f.includes('flaskontesting') && c.store.getSnapshot().stats.figures.size >= 22, 10_000);
+      await sleep(600);
+      const frame = c.frame();
       return [...trimmed(frame), ''];
     } finally {
       await c.close();
