@@ -1,23 +1,20 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import { describe, test } from 'vitest';
 import { parseHost } from '../../source/docker/connection.js';
 import { defineNodeEnginesContract } from '../contract/node-engines.js';
+import { host, image, nodesDir, sockets } from '../helpers/realswarm-nodes.js';
 
 // The node-engines contract on a real swarm: each realswarm node has its own socket beside the
 // manager's (…/nodes/NAME/docker.sock), mapped by --node-host and, separately, by docker contexts.
-const host = process.env.SWARMDECK_TEST_DOCKER_HOST;
-const nodesDir = host?.startsWith('unix://') ? dirname(dirname(host.slice(7))) : undefined;
-const sockets = nodesDir && existsSync(nodesDir) ? readdirSync(nodesDir).filter((n) => existsSync(join(nodesDir, n, 'docker.sock'))) : [];
-const image = process.env.SWARMDECK_TEST_IMAGE ?? 'local/busybox:1';
 
 if (host && sockets.length > 0) {
   defineNodeEnginesContract('real swarm, --node-host', async () => ({
-    manager: parseHost(host, {}, undefined),
-    docker: new Docker({ socketPath: host.slice(7) }),
+    manager: parseHost(host!, {}, undefined),
+    docker: new Docker({ socketPath: host!.slice(7) }),
     map: new Map(sockets.map((name) => [name, `unix://${join(nodesDir!, name, 'docker.sock')}`])),
     image,
     source: 'map',
@@ -31,8 +28,8 @@ if (host && sockets.length > 0) {
       writeFileSync(join(meta, 'meta.json'), JSON.stringify({ Name: name, Endpoints: { docker: { Host: `unix://${join(nodesDir!, name, 'docker.sock')}` } } }));
     }
     return {
-      manager: parseHost(host, {}, undefined),
-      docker: new Docker({ socketPath: host.slice(7) }),
+      manager: parseHost(host!, {}, undefined),
+      docker: new Docker({ socketPath: host!.slice(7) }),
       configDir,
       image,
       source: 'context',

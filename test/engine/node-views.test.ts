@@ -1,19 +1,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseHost } from '../../source/docker/connection.js';
 import { NodeViewReader } from '../../source/docker/node-views.js';
 import { NodeReach, type NodeRef } from '../../source/docker/node-reach.js';
 import { diskTable, humanSize } from '../../source/ui/present/disk.js';
+import { host, image, nodesDir, sockets } from '../helpers/realswarm-nodes.js';
 
 // The containers view, docker top and system df of a real node's own engine, against the docker
 // CLI's answers for the same node (each realswarm node's socket beside the manager's).
-const host = process.env.SWARMDECK_TEST_DOCKER_HOST;
-const nodesDir = host?.startsWith('unix://') ? dirname(dirname(host.slice(7))) : undefined;
-const sockets = nodesDir && existsSync(nodesDir) ? readdirSync(nodesDir).filter((n) => existsSync(join(nodesDir, n, 'docker.sock'))) : [];
-const image = process.env.SWARMDECK_TEST_IMAGE ?? 'local/busybox:1';
 const hasCli = spawnSync('docker', ['--version'], { stdio: 'ignore' }).status === 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,17 +1,13 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseHost } from '../../source/docker/connection.js';
 import { NodeReach } from '../../source/docker/node-reach.js';
+import { host, image, nodesDir, sockets } from '../helpers/realswarm-nodes.js';
 
 // What a real dockerd says of a swarm task the kernel's OOM killer ended: the shapes the simulator's
 // `leaking` profile and memory-leak drill copy, and what the console's OOM probe reads (each
 // realswarm node's socket beside the manager's).
-const host = process.env.SWARMDECK_TEST_DOCKER_HOST;
-const nodesDir = host?.startsWith('unix://') ? dirname(dirname(host.slice(7))) : undefined;
-const sockets = nodesDir && existsSync(nodesDir) ? readdirSync(nodesDir).filter((n) => existsSync(join(nodesDir, n, 'docker.sock'))) : [];
-const image = process.env.SWARMDECK_TEST_IMAGE ?? 'local/busybox:1';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const MIB = 1024 * 1024;
 

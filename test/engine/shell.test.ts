@@ -1,20 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, createReadStream, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parseHost } from '../../source/docker/connection.js';
 import { chooseShell, runShell, type ShellTerminal } from '../../source/docker/exec-shell.js';
 import { NodeReach } from '../../source/docker/node-reach.js';
+import { host, image, nodesDir, sockets } from '../helpers/realswarm-nodes.js';
 
 // The shell of `s` on a real swarm: each realswarm node's own socket (…/nodes/NAME/docker.sock)
 // mapped as --node-host does, the shell chosen and run in the right task's container on its node.
-const host = process.env.SWARMDECK_TEST_DOCKER_HOST;
-const nodesDir = host?.startsWith('unix://') ? dirname(dirname(host.slice(7))) : undefined;
-const sockets = nodesDir && existsSync(nodesDir) ? readdirSync(nodesDir).filter((n) => existsSync(join(nodesDir, n, 'docker.sock'))) : [];
-const image = process.env.SWARMDECK_TEST_IMAGE ?? 'local/busybox:1';
 const busybox = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,17 +1,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { KEY, mountConsole, type MountedConsole } from '../helpers/console.js';
+import { host, image, nodesDir, sockets } from '../helpers/realswarm-nodes.js';
 
 // The tasks view's MEM on a real swarm against `docker stats --no-stream` for the same container,
 // read from that container's node (each realswarm node's socket beside the manager's, mapped by --node-host).
-const host = process.env.SWARMDECK_TEST_DOCKER_HOST;
-const nodesDir = host?.startsWith('unix://') ? dirname(dirname(host.slice(7))) : undefined;
-const sockets = nodesDir && existsSync(nodesDir) ? readdirSync(nodesDir).filter((n) => existsSync(join(nodesDir, n, 'docker.sock'))) : [];
-const image = process.env.SWARMDECK_TEST_IMAGE ?? 'local/busybox:1';
 const hasCli = spawnSync('docker', ['--version'], { stdio: 'ignore' }).status === 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** MiB from a docker stats size: 712KiB, 20.34MiB, 1.2GiB. */

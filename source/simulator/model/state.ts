@@ -12,6 +12,7 @@ import {
   type TaskRecord,
 } from './records.js';
 import { newRuntimeState } from './runtime.js';
+import { taskContainer } from './task-container.js';
 import type { ServiceSpec, TaskState } from './types.js';
 
 /**
@@ -103,17 +104,10 @@ export abstract class SwarmState {
    */
   emitContainer(task: TaskRecord, action: string, extra: Record<string, string> = {}): void {
     if (!task.containerId) return;
-    const serviceName = this.services.get(task.serviceId)?.spec.Name ?? task.serviceId;
-    const taskName = `${serviceName}.${task.slot ?? task.nodeId}.${task.id}`;
+    const { taskName, labels } = taskContainer(task, this.services);
     const image = String(task.spec.ContainerSpec?.Image ?? '');
     const labelled: Record<string, string> = {
-      ...(task.spec.ContainerSpec?.Labels ?? {}),
-      'com.docker.swarm.node.id': task.nodeId ?? '',
-      'com.docker.swarm.service.id': task.serviceId,
-      'com.docker.swarm.service.name': serviceName,
-      'com.docker.swarm.task': '',
-      'com.docker.swarm.task.id': task.id,
-      'com.docker.swarm.task.name': taskName,
+      ...labels,
       ...extra,
       image,
       name: taskName,

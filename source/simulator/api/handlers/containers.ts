@@ -5,6 +5,7 @@ import { exactMatch, type Filters, labelMatch, parseFilters, prefixMatch } from 
 import { bool, type Context } from '../http.js';
 import { nodeOf } from '../membership.js';
 import { imageId } from './images.js';
+import { taskContainer } from '../../model/task-container.js';
 
 /** GET /containers/json and /containers/{id}/json: the containers of this engine's tasks, named and labelled as Swarm makes them. */
 
@@ -16,11 +17,7 @@ function containerTasks(ctx: Context): TaskRecord[] {
 }
 
 function names(ctx: Context, task: TaskRecord) {
-  const service = ctx.engine.swarm!.services.get(task.serviceId);
-  // A container is named once, when made: a service renamed or removed since does not rename it.
-  const serviceName = task.serviceName ?? service?.spec.Name ?? task.serviceId;
-  const taskName = `${serviceName}.${task.slot ?? task.nodeId}.${task.id}`;
-  return { service, serviceName, taskName };
+  return taskContainer(task, ctx.engine.swarm!.services);
 }
 
 /** "Up 5 minutes", "Exited (0) 2 minutes ago", as docker ps shows them. */
@@ -37,7 +34,7 @@ function statusText(now: number, task: TaskRecord): string {
 }
 
 function summary(ctx: Context, task: TaskRecord) {
-  const { service, serviceName, taskName } = names(ctx, task);
+  const { taskName, labels } = names(ctx, task);
   const container = task.spec.ContainerSpec ?? {};
   const image = String(container.Image ?? '');
   const command = [...(container.Command ?? []), ...(container.Args ?? [])].join(' ');
@@ -49,16 +46,7 @@ function summary(ctx: Context, task: TaskRecord) {
     Command: command,
     Created: Math.floor(task.createdAt / 1000),
     Ports: [],
-    Labels: {
-      ...(container.Labels ?? {}),
-      ...(service?.spec.Labels?.['com.docker.stack.namespace'] ? { 'com.docker.stack.namespace': service.spec.Labels['com.docker.stack.namespace'] } : {}),
-      'com.docker.swarm.node.id': task.nodeId ?? '',
-      'com.docker.swarm.service.id': task.serviceId,
-      'com.docker.swarm.service.name': serviceName,
-      'com.docker.swarm.task': '',
-      'com.docker.swarm.task.id': task.id,
-      'com.docker.swarm.task.name': taskName,
-    },
+    Labels: labels,
     State: isTerminal(task.state) ? 'exited' : 'running',
     Status: statusText(ctx.engine.swarm!.now, task),
     HostConfig: { NetworkMode: 'default' },
