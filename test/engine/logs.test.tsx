@@ -52,7 +52,11 @@ describe.skipIf(!host)('logs on a real swarm', () => {
 
   test('--tail and --since are asked of the manager, and dockerd answers with just that', async () => {
     await c.press(':', ...`logs ${STACK}_web --tail 3`, KEY.enter);
-    await c.waitFor(/last 3, 3 lines/, 30_000);
+    // The last 3 lines, then what follows them (2 a second): no line of the 12 s of history before those 3.
+    await c.waitFor(/last 3, ([3-9]|\d{2,}) lines/, 30_000);
+    const numbers = c.store.getSnapshot().logs.lines.map((l) => Number(/web line (\d+)/.exec(l.text)?.[1]));
+    expect(numbers[0]).toBeGreaterThanOrEqual(15);
+    expect(numbers).toEqual(numbers.map((_n, i) => numbers[0] + i));
     const asked = proxy.paths.filter((p) => /\/services\/\w+\/logs\?/.test(p)).at(-1)!;
     expect(new URLSearchParams(asked.split('?')[1]).get('tail')).toBe('3');
     await c.press(':', ...`logs ${STACK}_web --since 3s`, KEY.enter);
