@@ -74,7 +74,10 @@ export class Sync {
     this.pollers = new Pollers(
       core,
       () => void this.nodeTasks.refresh(),
-      (services) => this.restarts.observe(services),
+      (services) => {
+        this.restarts.observe(services);
+        this.serviceTasks.observe(services);
+      },
     );
     this.events = new EventFeed(core, this.pollers, this.nodeTasks);
     this.logs = new LogFeed(core);
@@ -171,6 +174,11 @@ export class Sync {
     if (needs.oom) this.oom.probe(needs.oom);
     if (needs.actions && !before.actions && log) this.store.dispatch({ type: 'actions/load', records: log.read() });
     if (needs.contexts && !before.contexts) this.store.dispatch({ type: 'contexts', items: this.contexts() });
+  }
+
+  /** Stats requests made to the nodes' engines and bytes read, since start. */
+  statsUsage(): { requests: number; bytes: number } {
+    return { ...this.stats.usage };
   }
 
   /** Reads everything again, as after a reconnect, and what the view on screen needs too (Ctrl+R). */

@@ -32,6 +32,9 @@ export interface StatsBudget {
  */
 export const WIDE_STATS: StatsBudget = { perNode: 20, nodes: 24 };
 
+/** How long what is on screen must stay put before its containers are what is sampled, ms (see show). */
+const SETTLE_MS = 150;
+
 /** The most often the figures are put in the store, ms (see publish). */
 const PUBLISH_MS = 500;
 
@@ -69,6 +72,9 @@ export class StatsPoller {
   private wanted = new Set<string>();
   private budget?: StatsBudget;
   private timer?: NodeJS.Timeout;
+  private settle?: NodeJS.Timeout;
+  /** Stats requests made and response bytes read since start: what the figures cost the nodes (the bench reads it). */
+  readonly usage = { requests: 0, bytes: 0 };
   private figures = new Map<string, StatsFigures>();
   private unreachable = new Map<string, string>();
   private publishTimer?: NodeJS.Timeout;
@@ -100,6 +106,18 @@ export class StatsPoller {
 
   /** Samples these containers from now on (none: sampling stops), within a budget (else STATS_BUDGET's per node); figures of containers no longer shown are forgotten. */
   show(targets: StatsTarget[], budget?: StatsBudget): void {
+    // Scrolling changes what is on screen at every key: what to sample is settled once the keys
+    // stop (SETTLE_MS), not redone (figures forgotten, a frame, requests) for each row passed.
+    this.core.cancel(this.settle);
+    this.settle = undefined;
+    if (targets.length === 0 || this.targets.length === 0) return this.apply(targets, budget);
+    this.settle = this.core.later(SETTLE_MS, () => {
+      this.settle = undefined;
+      this.apply(targets, budget);
+    });
+  }
+
+  private apply(targets: StatsTarget[], budget?: StatsBudget): void {
     this.targets = targets;
     this.budget = budget;
     const wanted = (this.wanted = new Set(targets.map((t) => t.containerId)));
@@ -195,6 +213,8 @@ export class StatsPoller {
       containers.map((containerId) => ({ node: ref, containerId })),
       { first: 'wait', perNode: this.budget?.perNode },
     );
+    this.usage.requests += result.requests;
+    this.usage.bytes += result.bytes;
     if (this.core.stopped) return;
     const why = result.unreachable.get(nodeId);
     if (why) this.unreachable.set(nodeId, why);
@@ -242,6 +262,8 @@ export class StatsPoller {
   /** Forgets the swarm's engines (another swarm: a context switch). */
   reset(): void {
     this.core.cancel(this.timer);
+    this.core.cancel(this.settle);
+    this.settle = undefined;
     this.core.cancel(this.publishTimer);
     this.timer = undefined;
     this.publishTimer = undefined;
