@@ -148,9 +148,13 @@ if (mode === 'keys') {
   // The console's own CPU over the window (sampling included): `top` opens :top first.
   if (mode === 'top') for (const ch of ':top\r') stdin.write(ch);
   const cpu0 = process.cpuUsage();
+  const usage0 = sync.statsUsage();
   const t0 = performance.now();
   await sleep(seconds * 1000);
   const cpu = process.cpuUsage(cpu0);
+  const usage = sync.statsUsage();
+  // The nodes' engines' share: the simulator serves each on a socket of its own, beside the manager's.
+  result.stats = { requests: usage.requests - usage0.requests, bytes: usage.bytes - usage0.bytes };
   result.cpuPercent = Math.round(((cpu.user + cpu.system) / 1000 / (performance.now() - t0)) * 1000) / 10;
   result.sampled = plain().stats.figures.size;
 } else if (mode === 'bytes') {

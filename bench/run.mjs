@@ -71,30 +71,21 @@ function harness(host, mode, seconds = 0, onReady) {
 /** A unix-socket proxy in front of a simulator that counts requests and the bytes the manager sends. */
 async function countingProxy(target) {
   const socket = join(dir, `proxy-${rows.length}-${Math.random().toString(36).slice(2)}.sock`);
-  // The manager's traffic, and apart from it the nodes' engines' (the simulator serves every node's
-  // engine on its socket, named by a header: a connection that names one is an engine's).
   const counts = { requests: 0, bytes: 0 };
-  const engines = { requests: 0, bytes: 0 };
-  /** Every request to the manager: when (ms since the proxy started) and its path. */
+  /** Every request: when (ms since the proxy started) and its path. */
   const sent = [];
   const t0 = performance.now();
   const server = createServer((client) => {
     const upstream = createConnection(target);
-    let engine = false;
     client.on('data', (chunk) => {
-      const text = chunk.toString('latin1');
-      if (/^x-swarmdeck-engine:/im.test(text)) engine = true;
-      for (const m of text.matchAll(/^(?:GET|POST|HEAD|DELETE|PUT) (\/\S*)/gm)) {
-        if (engine) engines.requests += 1;
-        else {
-          counts.requests += 1;
-          sent.push({ at: performance.now() - t0, path: decodeURIComponent(m[1]) });
-        }
+      for (const m of chunk.toString('latin1').matchAll(/^(?:GET|POST|HEAD|DELETE|PUT) (\/\S*)/gm)) {
+        counts.requests += 1;
+        sent.push({ at: performance.now() - t0, path: decodeURIComponent(m[1]) });
       }
       upstream.write(chunk);
     });
     upstream.on('data', (chunk) => {
-      (engine ? engines : counts).bytes += chunk.length;
+      counts.bytes += chunk.length;
       client.write(chunk);
     });
     const end = () => {
@@ -105,14 +96,7 @@ async function countingProxy(target) {
     upstream.on('error', end).on('close', end);
   });
   await new Promise((r) => server.listen(socket, r));
-  return {
-    host: `unix://${socket}`,
-    counts,
-    engines,
-    sent,
-    reset: () => (Object.assign(counts, { requests: 0, bytes: 0 }), Object.assign(engines, { requests: 0, bytes: 0 })),
-    close: () => server.close(),
-  };
+  return { host: `unix://${socket}`, counts, sent, reset: () => Object.assign(counts, { requests: 0, bytes: 0 }), close: () => server.close() };
 }
 
 /** A naive dashboard: GET /nodes, /services and /tasks every 2 s, for `seconds`. */
@@ -360,7 +344,7 @@ if (wanted('scale')) {
   // ---- 4b. CPU and MEM from the nodes' engines: what the figures cost at 1,000 nodes ----------
   // The idle run above had the services view open: its replicas' containers were sampled meanwhile.
   const everyContainer = perMinute(50_000 * (60 / 3), 60);
-  const servicesStats = { requests: perMinute(proxy.engines.requests, idleSeconds), bytes: perMinute(proxy.engines.bytes, idleSeconds) };
+  const servicesStats = { requests: perMinute(idleRun.stats.requests, idleSeconds), bytes: perMinute(idleRun.stats.bytes, idleSeconds) };
   row(
     'stats',
     "services view at 1,000 nodes: requests to the nodes' engines per minute",
@@ -373,7 +357,7 @@ if (wanted('scale')) {
   row('stats', 'services view at 1,000 nodes: console CPU while sampling', idle.cpuPercent, '% of a core', '', '', true);
   proxy.reset();
   const top = await harness(proxy.host, 'top', 60);
-  const topStats = { requests: perMinute(proxy.engines.requests, 60), bytes: perMinute(proxy.engines.bytes, 60) };
+  const topStats = { requests: perMinute(top.stats.requests, 60), bytes: perMinute(top.stats.bytes, 60) };
   row(
     'stats',
     ":top at 1,000 nodes / 50,000 tasks: requests to the nodes' engines per minute",
