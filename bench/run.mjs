@@ -334,8 +334,9 @@ if (wanted('scale')) {
     perMinute(after.length, idleSeconds - proxy.sent[subscribed].at / 1000),
     'req/min',
     after.length ? `sent: ${summarize(after)}` : 'none',
-    "the event stream; a minute: one services listing and the on-screen services' histories; the leader probe (/info, the managers) every 3 s",
-    after.every((p) => ['/services', '/info', '/nodes', '/tasks'].includes(p)) &&
+    "the event stream; a minute: one services listing and the on-screen services' histories; the leader probe (/info, the managers) every 3 s; once, where the nodes' engines answer (the simulator's /swarmdeck/engines, a 404 on dockerd)",
+    after.every((p) => ['/services', '/info', '/nodes', '/tasks', '/swarmdeck/engines'].includes(p)) &&
+      after.filter((p) => p === '/swarmdeck/engines').length <= 1 &&
       after.filter((p) => p === '/services').length <= Math.ceil(idleSeconds / 60) &&
       after.filter((p) => p === '/info').length <= Math.ceil(idleSeconds / 3) + 1 &&
       after.filter((p) => p === '/tasks').length <= 40 * Math.ceil(idleSeconds / 60),
