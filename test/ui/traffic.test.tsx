@@ -45,3 +45,31 @@ test('the nodes view asks for the tasks of the nodes on screen only; scrolling a
   await new Promise((r) => setTimeout(r, 300));
   expect(nodeListings(proxy.paths.slice(sent))).toEqual([]);
 }, 30_000);
+
+/** The service filters of the running-task listings the console sent, oldest first. */
+const serviceListings = (paths: string[]) =>
+  paths
+    .filter((p) => /\/tasks\?filters=.*"service"/.test(p))
+    .map((p) => JSON.parse(decodeURIComponent(p.slice(p.indexOf('filters=') + 'filters='.length))).service as string[]);
+
+test('a service on screen that scales has its own running tasks listed again, not those of every service on screen', async () => {
+  swarm = await startTestSwarm({ scenario: 'large', nodes: 20, services: 10, replicas: 4 });
+  proxy = await recordingProxy(swarm.sim.socketPath!);
+  c = await mountConsole(proxy.host, { width: 200, now: () => swarm!.sim.swarm.now });
+  // Every service on screen has its CPU and MEM: their running tasks were listed.
+  await c.waitFor((f) => f.split('\n').filter((l) => /^stack\S+ .*\d\.\d%/.test(l)).length === 10, 10_000);
+  const [first] = serviceListings(proxy.paths);
+  expect(first).toHaveLength(10);
+  const sent = proxy.paths.length;
+  const [target] = c.store.getSnapshot().services;
+  await c.client.updateService(target, (spec) => ({ ...spec, Mode: { Replicated: { Replicas: 7 } } }));
+  // The simulator's clock is the test's: the new replicas are scheduled and start as it moves on.
+  for (let i = 0; i < 10; i++) swarm.advance(1000);
+  // The console lists that service's tasks again, and its row sums the three new replicas too.
+  await c.waitFor(() => (c!.store.getSnapshot().serviceTasks.get(target.ID)?.length ?? 0) === 7, 10_000);
+  const after = serviceListings(proxy.paths.slice(sent));
+  expect(after.length).toBeGreaterThan(0);
+  expect(after.every((ids) => ids.length === 1 && ids[0] === target.ID)).toBe(true);
+  // The other services keep what was listed for them.
+  expect(c.store.getSnapshot().serviceTasks.size).toBe(10);
+}, 30_000);
