@@ -11,6 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync, chmodSync, statSync } from 'node:fs';
 import { build } from 'esbuild';
 import { inkFixes } from './ink-fixes.mjs';
+import { modemFixes } from './modem-fixes.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const out = `${root}build/sea`;
@@ -68,7 +69,7 @@ await build({
   banner: {
     js: "var require = process.getBuiltinModule('node:module').createRequire(__filename); const __swarmdeckMeta = { url: require('node:url').pathToFileURL(__filename).href };",
   },
-  plugins: [inkFixes, noTopLevelAwait, absent],
+  plugins: [inkFixes, modemFixes, noTopLevelAwait, absent],
   logLevel: 'warning',
   legalComments: 'none',
 });

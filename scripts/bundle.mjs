@@ -1,13 +1,15 @@
 // Builds what ships (dist/) and the bench harness (build/) with esbuild.
 //
 // dist/cli.js is the command line with every dependency inside it: the package installs nothing,
-// runs no install script, and carries the fixes made to its dependencies (scripts/ink-fixes.mjs;
+// runs no install script, and carries the fixes made to its dependencies (scripts/ink-fixes.mjs,
+// scripts/modem-fixes.mjs;
 // the tokenizer and string-width versions are those this checkout's lock resolves). Each dynamic
 // import (the simulator, the console, the --once renderer) stays a chunk of its own, loaded only
 // when needed. dist/simulator.js is the simulator as a library (`swarmdeck/simulator`).
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { inkFixes } from './ink-fixes.mjs';
+import { modemFixes } from './modem-fixes.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -33,7 +35,7 @@ const common = {
   },
   // Optional native parts of ssh2 and Ink's devtools: absent, their callers fall back.
   external: ['cpu-features', '*.node', 'react-devtools-core'],
-  plugins: [inkFixes],
+  plugins: [inkFixes, modemFixes],
   sourcemap: true,
   sourcesContent: false,
   logLevel: 'warning',
