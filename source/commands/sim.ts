@@ -1,3 +1,4 @@
+import { boundHeapGrowth } from '../heap.js';
 import { ApiError } from '../simulator/errors.js';
 import { SCENARIOS } from '../simulator/scenarios/index.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
@@ -62,6 +63,9 @@ export async function runSim(flags: SimFlags, out: NodeJS.WritableStream = proce
     process.stderr.write(`swarmdeck sim: --port must be a whole number from 0 to 65535, not ${flags.port}\n`);
     return 2;
   }
+  // As the console's: the large scenario keeps ~175 MB alive, and a burst of requests (100 log
+  // followers at once) would otherwise let the heap grow to several times that before collecting.
+  boundHeapGrowth();
   // Handlers go in before anything is printed: a supervisor may signal as soon as it reads DOCKER_HOST.
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
