@@ -80,13 +80,8 @@ export class ServiceTasks {
     this.changed.clear();
     if (ids.length === 0 || core.stopped) return;
     await core.guarded(async () => {
-      let tasks: SwarmTask[];
-      try {
-        tasks = await core.client.listTasks({ service: ids, desired: 'running' });
-      } catch (error) {
-        if ((error as DockerError).status === 404) return;
-        throw error;
-      }
+      const tasks = await this.list(ids);
+      if (!tasks) return;
       // Scrolled meanwhile: only what is still on screen is kept (a full listing follows the scroll anyway).
       const current = new Map(core.store.getSnapshot().serviceTasks);
       const still = new Set(this.visible);
@@ -103,17 +98,20 @@ export class ServiceTasks {
     if (ids.length === 0 || core.stopped) return;
     this.timer = core.later(SERVICE_TASKS_INTERVAL, () => void this.refresh());
     await core.guarded(async () => {
-      let tasks: SwarmTask[];
-      try {
-        tasks = await core.client.listTasks({ service: ids, desired: 'running' });
-      } catch (error) {
-        // One of them was removed since it was listed: dockerd refuses the whole filter. Next round.
-        if ((error as DockerError).status === 404) return;
-        throw error;
-      }
-      if (ids !== this.visible) return;
+      const tasks = await this.list(ids);
+      if (!tasks || ids !== this.visible) return;
       core.store.dispatch({ type: 'serviceTasks', tasks: byService(ids, tasks) });
     });
+  }
+
+  /** The running tasks of these services; undefined when one of them was removed since it was listed (dockerd refuses the whole filter: next round). */
+  private async list(ids: string[]): Promise<SwarmTask[] | undefined> {
+    try {
+      return await this.core.client.listTasks({ service: ids, desired: 'running' });
+    } catch (error) {
+      if ((error as DockerError).status === 404) return undefined;
+      throw error;
+    }
   }
 
   /** Forgets the services on screen (another swarm). */
