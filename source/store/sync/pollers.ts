@@ -9,7 +9,17 @@ import type { SyncCore } from './core.js';
  * without it a crash-looping service would go unnoticed. The leader is asked after every `probe`
  * (see Health).
  */
-export const INTERVALS = { converging: 1000, settling: 3000, quiet: 60_000, tasks: 2000, maxBackoff: 30_000, probe: 3000, probeTimeout: 4000, settle: 30_000, paused: 3000 };
+export const INTERVALS = {
+  converging: 1000,
+  settling: 3000,
+  quiet: 60_000,
+  tasks: 2000,
+  maxBackoff: 30_000,
+  probe: 3000,
+  probeTimeout: 4000,
+  settle: 30_000,
+  paused: 3000,
+};
 
 const busy = (state: string | undefined) => state === 'updating' || state === 'rollback_started';
 const paused = (state: string | undefined) => state === 'paused' || state === 'rollback_paused';
@@ -70,7 +80,13 @@ export class Pollers {
     // task, an old one killed) without a service event, so it is not left to the minute's listing.
     // Settling (every count met, old tasks maybe still stopping) is every 3 s, not every second: at
     // 500 services a listing is ~300 KB, and a scale was 30 of them after it converged.
-    const wait = converging ? INTERVALS.converging : fast ? INTERVALS.settling : services.some((s) => paused(s.UpdateStatus?.State)) ? INTERVALS.paused : INTERVALS.quiet;
+    const wait = converging
+      ? INTERVALS.converging
+      : fast
+        ? INTERVALS.settling
+        : services.some((s) => paused(s.UpdateStatus?.State))
+          ? INTERVALS.paused
+          : INTERVALS.quiet;
     this.servicesTimer = core.later(wait, () => void this.refreshServices());
     // Tasks start one by one while services converge, and Swarm sends no event for each: the
     // per-node counts on screen follow the same polling, and once more when it settles.
