@@ -28,7 +28,7 @@ export function byService(ids: string[], tasks: SwarmTask[]): Map<string, SwarmT
 export class ServiceTasks {
   private visible: string[] = [];
   private timer?: NodeJS.Timeout;
-  /** What each service on screen was at the last listing: its version and running count. */
+  /** What each service was at the last listing: its version and running count. */
   private seen = new Map<string, string>();
   /** Services on screen that changed since their tasks were listed, and the timer that lists them. */
   private changed = new Set<string>();
